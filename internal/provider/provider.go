@@ -1,0 +1,331 @@
+// Package provider implements the oss Terraform provider.
+package provider
+
+import (
+	"context"
+	"fmt"
+	"os"
+	"strings"
+	"time"
+
+	"github.com/aliyun/alibabacloud-oss-go-sdk-v2/oss"
+	"github.com/aliyun/alibabacloud-oss-go-sdk-v2/oss/retry"
+	"github.com/hashicorp/terraform-plugin-framework-validators/int64validator"
+	"github.com/hashicorp/terraform-plugin-framework-validators/stringvalidator"
+	"github.com/hashicorp/terraform-plugin-framework/datasource"
+	"github.com/hashicorp/terraform-plugin-framework/provider"
+	"github.com/hashicorp/terraform-plugin-framework/provider/schema"
+	"github.com/hashicorp/terraform-plugin-framework/resource"
+	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
+	"github.com/hashicorp/terraform-plugin-framework/types"
+	"github.com/hashicorp/terraform-plugin-log/tflog"
+)
+
+var (
+	_ provider.Provider = (*ossProvider)(nil)
+)
+
+// Environment variables read for each provider argument, in order of precedence.
+var (
+	envRegion        = []string{"OSS_REGION", "ALICLOUD_REGION", "ALIBABA_CLOUD_REGION"}
+	envEndpoint      = []string{"OSS_ENDPOINT"}
+	envAccessKey     = []string{"OSS_ACCESS_KEY_ID", "ALICLOUD_ACCESS_KEY", "ALIBABA_CLOUD_ACCESS_KEY_ID"}
+	envSecretKey     = []string{"OSS_ACCESS_KEY_SECRET", "ALICLOUD_SECRET_KEY", "ALIBABA_CLOUD_ACCESS_KEY_SECRET"}
+	envSecurityToken = []string{"OSS_SESSION_TOKEN", "ALICLOUD_SECURITY_TOKEN", "ALIBABA_CLOUD_SECURITY_TOKEN"}
+	envProfile       = []string{"ALICLOUD_PROFILE", "ALIBABA_CLOUD_PROFILE"}
+	envCredsFile     = []string{"ALICLOUD_SHARED_CREDENTIALS_FILE", "ALIBABA_CLOUD_CONFIG_FILE"}
+)
+
+const (
+	signVersionV4 = "v4"
+	signVersionV1 = "v1"
+
+	// defaultMaxRetries matches the SDK's own default of three attempts.
+	defaultMaxRetries = 2
+
+	// connectTimeout bounds TCP and TLS setup so that an endpoint that refuses
+	// or drops connections fails an apply in seconds rather than minutes.
+	connectTimeout = 5 * time.Second
+)
+
+var signVersions = []string{signVersionV4, signVersionV1}
+
+// ossProvider is the oss provider. Its only state is the version it reports.
+type ossProvider struct {
+	version string
+}
+
+// ossProviderModel maps the provider block.
+type ossProviderModel struct {
+	Region                types.String     `tfsdk:"region"`
+	Endpoint              types.String     `tfsdk:"endpoint"`
+	AccessKey             types.String     `tfsdk:"access_key"`
+	SecretKey             types.String     `tfsdk:"secret_key"`
+	SecurityToken         types.String     `tfsdk:"security_token"`
+	Profile               types.String     `tfsdk:"profile"`
+	SharedCredentialsFile types.String     `tfsdk:"shared_credentials_file"`
+	AssumeRole            *assumeRoleModel `tfsdk:"assume_role"`
+	SignVersion           types.String     `tfsdk:"sign_version"`
+	UsePathStyle          types.Bool       `tfsdk:"use_path_style"`
+	MaxRetries            types.Int64      `tfsdk:"max_retries"`
+}
+
+// assumeRoleModel maps the assume_role block.
+type assumeRoleModel struct {
+	RoleARN         types.String `tfsdk:"role_arn"`
+	SessionName     types.String `tfsdk:"session_name"`
+	ExternalID      types.String `tfsdk:"external_id"`
+	DurationSeconds types.Int64  `tfsdk:"duration_seconds"`
+}
+
+// providerData is what Configure hands to resources: a ready client plus the
+// settings that error messages need to name.
+type providerData struct {
+	client   *oss.Client
+	region   string
+	endpoint string
+}
+
+// New returns a factory for the oss provider reporting the given version.
+func New(version string) func() provider.Provider {
+	return func() provider.Provider {
+		return &ossProvider{version: version}
+	}
+}
+
+func (p *ossProvider) Metadata(_ context.Context, _ provider.MetadataRequest, resp *provider.MetadataResponse) {
+	resp.TypeName = "oss"
+	resp.Version = p.version
+}
+
+func (p *ossProvider) Schema(_ context.Context, _ provider.SchemaRequest, resp *provider.SchemaResponse) {
+	resp.Schema = schema.Schema{
+		MarkdownDescription: "The oss provider manages objects in Alibaba Cloud Object Storage Service (OSS) " +
+			"through the OSS Go SDK V2.\n\n" +
+			"Every argument may be left out and read from the environment instead; when an argument is set " +
+			"it wins over its environment variables, which are read in the order listed for each argument.\n\n" +
+			"Credentials are looked up in this order, the first complete source winning:\n\n" +
+			"1. `access_key` and `secret_key` (with `security_token` for STS credentials), each from its " +
+			"argument or its environment variables.\n" +
+			"2. `profile` (or `" + strings.Join(envProfile, "`, `") + "`) read from " +
+			"`shared_credentials_file` (default `~/.aliyun/config.json`, the Alibaba Cloud CLI's file).\n" +
+			"3. The default credential chain of `github.com/aliyun/credentials-go`: `ALIBABA_CLOUD_*` " +
+			"environment variables, OIDC (`ALIBABA_CLOUD_OIDC_*`), the CLI configuration file, " +
+			"`~/.alibabacloud/credentials`, the ECS instance RAM role and `ALIBABA_CLOUD_CREDENTIALS_URI`.\n\n" +
+			"When `assume_role` is set, the credentials found this way are used to assume that RAM role " +
+			"through STS and OSS is called with the role's temporary credentials.\n\n" +
+			"Configuring the provider makes no network call: credentials that come from STS, the ECS " +
+			"metadata service or OIDC are fetched on the first request.",
+		Attributes: map[string]schema.Attribute{
+			"region": schema.StringAttribute{
+				MarkdownDescription: "Region of the buckets, for example `cn-hangzhou`. Required, from the " +
+					"argument or " + envList(envRegion) + ".",
+				Optional: true,
+			},
+			"endpoint": schema.StringAttribute{
+				MarkdownDescription: "OSS endpoint. Defaults to the public endpoint of `region` " +
+					"(`oss-<region>.aliyuncs.com`). A scheme in the value is honoured, so " +
+					"`http://127.0.0.1:9000` talks plain HTTP; without a scheme HTTPS is used. " +
+					"Also read from " + envList(envEndpoint) + ".",
+				Optional: true,
+			},
+			"access_key": schema.StringAttribute{
+				MarkdownDescription: "Access key ID. Also read from " + envList(envAccessKey) + ".",
+				Optional:            true,
+			},
+			"secret_key": schema.StringAttribute{
+				MarkdownDescription: "Access key secret. Also read from " + envList(envSecretKey) + ".",
+				Optional:            true,
+				Sensitive:           true,
+			},
+			"security_token": schema.StringAttribute{
+				MarkdownDescription: "STS security token that goes with a temporary `access_key` and " +
+					"`secret_key`. Also read from " + envList(envSecurityToken) + ".",
+				Optional:  true,
+				Sensitive: true,
+			},
+			"profile": schema.StringAttribute{
+				MarkdownDescription: "Name of a profile in `shared_credentials_file`. Used only when no " +
+					"access key pair is given. Also read from " + envList(envProfile) + ".",
+				Optional: true,
+			},
+			"shared_credentials_file": schema.StringAttribute{
+				MarkdownDescription: "Path of the Alibaba Cloud CLI configuration file that holds `profile`. " +
+					"Defaults to `~/.aliyun/config.json`. Also read from " + envList(envCredsFile) + ".",
+				Optional: true,
+			},
+			"sign_version": schema.StringAttribute{
+				MarkdownDescription: "Request signature version: " + quotedList(signVersions) +
+					". Defaults to `" + signVersionV4 + "`.",
+				Optional:   true,
+				Validators: []validator.String{stringvalidator.OneOf(signVersions...)},
+			},
+			"use_path_style": schema.BoolAttribute{
+				MarkdownDescription: "Address buckets as `endpoint/bucket/key` instead of " +
+					"`bucket.endpoint/key`. Endpoints that are IP addresses always use path style; " +
+					"set this for host names such as `localhost`. Defaults to `false`.",
+				Optional: true,
+			},
+			"max_retries": schema.Int64Attribute{
+				MarkdownDescription: fmt.Sprintf("How many times a request that failed with a retryable "+
+					"error (5xx, throttling, a dropped connection, a skewed clock) is retried, with "+
+					"jittered exponential backoff. Errors such as 403, 404 and 409 are never retried. "+
+					"Defaults to `%d`.", defaultMaxRetries),
+				Optional:   true,
+				Validators: []validator.Int64{int64validator.Between(0, 20)},
+			},
+		},
+		Blocks: map[string]schema.Block{
+			"assume_role": schema.SingleNestedBlock{
+				MarkdownDescription: "Assume a RAM role through STS with the credentials found as " +
+					"described above, and call OSS with the role's temporary credentials.",
+				Attributes: map[string]schema.Attribute{
+					"role_arn": schema.StringAttribute{
+						MarkdownDescription: "ARN of the RAM role, for example " +
+							"`acs:ram::123456789012****:role/copier`.",
+						Optional: true,
+						Validators: []validator.String{
+							stringvalidator.LengthAtLeast(1),
+						},
+					},
+					"session_name": schema.StringAttribute{
+						MarkdownDescription: "Role session name recorded in the audit trail. Defaults to " +
+							"one generated by the credentials library.",
+						Optional: true,
+					},
+					"external_id": schema.StringAttribute{
+						MarkdownDescription: "External ID the role's trust policy asks for.",
+						Optional:            true,
+					},
+					"duration_seconds": schema.Int64Attribute{
+						MarkdownDescription: "Lifetime of the temporary credentials in seconds, at least " +
+							"`900` and at most the role's maximum session duration. Defaults to `3600`. " +
+							"They are renewed before they expire.",
+						Optional:   true,
+						Validators: []validator.Int64{int64validator.Between(900, 43200)},
+					},
+				},
+			},
+		},
+	}
+}
+
+func (p *ossProvider) Configure(ctx context.Context, req provider.ConfigureRequest, resp *provider.ConfigureResponse) {
+	var cfg ossProviderModel
+	resp.Diagnostics.Append(req.Config.Get(ctx, &cfg)...)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+
+	unknown := map[string]bool{
+		"region":         cfg.Region.IsUnknown(),
+		"endpoint":       cfg.Endpoint.IsUnknown(),
+		"access_key":     cfg.AccessKey.IsUnknown(),
+		"secret_key":     cfg.SecretKey.IsUnknown(),
+		"security_token": cfg.SecurityToken.IsUnknown(),
+		"profile":        cfg.Profile.IsUnknown(),
+	}
+	for name, isUnknown := range unknown {
+		if isUnknown {
+			resp.Diagnostics.Append(unknownProviderArgumentDiag(name))
+		}
+	}
+	if resp.Diagnostics.HasError() {
+		return
+	}
+
+	region := stringOrEnv(cfg.Region, envRegion)
+	if region == "" {
+		resp.Diagnostics.Append(missingProviderArgumentDiag("region", envRegion,
+			"the region of the buckets, for example cn-hangzhou"))
+		return
+	}
+	endpoint := stringOrEnv(cfg.Endpoint, envEndpoint)
+
+	creds, diags := credentialsFromConfig(cfg, region)
+	resp.Diagnostics.Append(diags...)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+
+	maxRetries := defaultMaxRetries
+	if !cfg.MaxRetries.IsNull() {
+		maxRetries = int(cfg.MaxRetries.ValueInt64())
+	}
+	signVersion := oss.SignatureVersionV4
+	if cfg.SignVersion.ValueString() == signVersionV1 {
+		signVersion = oss.SignatureVersionV1
+	}
+
+	ossCfg := oss.LoadDefaultConfig().
+		WithRegion(region).
+		WithCredentialsProvider(creds).
+		WithSignatureVersion(signVersion).
+		WithUsePathStyle(cfg.UsePathStyle.ValueBool()).
+		WithConnectTimeout(connectTimeout).
+		WithRetryer(retry.NewStandard(func(o *retry.RetryOptions) {
+			o.MaxAttempts = maxRetries + 1
+		}))
+	if endpoint != "" {
+		ossCfg = ossCfg.WithEndpoint(endpoint)
+	}
+	ossCfg = ossCfg.WithUserAgent("terraform-provider-oss/" + p.version)
+
+	tflog.Debug(ctx, "configured OSS client", map[string]any{
+		"region":         region,
+		"endpoint":       endpoint,
+		"sign_version":   signVersion.String(),
+		"use_path_style": cfg.UsePathStyle.ValueBool(),
+		"max_retries":    maxRetries,
+	})
+
+	data := &providerData{client: oss.NewClient(ossCfg), region: region, endpoint: endpoint}
+	resp.ResourceData = data
+	resp.DataSourceData = data
+}
+
+func (p *ossProvider) Resources(_ context.Context) []func() resource.Resource {
+	return []func() resource.Resource{}
+}
+
+func (p *ossProvider) DataSources(_ context.Context) []func() datasource.DataSource {
+	return nil
+}
+
+// stringOrEnv returns the configured value, else the first non-empty
+// environment variable of names.
+func stringOrEnv(v types.String, names []string) string {
+	if s := v.ValueString(); s != "" {
+		return s
+	}
+	for _, name := range names {
+		if s := os.Getenv(name); s != "" {
+			return s
+		}
+	}
+	return ""
+}
+
+// envList renders environment variable names for descriptions and messages.
+func envList(names []string) string {
+	return "`" + strings.Join(names, "`, `") + "`"
+}
+
+// quotedList renders allowed values for descriptions.
+func quotedList(values []string) string {
+	return "`" + strings.Join(values, "`, `") + "`"
+}
+
+// requiredProviderData extracts the provider's data in a resource's Configure.
+func requiredProviderData(data any) (*providerData, error) {
+	pd, ok := data.(*providerData)
+	if !ok {
+		return nil, fmt.Errorf("expected *providerData, got %T", data)
+	}
+	return pd, nil
+}
+
+// plainList renders environment variable names for diagnostics.
+func plainList(names []string) string {
+	return strings.Join(names, ", ")
+}
