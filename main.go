@@ -6,8 +6,8 @@ import (
 	"flag"
 	"log"
 
-	tfaddr "github.com/hashicorp/terraform-registry-address"
 	"github.com/hashicorp/terraform-plugin-framework/providerserver"
+	tfaddr "github.com/hashicorp/terraform-registry-address"
 
 	"github.com/ossprovider/terraform-provider-oss/internal/provider"
 )
