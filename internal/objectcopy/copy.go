@@ -1,0 +1,675 @@
+// Package objectcopy copies OSS objects on the server side, with multipart
+// copies for large objects, and guarantees that a copy either ends verified
+// (CRC64 equal to the source's) or leaves no multipart upload behind.
+package objectcopy
+
+import (
+	"context"
+	"crypto/md5"
+	"encoding/hex"
+	"errors"
+	"fmt"
+	"net/url"
+	"slices"
+	"strconv"
+	"strings"
+	"sync"
+	"sync/atomic"
+	"time"
+
+	"github.com/aliyun/alibabacloud-oss-go-sdk-v2/oss"
+)
+
+// Directive values for Params.MetadataDirective and Params.TaggingDirective.
+const (
+	DirectiveCopy    = "COPY"
+	DirectiveReplace = "REPLACE"
+)
+
+// MaxParallelism is the highest Params.Parallelism Copy accepts.
+const MaxParallelism = 100
+
+const (
+	// commitTimeout bounds the requests that create server-side state
+	// (Initiate, Complete, CopyObject). They run on a context the caller's
+	// cancellation does not reach: cancelling one midway would leave an
+	// upload whose ID is unknown, or a Complete whose outcome is unknown.
+	commitTimeout = 2 * time.Minute
+	// cleanupTimeout bounds the abort or delete after a failure, which also
+	// runs past the caller's cancellation, since that is often its cause.
+	cleanupTimeout = 30 * time.Second
+	// partTimeoutBase and partTimeoutRate size a part's read/write timeout:
+	// OSS answers UploadPartCopy only when the part is copied, so the
+	// connection is silent for the part's whole copy time.
+	partTimeoutBase       = 15 * time.Second
+	partTimeoutRate int64 = 16 * 1024 * 1024 // bytes per second, pessimistic
+)
+
+// Params describes one copy. Source and destination must be in the same
+// region.
+type Params struct {
+	SourceBucket, SourceKey string
+	// SourceVersionID pins a version; "" copies the current version, which
+	// is then pinned for the rest of the copy.
+	SourceVersionID string
+	Bucket, Key     string
+
+	// PartSize is the multipart part size in bytes, MinPartSize to
+	// MaxPartSize; 0 picks it from the object size and copies small objects
+	// with a single CopyObject.
+	PartSize int64
+	// Parallelism is the number of parts copied at once, 1 to
+	// MaxParallelism; 0 means DefaultParallelism.
+	Parallelism int
+
+	// MetadataDirective is DirectiveCopy (default: content headers and
+	// x-oss-meta-* come from the source) or DirectiveReplace (they come from
+	// the fields below, which must be empty under DirectiveCopy).
+	MetadataDirective                                                       string
+	ContentType, CacheControl, ContentDisposition, ContentEncoding, Expires string
+	Metadata                                                                map[string]string // keys without the x-oss-meta- prefix
+
+	// TaggingDirective is DirectiveCopy (default: the source's tags) or
+	// DirectiveReplace (Tags, which must be empty under DirectiveCopy).
+	TaggingDirective string
+	Tags             map[string]string
+
+	ACL, StorageClass, ServerSideEncryption, KMSKeyID string
+	// ForbidOverwrite makes the copy fail with FileAlreadyExists when the
+	// destination exists (OSS ignores it in versioned buckets).
+	ForbidOverwrite bool
+
+	Logger Logger // may be nil
+}
+
+// Source is the source object as HeadSource found it.
+type Source struct {
+	Bucket, Key, VersionID, ETag string
+	Size                         int64
+	CRC64                        uint64
+	LastModified                 time.Time
+	ContentType                  string
+}
+
+// Result describes the object a copy produced.
+type Result struct {
+	ETag, VersionID string
+	CRC64           uint64
+	Size            int64
+	LastModified    time.Time
+	ContentType     string
+	Parts           int    // 0 when a single CopyObject made the copy
+	Source          Source // the source version that was copied
+}
+
+// source is Source plus what the copy needs from the HEAD response.
+type source struct {
+	Source
+	hasCRC bool
+	head   *oss.HeadObjectResult
+}
+
+// HeadSource reads the size, ETag, version and CRC64 of a source object;
+// versionID "" means the current version.
+func HeadSource(ctx context.Context, c *oss.Client, bucket, key, versionID string) (*Source, error) {
+	s, err := headSource(ctx, c, bucket, key, versionID)
+	if err != nil {
+		return nil, err
+	}
+	return &s.Source, nil
+}
+
+func headSource(ctx context.Context, c *oss.Client, bucket, key, versionID string, opts ...func(*oss.Options)) (*source, error) {
+	res, err := c.HeadObject(ctx, &oss.HeadObjectRequest{
+		Bucket:    oss.Ptr(bucket),
+		Key:       oss.Ptr(key),
+		VersionId: optional(versionID),
+	}, opts...)
+	if err != nil {
+		return nil, &Error{Op: "HeadObject", Bucket: bucket, Key: key, Err: err}
+	}
+	s := &source{head: res, Source: Source{
+		Bucket:      bucket,
+		Key:         key,
+		VersionID:   oss.ToString(res.VersionId),
+		ETag:        oss.ToString(res.ETag),
+		Size:        res.ContentLength,
+		ContentType: oss.ToString(res.ContentType),
+	}}
+	if s.VersionID == "" {
+		s.VersionID = versionID
+	}
+	if res.LastModified != nil {
+		s.LastModified = *res.LastModified
+	}
+	if s.ETag == "" {
+		// Without an ETag the parts cannot be pinned to this content.
+		return nil, &Error{Op: "HeadObject", Bucket: bucket, Key: key, Err: errors.New("response has no ETag")}
+	}
+	if res.HashCRC64 != nil {
+		crc, err := strconv.ParseUint(*res.HashCRC64, 10, 64)
+		if err != nil {
+			return nil, &Error{Op: "HeadObject", Bucket: bucket, Key: key, Err: fmt.Errorf("invalid x-oss-hash-crc64ecma %q: %w", *res.HashCRC64, err)}
+		}
+		s.CRC64, s.hasCRC = crc, true
+	}
+	return s, nil
+}
+
+// Copy copies the source object to the destination on the server side.
+//
+// Small objects (with an automatic part size) take one CopyObject; others a
+// multipart copy whose parts are each pinned to the source's version and
+// ETag. The copy's CRC64 is compared with the source's. On any failure,
+// including cancellation of ctx, the multipart upload is aborted and an
+// object that failed verification is deleted. Errors are *Error values.
+func Copy(ctx context.Context, c *oss.Client, p Params) (*Result, error) {
+	if err := p.validate(); err != nil {
+		return nil, err
+	}
+	cp := &copier{c: c, p: p, log: p.Logger, retry: newRetryPolicy(minRetryBudget)}
+	if cp.log == nil {
+		cp.log = nopLogger{}
+	}
+	if cp.p.Parallelism == 0 {
+		cp.p.Parallelism = DefaultParallelism
+	}
+
+	src, err := headSource(ctx, c, p.SourceBucket, p.SourceKey, p.SourceVersionID, cp.retry.apply)
+	if err != nil {
+		return nil, err
+	}
+	cp.src = src
+	if !src.hasCRC {
+		cp.log.Info("source has no CRC64; the copy cannot be verified", cp.fields())
+	}
+
+	// A 0-byte object has no parts, and OSS rejects a Complete without any.
+	if src.Size == 0 || (p.PartSize == 0 && src.Size <= singleCopyThreshold) {
+		return cp.copyObject(ctx)
+	}
+	parts, err := PlanParts(src.Size, p.PartSize)
+	if err != nil {
+		return nil, err
+	}
+	cp.retry.budget.Add(int64(len(parts) / partsPerRetry))
+	return cp.multipartCopy(ctx, parts)
+}
+
+func (p *Params) validate() error {
+	var problems []string
+	for _, f := range []struct{ name, value string }{
+		{"SourceBucket", p.SourceBucket}, {"SourceKey", p.SourceKey}, {"Bucket", p.Bucket}, {"Key", p.Key},
+	} {
+		if f.value == "" {
+			problems = append(problems, f.name+" is required")
+		}
+	}
+	switch d := strings.ToUpper(p.MetadataDirective); d {
+	case "", DirectiveCopy:
+		if p.ContentType != "" || p.CacheControl != "" || p.ContentDisposition != "" || p.ContentEncoding != "" || p.Expires != "" || len(p.Metadata) > 0 {
+			problems = append(problems, "content headers and Metadata apply only with MetadataDirective REPLACE")
+		}
+	case DirectiveReplace:
+	default:
+		problems = append(problems, fmt.Sprintf("MetadataDirective %q is neither COPY nor REPLACE", p.MetadataDirective))
+	}
+	switch d := strings.ToUpper(p.TaggingDirective); d {
+	case "", DirectiveCopy:
+		if len(p.Tags) > 0 {
+			problems = append(problems, "Tags apply only with TaggingDirective REPLACE")
+		}
+	case DirectiveReplace:
+	default:
+		problems = append(problems, fmt.Sprintf("TaggingDirective %q is neither COPY nor REPLACE", p.TaggingDirective))
+	}
+	if p.PartSize != 0 && (p.PartSize < MinPartSize || p.PartSize > MaxPartSize) {
+		problems = append(problems, fmt.Sprintf("PartSize %d is outside %d..%d", p.PartSize, MinPartSize, MaxPartSize))
+	}
+	if p.Parallelism < 0 || p.Parallelism > MaxParallelism {
+		problems = append(problems, fmt.Sprintf("Parallelism %d is outside 1..%d", p.Parallelism, MaxParallelism))
+	}
+	if p.KMSKeyID != "" && p.ServerSideEncryption != "KMS" {
+		problems = append(problems, "KMSKeyID applies only with ServerSideEncryption KMS")
+	}
+	if len(problems) > 0 {
+		return fmt.Errorf("objectcopy: invalid parameters: %s", strings.Join(problems, "; "))
+	}
+	return nil
+}
+
+// copier holds the state of one Copy call.
+type copier struct {
+	c        *oss.Client
+	p        Params
+	log      Logger
+	retry    *retryPolicy
+	src      *source
+	uploadID string
+}
+
+func (cp *copier) fields() map[string]any {
+	f := map[string]any{
+		"source_bucket": cp.src.Bucket, "source_key": cp.src.Key, "source_version_id": cp.src.VersionID,
+		"bucket": cp.p.Bucket, "key": cp.p.Key, "size": cp.src.Size,
+	}
+	if cp.uploadID != "" {
+		f["upload_id"] = cp.uploadID
+	}
+	return f
+}
+
+func (cp *copier) fail(op string, err error) *Error {
+	return &Error{Op: op, Bucket: cp.p.Bucket, Key: cp.p.Key, UploadID: cp.uploadID, Err: err}
+}
+
+func (cp *copier) replaceMetadata() bool {
+	return strings.EqualFold(cp.p.MetadataDirective, DirectiveReplace)
+}
+func (cp *copier) replaceTags() bool {
+	return strings.EqualFold(cp.p.TaggingDirective, DirectiveReplace)
+}
+
+// copyObject copies with one CopyObject request; OSS applies the metadata
+// and tagging directives itself.
+func (cp *copier) copyObject(ctx context.Context) (*Result, error) {
+	if err := ctx.Err(); err != nil {
+		return nil, cp.fail("CopyObject", err)
+	}
+	p := cp.p
+	req := &oss.CopyObjectRequest{
+		Bucket:                    oss.Ptr(p.Bucket),
+		Key:                       oss.Ptr(p.Key),
+		SourceBucket:              oss.Ptr(cp.src.Bucket),
+		SourceKey:                 oss.Ptr(cp.src.Key),
+		SourceVersionId:           optional(cp.src.VersionID),
+		IfMatch:                   oss.Ptr(cp.src.ETag),
+		MetadataDirective:         oss.Ptr(DirectiveCopy),
+		TaggingDirective:          oss.Ptr(DirectiveCopy),
+		ForbidOverwrite:           forbidOverwrite(p.ForbidOverwrite),
+		ServerSideEncryption:      optional(p.ServerSideEncryption),
+		ServerSideEncryptionKeyId: optional(p.KMSKeyID),
+		Acl:                       oss.ObjectACLType(p.ACL),
+		StorageClass:              oss.StorageClassType(p.StorageClass),
+	}
+	if cp.replaceMetadata() {
+		req.MetadataDirective = oss.Ptr(DirectiveReplace)
+		req.ContentType = optional(p.ContentType)
+		req.CacheControl = optional(p.CacheControl)
+		req.ContentDisposition = optional(p.ContentDisposition)
+		req.ContentEncoding = optional(p.ContentEncoding)
+		req.Expires = optional(p.Expires)
+		req.Metadata = p.Metadata
+	}
+	if cp.replaceTags() {
+		req.TaggingDirective = oss.Ptr(DirectiveReplace)
+		req.Tagging = optional(encodeTags(p.Tags))
+	}
+
+	cctx, cancel := detached(ctx, commitTimeout)
+	defer cancel()
+	cp.log.Debug("copying with CopyObject", cp.fields())
+	res, err := cp.c.CopyObject(cctx, req, cp.retry.apply)
+	if err != nil {
+		return nil, cp.fail("CopyObject", sourceChangedError(err))
+	}
+	versionID := oss.ToString(res.VersionId)
+	if err := cp.checkSourceVersion(res.SourceVersionId); err != nil {
+		return nil, cp.discard(ctx, "CopyObject", versionID, err)
+	}
+	return cp.verify(ctx, "CopyObject", oss.ToString(res.ETag), versionID, res.HashCRC64, 0)
+}
+
+// multipartCopy runs Initiate, the parts and Complete, and aborts the upload
+// on any failure before Complete.
+func (cp *copier) multipartCopy(ctx context.Context, parts []Part) (*Result, error) {
+	req, err := cp.initiateRequest(ctx)
+	if err != nil {
+		return nil, err
+	}
+	ictx, cancel := detached(ctx, commitTimeout)
+	res, err := cp.c.InitiateMultipartUpload(ictx, req, cp.retry.apply)
+	cancel()
+	if err != nil {
+		return nil, cp.fail("InitiateMultipartUpload", err)
+	}
+	cp.uploadID = oss.ToString(res.UploadId)
+	fields := cp.fields()
+	fields["parts"], fields["part_size"], fields["parallelism"] = len(parts), parts[0].Size(), min(cp.p.Parallelism, len(parts))
+	cp.log.Debug("multipart copy started", fields)
+
+	etags, err := cp.copyParts(ctx, parts)
+	if err != nil {
+		return nil, cp.abortAfter(ctx, err)
+	}
+	return cp.complete(ctx, etags)
+}
+
+// initiateRequest carries everything the new object gets besides its bytes:
+// UploadPartCopy never copies the source's metadata or tags.
+func (cp *copier) initiateRequest(ctx context.Context) (*oss.InitiateMultipartUploadRequest, error) {
+	p := cp.p
+	req := &oss.InitiateMultipartUploadRequest{
+		Bucket:                    oss.Ptr(p.Bucket),
+		Key:                       oss.Ptr(p.Key),
+		ForbidOverwrite:           forbidOverwrite(p.ForbidOverwrite),
+		ServerSideEncryption:      optional(p.ServerSideEncryption),
+		ServerSideEncryptionKeyId: optional(p.KMSKeyID),
+		StorageClass:              oss.StorageClassType(p.StorageClass),
+		// Otherwise the SDK guesses a Content-Type from the key's extension,
+		// and COPY would not keep the source's.
+		DisableAutoDetectMimeType: true,
+		RequestCommon:             oss.RequestCommon{Headers: map[string]string{}},
+	}
+	if p.ACL != "" {
+		// The SDK models the ACL on Complete only; OSS takes it here as well.
+		req.Headers["x-oss-object-acl"] = p.ACL
+	}
+	if cp.replaceMetadata() {
+		req.ContentType = optional(p.ContentType)
+		req.CacheControl = optional(p.CacheControl)
+		req.ContentDisposition = optional(p.ContentDisposition)
+		req.ContentEncoding = optional(p.ContentEncoding)
+		req.Expires = optional(p.Expires)
+		req.Metadata = p.Metadata
+	} else {
+		h := cp.src.head
+		req.ContentType = h.ContentType
+		req.CacheControl = h.CacheControl
+		req.ContentDisposition = h.ContentDisposition
+		req.ContentEncoding = h.ContentEncoding
+		req.Expires = h.Expires
+		req.Metadata = h.Metadata
+		if lang := h.Headers.Get("Content-Language"); lang != "" {
+			req.Headers["Content-Language"] = lang
+		}
+	}
+	if cp.replaceTags() {
+		req.Tagging = optional(encodeTags(p.Tags))
+	} else if cp.src.head.TaggingCount > 0 {
+		res, err := cp.c.GetObjectTagging(ctx, &oss.GetObjectTaggingRequest{
+			Bucket:    oss.Ptr(cp.src.Bucket),
+			Key:       oss.Ptr(cp.src.Key),
+			VersionId: optional(cp.src.VersionID),
+		}, cp.retry.apply)
+		if err != nil {
+			return nil, &Error{Op: "GetObjectTagging", Bucket: cp.src.Bucket, Key: cp.src.Key, Err: err}
+		}
+		tags := make(map[string]string, len(res.Tags))
+		for _, t := range res.Tags {
+			tags[oss.ToString(t.Key)] = oss.ToString(t.Value)
+		}
+		req.Tagging = optional(encodeTags(tags))
+	}
+	return req, nil
+}
+
+// copyParts copies all parts with a pool of workers that each take the next
+// part as soon as their previous one is done, and stops at the first error.
+// It returns the part ETags in part order.
+func (cp *copier) copyParts(ctx context.Context, parts []Part) ([]string, error) {
+	ctx, cancel := context.WithCancel(ctx)
+	defer cancel()
+
+	var (
+		etags    = make([]string, len(parts))
+		next     atomic.Int64
+		wg       sync.WaitGroup
+		errOnce  sync.Once
+		firstErr error
+		prog     = newProgress(cp.log, cp.p.Bucket, cp.p.Key, parts, cp.src.Size)
+	)
+	for range min(cp.p.Parallelism, len(parts)) {
+		wg.Go(func() {
+			for ctx.Err() == nil {
+				i := next.Add(1) - 1
+				if i >= int64(len(parts)) {
+					return
+				}
+				etag, err := cp.copyPart(ctx, parts[i])
+				if err != nil {
+					errOnce.Do(func() { firstErr = err; cancel() })
+					return
+				}
+				etags[i] = etag
+				prog.partDone(parts[i])
+			}
+		})
+	}
+	wg.Wait()
+	if firstErr != nil {
+		return nil, firstErr
+	}
+	// Cancelled between two parts: no request failed, but the copy stopped.
+	if slices.Contains(etags, "") {
+		return nil, cp.fail("UploadPartCopy", ctx.Err())
+	}
+	return etags, nil
+}
+
+func (cp *copier) copyPart(ctx context.Context, part Part) (string, error) {
+	res, err := cp.c.UploadPartCopy(ctx, &oss.UploadPartCopyRequest{
+		Bucket:          oss.Ptr(cp.p.Bucket),
+		Key:             oss.Ptr(cp.p.Key),
+		UploadId:        oss.Ptr(cp.uploadID),
+		PartNumber:      part.Number,
+		SourceBucket:    oss.Ptr(cp.src.Bucket),
+		SourceKey:       oss.Ptr(cp.src.Key),
+		SourceVersionId: optional(cp.src.VersionID),
+		Range:           oss.Ptr(fmt.Sprintf("bytes=%d-%d", part.First, part.Last)),
+		IfMatch:         oss.Ptr(cp.src.ETag),
+	}, cp.retry.apply, oss.OpReadWriteTimeout(partTimeout(part.Size())))
+	if err != nil {
+		return "", cp.fail("UploadPartCopy", fmt.Errorf("part %d (bytes %d-%d): %w", part.Number, part.First, part.Last, sourceChangedError(err)))
+	}
+	if err := cp.checkSourceVersion(res.VersionId); err != nil {
+		return "", cp.fail("UploadPartCopy", fmt.Errorf("part %d: %w", part.Number, err))
+	}
+	if res.ETag == nil {
+		return "", cp.fail("UploadPartCopy", fmt.Errorf("part %d: response has no ETag", part.Number))
+	}
+	return *res.ETag, nil
+}
+
+// partTimeout is the read/write timeout for a part. The SDK applies it only
+// to connections dialled for this request, so it helps most for large parts
+// copied at high parallelism, where new connections are the rule.
+func partTimeout(size int64) time.Duration {
+	return partTimeoutBase + time.Duration(size/partTimeoutRate)*time.Second
+}
+
+// complete sends Complete and verifies the result. A Complete whose response
+// was lost is retried by the SDK and then answers NoSuchUpload: the object is
+// then looked up and accepted if it is exactly the one these parts make.
+func (cp *copier) complete(ctx context.Context, etags []string) (*Result, error) {
+	parts := make([]oss.UploadPart, len(etags))
+	for i, etag := range etags {
+		parts[i] = oss.UploadPart{PartNumber: int32(i + 1), ETag: oss.Ptr(etag)}
+	}
+	cctx, cancel := detached(ctx, commitTimeout)
+	defer cancel()
+	res, err := cp.c.CompleteMultipartUpload(cctx, &oss.CompleteMultipartUploadRequest{
+		Bucket:                  oss.Ptr(cp.p.Bucket),
+		Key:                     oss.Ptr(cp.p.Key),
+		UploadId:                oss.Ptr(cp.uploadID),
+		CompleteMultipartUpload: &oss.CompleteMultipartUpload{Parts: parts},
+		ForbidOverwrite:         forbidOverwrite(cp.p.ForbidOverwrite),
+		Acl:                     oss.ObjectACLType(cp.p.ACL),
+	}, cp.retry.apply)
+	if err == nil {
+		return cp.verify(ctx, "CompleteMultipartUpload", oss.ToString(res.ETag), oss.ToString(res.VersionId), res.HashCRC64, len(etags))
+	}
+	completeErr := cp.fail("CompleteMultipartUpload", err)
+	if code, _ := serviceCode(err); code != "NoSuchUpload" {
+		abortErr := cp.abort(ctx)
+		if code, _ := serviceCode(abortErr); code != "NoSuchUpload" {
+			return nil, joinAbort(completeErr, abortErr)
+		}
+	}
+	// The upload is gone: Complete went through and its response was lost,
+	// or someone else aborted the upload.
+	return cp.recoverCompleted(ctx, etags, completeErr)
+}
+
+func (cp *copier) recoverCompleted(ctx context.Context, etags []string, completeErr error) (*Result, error) {
+	hctx, cancel := detached(ctx, cleanupTimeout)
+	defer cancel()
+	res, err := cp.c.HeadObject(hctx, &oss.HeadObjectRequest{Bucket: oss.Ptr(cp.p.Bucket), Key: oss.Ptr(cp.p.Key)}, cp.retry.apply)
+	if err != nil || !isMultipartETag(oss.ToString(res.ETag), etags) {
+		return nil, completeErr
+	}
+	cp.log.Debug("Complete's response was lost; the destination is the completed upload", cp.fields())
+	return cp.verify(ctx, "CompleteMultipartUpload", oss.ToString(res.ETag), oss.ToString(res.VersionId), res.HashCRC64, len(etags))
+}
+
+// isMultipartETag reports whether etag is the ETag OSS gives the object
+// completed from parts with these ETags: MD5 over the part ETags, then "-"
+// and the part count. The notes on OSS hash the ETags as text, the S3
+// convention hashes their binary digests; either proves the same part list.
+func isMultipartETag(etag string, parts []string) bool {
+	text, bin := md5.New(), md5.New()
+	for _, p := range parts {
+		p = strings.ToUpper(strings.Trim(p, `"`))
+		text.Write([]byte(p))
+		raw, err := hex.DecodeString(p)
+		if err != nil {
+			return false
+		}
+		bin.Write(raw)
+	}
+	etag = strings.ToUpper(strings.Trim(etag, `"`))
+	suffix := "-" + strconv.Itoa(len(parts))
+	return etag == strings.ToUpper(hex.EncodeToString(text.Sum(nil)))+suffix ||
+		etag == strings.ToUpper(hex.EncodeToString(bin.Sum(nil)))+suffix
+}
+
+// verify checks the new object's CRC64 against the source's, deletes the
+// object when they differ, and reads the destination's LastModified and
+// Content-Type for the result.
+func (cp *copier) verify(ctx context.Context, op, etag, versionID string, crcHeader *string, parts int) (*Result, error) {
+	var crc uint64
+	if crcHeader != nil {
+		var err error
+		if crc, err = strconv.ParseUint(*crcHeader, 10, 64); err != nil {
+			return nil, cp.discard(ctx, op, versionID, fmt.Errorf("invalid x-oss-hash-crc64ecma %q: %w", *crcHeader, err))
+		}
+		if cp.src.hasCRC && crc != cp.src.CRC64 {
+			return nil, cp.discard(ctx, op, versionID, fmt.Errorf("%w: the copy's CRC64 is %d, the source's %d", ErrSourceChanged, crc, cp.src.CRC64))
+		}
+	}
+
+	// The object exists now whatever happens to ctx: read it to the end, or
+	// the caller would lose track of it.
+	hctx, cancel := detached(ctx, cleanupTimeout)
+	defer cancel()
+	head, err := cp.c.HeadObject(hctx, &oss.HeadObjectRequest{
+		Bucket: oss.Ptr(cp.p.Bucket), Key: oss.Ptr(cp.p.Key), VersionId: optional(versionID),
+	}, cp.retry.apply)
+	if err != nil {
+		return nil, cp.fail("HeadObject", err)
+	}
+	if got := oss.ToString(head.ETag); got != etag {
+		return nil, cp.fail("HeadObject", fmt.Errorf("destination was overwritten right after the copy: ETag %s, the copy's %s", got, etag))
+	}
+	if crcHeader == nil && head.HashCRC64 != nil {
+		return cp.verify(ctx, op, etag, versionID, head.HashCRC64, parts)
+	}
+	r := &Result{
+		ETag:        etag,
+		VersionID:   versionID,
+		CRC64:       crc,
+		Size:        head.ContentLength,
+		ContentType: oss.ToString(head.ContentType),
+		Parts:       parts,
+		Source:      cp.src.Source,
+	}
+	if head.LastModified != nil {
+		r.LastModified = *head.LastModified
+	}
+	fields := cp.fields()
+	fields["etag"], fields["version_id"], fields["parts"] = r.ETag, r.VersionID, parts
+	cp.log.Debug("copy verified", fields)
+	return r, nil
+}
+
+func (cp *copier) checkSourceVersion(copied *string) error {
+	if cp.src.VersionID != "" && copied != nil && *copied != cp.src.VersionID {
+		return fmt.Errorf("%w: OSS copied version %s instead of %s", ErrSourceChanged, *copied, cp.src.VersionID)
+	}
+	return nil
+}
+
+// discard deletes the object version a copy produced but that failed
+// verification, and returns cause as an *Error.
+func (cp *copier) discard(ctx context.Context, op, versionID string, cause error) error {
+	err := cp.fail(op, cause)
+	dctx, cancel := detached(ctx, cleanupTimeout)
+	defer cancel()
+	_, derr := cp.c.DeleteObject(dctx, &oss.DeleteObjectRequest{
+		Bucket: oss.Ptr(cp.p.Bucket), Key: oss.Ptr(cp.p.Key), VersionId: optional(versionID),
+	}, newRetryPolicy(minRetryBudget).apply)
+	if derr != nil {
+		return errors.Join(err, cp.fail("DeleteObject", fmt.Errorf("deleting the unverified copy: %w", derr)))
+	}
+	return err
+}
+
+// abortAfter aborts the upload after cause made the copy fail.
+func (cp *copier) abortAfter(ctx context.Context, cause error) error {
+	return joinAbort(cause, cp.abort(ctx))
+}
+
+func (cp *copier) abort(ctx context.Context) error {
+	actx, cancel := detached(ctx, cleanupTimeout)
+	defer cancel()
+	// A fresh budget: the failure being cleaned up may have spent the copy's.
+	_, err := cp.c.AbortMultipartUpload(actx, &oss.AbortMultipartUploadRequest{
+		Bucket: oss.Ptr(cp.p.Bucket), Key: oss.Ptr(cp.p.Key), UploadId: oss.Ptr(cp.uploadID),
+	}, newRetryPolicy(minRetryBudget).apply)
+	if err != nil {
+		return err
+	}
+	cp.log.Debug("multipart upload aborted", cp.fields())
+	return nil
+}
+
+func joinAbort(cause, abortErr error) error {
+	if abortErr == nil {
+		return cause
+	}
+	var e *Error
+	if errors.As(cause, &e) {
+		return errors.Join(cause, &Error{Op: "AbortMultipartUpload", Bucket: e.Bucket, Key: e.Key, UploadID: e.UploadID, Err: abortErr})
+	}
+	return errors.Join(cause, abortErr)
+}
+
+// detached returns a context that keeps ctx's values but not its
+// cancellation, with its own deadline.
+func detached(ctx context.Context, timeout time.Duration) (context.Context, context.CancelFunc) {
+	return context.WithTimeout(context.WithoutCancel(ctx), timeout)
+}
+
+// encodeTags renders tags as x-oss-tagging wants them: a URL query with
+// spaces as %20.
+func encodeTags(tags map[string]string) string {
+	v := make(url.Values, len(tags))
+	for k, val := range tags {
+		v.Set(k, val)
+	}
+	return strings.ReplaceAll(v.Encode(), "+", "%20")
+}
+
+func forbidOverwrite(b bool) *string {
+	if b {
+		return oss.Ptr("true")
+	}
+	return nil
+}
+
+func optional(s string) *string {
+	if s == "" {
+		return nil
+	}
+	return &s
+}

@@ -1,0 +1,60 @@
+package objectcopy
+
+import (
+	"errors"
+	"fmt"
+	"net/http"
+
+	"github.com/aliyun/alibabacloud-oss-go-sdk-v2/oss"
+)
+
+// ErrSourceChanged is wrapped by the error Copy returns when the source
+// object changed while it was being copied: a part's x-oss-copy-source-if-match
+// failed (412), the pinned version disappeared, OSS copied another version
+// than the pinned one, or the copy's CRC64 differs from the source's.
+var ErrSourceChanged = errors.New("source object changed during the copy")
+
+// Error reports which OSS operation failed on which object. Err keeps the
+// cause, so errors.As finds the *oss.ServiceError (code, request ID) and
+// errors.Is finds ErrSourceChanged or a context error.
+type Error struct {
+	Op       string // OSS operation, e.g. "UploadPartCopy"
+	Bucket   string // bucket the operation addressed
+	Key      string // key the operation addressed
+	UploadID string // multipart upload ID, when one was started
+	Err      error
+}
+
+func (e *Error) Error() string {
+	msg := fmt.Sprintf("objectcopy: %s oss://%s/%s", e.Op, e.Bucket, e.Key)
+	if e.UploadID != "" {
+		msg += " (upload ID " + e.UploadID + ")"
+	}
+	return msg + ": " + e.Err.Error()
+}
+
+// Unwrap returns the cause.
+func (e *Error) Unwrap() error { return e.Err }
+
+// serviceCode returns the OSS error code and HTTP status in err's chain, if
+// OSS answered with an error.
+func serviceCode(err error) (code string, status int) {
+	var se *oss.ServiceError
+	if errors.As(err, &se) {
+		return se.Code, se.StatusCode
+	}
+	return "", 0
+}
+
+// sourceChangedError marks err as a sign that the source changed under a
+// pinned part copy; other errors pass through.
+func sourceChangedError(err error) error {
+	code, status := serviceCode(err)
+	switch {
+	case status == http.StatusPreconditionFailed,
+		// HEAD found the source (version) a moment ago: gone now means deleted.
+		code == "NoSuchKey", code == "NoSuchVersion":
+		return fmt.Errorf("%w: %w", ErrSourceChanged, err)
+	}
+	return err
+}

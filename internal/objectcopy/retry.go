@@ -1,0 +1,66 @@
+package objectcopy
+
+import (
+	"sync/atomic"
+	"time"
+
+	"github.com/aliyun/alibabacloud-oss-go-sdk-v2/oss"
+	"github.com/aliyun/alibabacloud-oss-go-sdk-v2/oss/retry"
+)
+
+const (
+	// maxAttempts is how often one request is sent at most. It is higher than
+	// the SDK's 3 because a copy of many parts meets many transient faults,
+	// and one part that runs out of attempts fails the whole copy.
+	maxAttempts = 6
+	// retryBaseDelay and retryMaxDelay shape the full-jitter backoff.
+	retryBaseDelay = 100 * time.Millisecond
+	retryMaxDelay  = 5 * time.Second
+	// minRetryBudget is the number of retries a copy may spend in total,
+	// plus one for every partsPerRetry parts. The bound keeps a copy against
+	// a failing service from retrying every part maxAttempts times.
+	minRetryBudget = 10
+	partsPerRetry  = 5
+)
+
+// retryPolicy is the SDK retryer the engine passes to every request it sends.
+// It keeps the SDK's classification (5xx, 408, 429, connection errors and
+// timeouts are transient; 403, 404, 409 and 412 are not, except a
+// RequestTimeTooSkewed 403, which the SDK fixes by correcting its clock) and
+// backoff, and adds a budget shared by all requests of one copy.
+type retryPolicy struct {
+	std    *retry.Standard
+	budget atomic.Int64
+}
+
+func newRetryPolicy(budget int64) *retryPolicy {
+	r := &retryPolicy{std: retry.NewStandard(func(o *retry.RetryOptions) {
+		o.MaxAttempts = maxAttempts
+		o.BaseDelay = retryBaseDelay
+		o.MaxBackoff = retryMaxDelay
+	})}
+	r.budget.Store(budget)
+	return r
+}
+
+// IsErrorRetryable reports whether err is transient and the budget allows
+// another attempt; it spends one retry when it says yes.
+func (r *retryPolicy) IsErrorRetryable(err error) bool {
+	return r.std.IsErrorRetryable(err) && r.budget.Add(-1) >= 0
+}
+
+// MaxAttempts is the number of attempts per request.
+func (r *retryPolicy) MaxAttempts() int { return maxAttempts }
+
+// RetryDelay is the backoff before the given attempt.
+func (r *retryPolicy) RetryDelay(attempt int, err error) (time.Duration, error) {
+	return r.std.RetryDelay(attempt, err)
+}
+
+// apply installs the policy on one request. RetryMaxAttempts is set too
+// because a client configured with a retry count would otherwise override
+// the policy's.
+func (r *retryPolicy) apply(o *oss.Options) {
+	o.Retryer = r
+	o.RetryMaxAttempts = oss.Ptr(maxAttempts)
+}
