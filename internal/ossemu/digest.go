@@ -1,0 +1,204 @@
+package ossemu
+
+import (
+	"crypto/md5"
+	"encoding/hex"
+	"hash/crc64"
+	"strconv"
+	"strings"
+	"sync"
+)
+
+var crcTable = crc64.MakeTable(crc64.ECMA)
+
+// gf2 is a 64x64 matrix over GF(2); column i is the image of bit i.
+type gf2 [64]uint64
+
+func (m *gf2) times(v uint64) uint64 {
+	var r uint64
+	for i := 0; v != 0; i, v = i+1, v>>1 {
+		if v&1 != 0 {
+			r ^= m[i]
+		}
+	}
+	return r
+}
+
+func (m *gf2) square() gf2 {
+	var r gf2
+	for i := range m {
+		r[i] = m.times(m[i])
+	}
+	return r
+}
+
+// zeroOps[k] appends 2^k zero bytes to a raw CRC register (zlib's
+// crc32_combine method, for the reflected ECMA-182 polynomial).
+var zeroOps = func() [48]gf2 {
+	var ops [48]gf2
+	var bit gf2 // one zero bit
+	bit[0] = 0xC96C5795D7870F42
+	for i := 1; i < 64; i++ {
+		bit[i] = 1 << (i - 1)
+	}
+	two := bit.square()
+	four := two.square()
+	ops[0] = four.square()
+	for k := 1; k < len(ops); k++ {
+		ops[k] = ops[k-1].square()
+	}
+	return ops
+}()
+
+// crcShift returns the register after n more zero bytes.
+func crcShift(crc uint64, n int64) uint64 {
+	for k := 0; n != 0; k, n = k+1, n>>1 {
+		if n&1 != 0 {
+			crc = zeroOps[k].times(crc)
+		}
+	}
+	return crc
+}
+
+// shiftOp returns the matrix appending n zero bytes, for n used in hot loops.
+func shiftOp(n int64) *gf2 {
+	var m gf2
+	for i := range m {
+		m[i] = crcShift(1<<i, n)
+	}
+	return &m
+}
+
+// crcCombine returns the CRC64 of A||B from CRC(A), CRC(B) and len(B).
+func crcCombine(crcA, crcB uint64, lenB int64) uint64 {
+	if lenB == 0 {
+		return crcA
+	}
+	return crcShift(crcA, lenB) ^ crcB
+}
+
+// crcZeroBlock is the CRC64 of blockSize-headerLen zero bytes: a generated
+// block is its base block XOR (header || zeros), and CRC64 is affine, so
+// crc(block) = crc(base) ^ crc(header||zeros) ^ crc(zeros of blockSize).
+var (
+	crcZerosTail  = crc64.Update(0, crcTable, make([]byte, blockSize-headerLen))
+	crcZerosBlock = crc64.Update(0, crcTable, make([]byte, blockSize))
+)
+
+var tailOp = shiftOp(blockSize - headerLen)
+
+var baseCRCs sync.Map // seed -> uint64
+
+func baseCRC(seed uint64) uint64 {
+	if c, ok := baseCRCs.Load(seed); ok {
+		return c.(uint64)
+	}
+	c := crc64.Update(0, crcTable, baseBlock(seed))
+	baseCRCs.Store(seed, c)
+	return c
+}
+
+// blockCRC is the CRC64 of whole generated block k, computed without generating it.
+func blockCRC(seed uint64, k int64) uint64 {
+	h := blockHeader(seed, k)
+	hc := tailOp.times(crc64.Update(0, crcTable, h[:])) ^ crcZerosTail
+	return baseCRC(seed) ^ hc ^ crcZerosBlock
+}
+
+// extentCRC is the CRC64 of an extent; whole generated blocks cost a header
+// hash and a matrix product each, partial blocks and stored bytes are hashed.
+func extentCRC(e extent) uint64 {
+	var crc uint64
+	e.forEachChunkCRC(func(c uint64, n int64) { crc = crcCombine(crc, c, n) })
+	return crc
+}
+
+// forEachChunkCRC reports the CRC and length of consecutive chunks of e,
+// generating only partial blocks.
+func (e extent) forEachChunkCRC(fn func(crc uint64, n int64)) {
+	if !e.generated() {
+		fn(crc64.Update(0, crcTable, e.b.data[e.off:e.off+e.n]), e.n)
+		return
+	}
+	pos, end := e.off, e.off+e.n
+	for pos < end {
+		k := pos >> blockShift
+		start := pos - k<<blockShift
+		stop := min(int64(blockSize), end-k<<blockShift)
+		if start == 0 && stop == blockSize {
+			fn(blockCRC(e.seed, k), blockSize)
+		} else {
+			part := extent{seed: e.seed, off: pos, n: stop - start}
+			var c uint64
+			part.forEachChunk(func(p []byte, _ int64, _ bool) { c = crc64.Update(c, crcTable, p) })
+			fn(c, stop-start)
+		}
+		pos = k<<blockShift + stop
+	}
+}
+
+// contentCRC combines the extents' CRCs.
+func contentCRC(c content) uint64 {
+	var crc uint64
+	for _, e := range c {
+		crc = crcCombine(crc, extentCRC(e), e.n)
+	}
+	return crc
+}
+
+// digester computes part MD5s, caching them by extent identity so that
+// copying the same source range again (benchmarks, retries) costs nothing.
+type digester struct {
+	fromIdentity bool
+
+	mu    sync.Mutex
+	cache map[string][16]byte
+}
+
+// maxCachedDigests bounds the cache; a cleared cache only costs recomputation.
+const maxCachedDigests = 1 << 16
+
+func (d *digester) md5(c content) [16]byte {
+	var key strings.Builder
+	for _, e := range c {
+		key.WriteString(e.identity())
+		key.WriteByte('|')
+	}
+	k := key.String()
+	if d.fromIdentity {
+		return md5.Sum([]byte("ossemu-extent-identity|" + k))
+	}
+	d.mu.Lock()
+	sum, ok := d.cache[k]
+	d.mu.Unlock()
+	if ok {
+		return sum
+	}
+	h := md5.New()
+	for _, e := range c {
+		e.forEachChunk(func(p []byte, _ int64, _ bool) { h.Write(p) })
+	}
+	copy(sum[:], h.Sum(nil))
+	d.mu.Lock()
+	if d.cache == nil || len(d.cache) >= maxCachedDigests {
+		d.cache = make(map[string][16]byte)
+	}
+	d.cache[k] = sum
+	d.mu.Unlock()
+	return sum
+}
+
+// quotedETag formats an MD5 as OSS sends it in ETag headers and XML.
+func quotedETag(sum [16]byte) string {
+	return `"` + strings.ToUpper(hex.EncodeToString(sum[:])) + `"`
+}
+
+// multipartETag is MD5 of the concatenated part ETag texts, then "-N".
+func multipartETag(partETags []string) string {
+	var b strings.Builder
+	for _, e := range partETags {
+		b.WriteString(strings.ToUpper(strings.Trim(e, `"`)))
+	}
+	sum := md5.Sum([]byte(b.String()))
+	return `"` + strings.ToUpper(hex.EncodeToString(sum[:])) + "-" + strconv.Itoa(len(partETags)) + `"`
+}

@@ -1,0 +1,135 @@
+package ossemu
+
+import (
+	"encoding/base64"
+	"encoding/xml"
+	"errors"
+	"net/http"
+	"strconv"
+)
+
+// ErrNotFound is wrapped by fixture methods when a bucket, object or version is missing.
+var ErrNotFound = errors.New("ossemu: not found")
+
+// ossError is an error answered to the client in OSS's error format.
+type ossError struct {
+	status  int
+	code    string
+	message string
+	ec      string
+	extra   []xmlField // code-specific elements OSS adds (UploadId, PartNumber, ...)
+	header  http.Header
+}
+
+type xmlField struct {
+	XMLName xml.Name
+	Value   string `xml:",chardata"`
+}
+
+func (e *ossError) Error() string { return e.code + ": " + e.message }
+
+// with adds a code-specific element to the error body.
+func (e *ossError) with(name, value string) *ossError {
+	e.extra = append(e.extra, xmlField{XMLName: xml.Name{Local: name}, Value: value})
+	return e
+}
+
+// errorSpec is the fixed part of an error: status, message and EC.
+type errorSpec struct {
+	status  int
+	message string
+	ec      string
+}
+
+// errorSpecs lists every error the emulator sends. EC values are OSS's where
+// its documentation or the SDK's recorded responses show them; see doc.go.
+var errorSpecs = map[string]errorSpec{
+	"AccessDenied":             {403, "You have no right to access this object because of bucket acl.", "0003-00000001"},
+	"BucketAlreadyExists":      {409, "The requested bucket name is not available. The bucket namespace is shared by all users of the system. Please select a different name and try again.", "0015-00000104"},
+	"BucketNotEmpty":           {409, "The bucket has objects. Please delete them first.", "0015-00000301"},
+	"EntityTooLarge":           {400, "Your proposed upload exceeds the maximum allowed size.", "0026-00000005"},
+	"EntityTooSmall":           {400, "Your proposed upload is smaller than the minimum allowed size.", "0042-00000203"},
+	"FileAlreadyExists":        {409, "The object you specified already exists and can not be overwritten.", "0026-00000010"},
+	"FileImmutable":            {409, "The object you specified is immutable.", "0026-00000012"},
+	"InternalError":            {500, "We encountered an internal error. Please try again.", "0000-00000001"},
+	"InvalidAccessKeyId":       {403, "The OSS Access Key Id you provided does not exist in our records.", "0002-00000902"},
+	"InvalidArgument":          {400, "Invalid argument.", "0016-00000101"},
+	"InvalidBucketName":        {400, "The specified bucket is not valid.", "0015-00000001"},
+	"InvalidDigest":            {400, "The Content-MD5 you specified is not valid.", "0016-00000101"},
+	"InvalidObjectName":        {400, "The specified object is not valid.", "0016-00000005"},
+	"InvalidPart":              {400, "One or more of the specified parts could not be found or the specified entity tag might not have matched the part's entity tag.", "0042-00000204"},
+	"InvalidPartOrder":         {400, "The list of parts was not in ascending order. The parts list must be specified in order by part number.", "0042-00000205"},
+	"InvalidRange":             {416, "The requested range cannot be satisfied.", "0016-00000401"},
+	"InvalidRequest":           {400, "Invalid request.", "0016-00000102"},
+	"InvalidWORMConfiguration": {400, "The WORM configuration is invalid.", "0077-00000001"},
+	"MalformedXML":             {400, "The XML you provided was not well-formed or did not validate against our published schema.", "0016-00000608"},
+	"MethodNotAllowed":         {405, "The specified method is not allowed against this resource.", "0016-00000301"},
+	"NoSuchBucket":             {404, "The specified bucket does not exist.", "0015-00000101"},
+	"NoSuchKey":                {404, "The specified key does not exist.", "0026-00000001"},
+	"NoSuchUpload":             {404, "The specified upload does not exist. The upload ID may be invalid, or the upload may have been aborted or completed.", "0042-00000002"},
+	"NoSuchVersion":            {404, "The specified version does not exist.", "0026-00000002"},
+	"NoSuchWORMConfiguration":  {404, "The WORM Configuration does not exist.", "0077-00000002"},
+	"NotImplemented":           {501, "The operation is not implemented by this emulator.", "0016-00000999"},
+	"PreconditionFailed":       {412, "At least one of the pre-conditions you specified did not hold.", "0016-00000501"},
+	"NotModified":              {304, "", ""},
+	"RequestTimeTooSkewed":     {403, "The difference between the request time and the current time is too large.", "0002-00000504"},
+	"SecurityTokenExpired":     {403, "The security token you provided has expired.", "0002-00000903"},
+	"SignatureDoesNotMatch":    {403, "The request signature we calculated does not match the signature you provided. Check your key and signing method.", "0002-00000040"},
+	"InvalidSecurityToken":     {403, "The security token you provided is invalid.", "0002-00000904"},
+}
+
+// newError builds the error for code with OSS's default message.
+func newError(code string) *ossError {
+	spec, ok := errorSpecs[code]
+	if !ok {
+		panic("ossemu: unknown error code " + code)
+	}
+	return &ossError{status: spec.status, code: code, message: spec.message, ec: spec.ec}
+}
+
+// errorf builds the error for code with a specific message.
+func errorf(code, message string) *ossError {
+	e := newError(code)
+	e.message = message
+	return e
+}
+
+type errorBody struct {
+	XMLName   xml.Name `xml:"Error"`
+	Code      string   `xml:"Code"`
+	Message   string   `xml:"Message"`
+	RequestID string   `xml:"RequestId"`
+	HostID    string   `xml:"HostId"`
+	Extra     []xmlField
+	EC        string `xml:"EC"`
+}
+
+// writeError answers e. HEAD responses cannot carry a body, so OSS moves the
+// same XML, base64-encoded, into x-oss-err (the SDK decodes it from there).
+func writeError(w http.ResponseWriter, r *http.Request, reqID string, e *ossError) {
+	h := w.Header()
+	for k, v := range e.header {
+		h[k] = v
+	}
+	if e.status == http.StatusNotModified {
+		w.WriteHeader(e.status)
+		return
+	}
+	body, err := xml.MarshalIndent(errorBody{
+		Code: e.code, Message: e.message, RequestID: reqID, HostID: r.Host, Extra: e.extra, EC: e.ec,
+	}, "", "  ")
+	if err != nil {
+		panic(err) // only strings are marshalled
+	}
+	body = append([]byte(xml.Header), body...)
+	h.Set("x-oss-ec", e.ec)
+	if r.Method == http.MethodHead {
+		h.Set("x-oss-err", base64.StdEncoding.EncodeToString(body))
+		w.WriteHeader(e.status)
+		return
+	}
+	h.Set("Content-Type", "application/xml")
+	h.Set("Content-Length", strconv.Itoa(len(body)))
+	w.WriteHeader(e.status)
+	_, _ = w.Write(body)
+}

@@ -1,0 +1,367 @@
+package ossemu
+
+import (
+	"encoding/xml"
+	"net/http"
+	"net/url"
+	"sort"
+	"strconv"
+	"strings"
+)
+
+// minPartSize is the smallest size of every part but the last, checked at Complete.
+const minPartSize = 100 << 10
+
+// encodeKey applies encoding-type=url to a key in a response.
+func encodeKey(rq *request, key string) string {
+	if strings.EqualFold(rq.query.Get("encoding-type"), "url") {
+		return url.QueryEscape(key)
+	}
+	return key
+}
+
+func encodingType(rq *request) string {
+	if strings.EqualFold(rq.query.Get("encoding-type"), "url") {
+		return "url"
+	}
+	return ""
+}
+
+func (s *Server) initiateMultipartUpload(rq *request) error {
+	h := rq.r.Header
+	hdr, err := storedHeaders(h)
+	if err != nil {
+		return err
+	}
+	acl, err := objectACL(h)
+	if err != nil {
+		return err
+	}
+	tags, err := parseTagging(h.Get("x-oss-tagging"))
+	if err != nil {
+		return err
+	}
+	s.mu.Lock()
+	b, err := s.bucketLocked(rq.bucket)
+	var id string
+	if err == nil {
+		id = randomHex(16)
+		b.uploads[id] = &upload{
+			id: id, key: rq.key, initiated: s.now(), header: hdr, acl: acl, tags: tags,
+			forbid: isTrue(h.Get("x-oss-forbid-overwrite")), parts: map[int]*part{},
+		}
+	}
+	s.mu.Unlock()
+	if err != nil {
+		return err
+	}
+	return rq.writeXML(struct {
+		XMLName      xml.Name `xml:"InitiateMultipartUploadResult"`
+		EncodingType string   `xml:"EncodingType,omitempty"`
+		Bucket       string   `xml:"Bucket"`
+		Key          string   `xml:"Key"`
+		UploadID     string   `xml:"UploadId"`
+	}{EncodingType: encodingType(rq), Bucket: rq.bucket, Key: encodeKey(rq, rq.key), UploadID: id})
+}
+
+func (s *Server) uploadPart(rq *request) error {
+	num, err := partNumber(rq)
+	if err != nil {
+		return err
+	}
+	uploadID := rq.query.Get("uploadId")
+	s.mu.Lock()
+	b, err := s.bucketLocked(rq.bucket)
+	if err == nil {
+		_, err = b.uploadLocked(uploadID, rq.key)
+	}
+	s.mu.Unlock()
+	if err != nil {
+		return err
+	}
+	c, etag, crc, err := s.readUpload(rq)
+	if err != nil {
+		return err
+	}
+	p := &part{num: num, data: c, size: c.size(), etag: etag, crc: crc}
+	if err := s.storePart(rq, uploadID, p); err != nil {
+		return err
+	}
+	rq.w.Header().Set("Content-MD5", contentMD5(etag))
+	return rq.writeEmpty(http.StatusOK)
+}
+
+type completeXML struct {
+	XMLName xml.Name `xml:"CompleteMultipartUpload"`
+	Parts   []struct {
+		PartNumber int    `xml:"PartNumber"`
+		ETag       string `xml:"ETag"`
+	} `xml:"Part"`
+}
+
+func (s *Server) completeMultipartUpload(rq *request) error {
+	body, err := rq.readBody()
+	if err != nil {
+		return err
+	}
+	completeAll := strings.EqualFold(rq.r.Header.Get("x-oss-complete-all"), "yes")
+	var req completeXML
+	switch {
+	case completeAll && len(body) > 0:
+		return errorf("InvalidArgument", "Should not speficy both complete all header and http body.")
+	case !completeAll:
+		if err := xml.Unmarshal(body, &req); err != nil || len(req.Parts) == 0 {
+			return newError("MalformedXML")
+		}
+	}
+	uploadID := rq.query.Get("uploadId")
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	b, err := s.bucketLocked(rq.bucket)
+	if err != nil {
+		return err
+	}
+	u, err := b.uploadLocked(uploadID, rq.key)
+	if err != nil {
+		return err
+	}
+	parts, err := selectParts(u, req, completeAll)
+	if err != nil {
+		return err
+	}
+	forbid := u.forbid || isTrue(rq.r.Header.Get("x-oss-forbid-overwrite"))
+	if err := b.checkWritable(rq.key, forbid, s.now()); err != nil {
+		return err
+	}
+	var (
+		data  content
+		crc   uint64
+		etags []string
+	)
+	for _, p := range parts {
+		data = concat(data, p.data)
+		crc = crcCombine(crc, p.crc, p.size)
+		etags = append(etags, p.etag)
+	}
+	o := &object{key: rq.key, data: data, size: data.size(), etag: multipartETag(etags), crc: crc, modified: s.now(),
+		header: u.header, acl: u.acl, tags: u.tags, multipart: true}
+	s.writeVersionHeader(rq, b, b.storeLocked(o))
+	delete(b.uploads, uploadID)
+	rq.w.Header().Set("x-oss-hash-crc64ecma", strconv.FormatUint(crc, 10))
+	return rq.writeXML(struct {
+		XMLName      xml.Name `xml:"CompleteMultipartUploadResult"`
+		EncodingType string   `xml:"EncodingType,omitempty"`
+		Location     string   `xml:"Location"`
+		Bucket       string   `xml:"Bucket"`
+		Key          string   `xml:"Key"`
+		ETag         string   `xml:"ETag"`
+	}{EncodingType: encodingType(rq), Location: "http://" + rq.r.Host + "/" + rq.bucket + "/" + escapePath(rq.key, false),
+		Bucket: rq.bucket, Key: encodeKey(rq, rq.key), ETag: o.etag})
+}
+
+// selectParts checks the Complete request's part list the way OSS does:
+// ascending part numbers (InvalidPartOrder), each uploaded with the given
+// ETag (InvalidPart), and every part but the last at least 100 KiB
+// (EntityTooSmall). With x-oss-complete-all every uploaded part is used.
+func selectParts(u *upload, req completeXML, all bool) ([]*part, error) {
+	var parts []*part
+	if all {
+		for _, p := range u.parts {
+			parts = append(parts, p)
+		}
+		sort.Slice(parts, func(i, j int) bool { return parts[i].num < parts[j].num })
+	} else {
+		for i, rp := range req.Parts {
+			if i > 0 && rp.PartNumber <= req.Parts[i-1].PartNumber {
+				return nil, newError("InvalidPartOrder").with("UploadId", u.id)
+			}
+			p, ok := u.parts[rp.PartNumber]
+			if !ok || !strings.EqualFold(strings.Trim(rp.ETag, `" `), strings.Trim(p.etag, `"`)) {
+				return nil, newError("InvalidPart").
+					with("ETag", rp.ETag).with("PartNumber", strconv.Itoa(rp.PartNumber)).with("UploadId", u.id)
+			}
+			parts = append(parts, p)
+		}
+	}
+	if len(parts) == 0 {
+		return nil, errorf("InvalidArgument", "The upload has no parts to complete.")
+	}
+	for _, p := range parts[:len(parts)-1] {
+		if p.size < minPartSize {
+			return nil, newError("EntityTooSmall").
+				with("MinSizeAllowed", strconv.Itoa(minPartSize)).with("ProposedSize", strconv.FormatInt(p.size, 10)).
+				with("PartNumber", strconv.Itoa(p.num))
+		}
+	}
+	return parts, nil
+}
+
+func (s *Server) abortMultipartUpload(rq *request) error {
+	uploadID := rq.query.Get("uploadId")
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	b, err := s.bucketLocked(rq.bucket)
+	if err != nil {
+		return err
+	}
+	if _, err := b.uploadLocked(uploadID, rq.key); err != nil {
+		return err
+	}
+	delete(b.uploads, uploadID)
+	return rq.writeEmpty(http.StatusNoContent)
+}
+
+func (s *Server) listMultipartUploads(rq *request) error {
+	q := rq.query
+	maxUploads, err := maxKeysParam(q.Get("max-uploads"), 1000, 1000)
+	if err != nil {
+		return err
+	}
+	prefix, delimiter := q.Get("prefix"), q.Get("delimiter")
+	keyMarker, idMarker := q.Get("key-marker"), q.Get("upload-id-marker")
+	type uploadXML struct {
+		Key          string `xml:"Key"`
+		UploadID     string `xml:"UploadId"`
+		Initiated    string `xml:"Initiated"`
+		StorageClass string `xml:"StorageClass"`
+	}
+	out := struct {
+		XMLName            xml.Name    `xml:"ListMultipartUploadsResult"`
+		EncodingType       string      `xml:"EncodingType,omitempty"`
+		Bucket             string      `xml:"Bucket"`
+		KeyMarker          string      `xml:"KeyMarker"`
+		UploadIDMarker     string      `xml:"UploadIdMarker"`
+		NextKeyMarker      string      `xml:"NextKeyMarker"`
+		NextUploadIDMarker string      `xml:"NextUploadIdMarker"`
+		Delimiter          string      `xml:"Delimiter"`
+		Prefix             string      `xml:"Prefix"`
+		MaxUploads         int         `xml:"MaxUploads"`
+		IsTruncated        bool        `xml:"IsTruncated"`
+		Uploads            []uploadXML `xml:"Upload"`
+		CommonPrefixes     []string    `xml:"CommonPrefixes>Prefix"`
+	}{EncodingType: encodingType(rq), Bucket: rq.bucket, KeyMarker: encodeKey(rq, keyMarker), UploadIDMarker: idMarker,
+		Delimiter: encodeKey(rq, delimiter), Prefix: encodeKey(rq, prefix), MaxUploads: maxUploads}
+
+	s.mu.Lock()
+	b, err := s.bucketLocked(rq.bucket)
+	if err != nil {
+		s.mu.Unlock()
+		return err
+	}
+	ups := make([]*upload, 0, len(b.uploads))
+	for _, u := range b.uploads {
+		ups = append(ups, u)
+	}
+	s.mu.Unlock()
+	sort.Slice(ups, func(i, j int) bool {
+		if ups[i].key != ups[j].key {
+			return ups[i].key < ups[j].key
+		}
+		return ups[i].id < ups[j].id
+	})
+	seen := map[string]bool{}
+	count := 0
+	for _, u := range ups {
+		if !strings.HasPrefix(u.key, prefix) {
+			continue
+		}
+		if u.key < keyMarker || u.key == keyMarker && (idMarker == "" || u.id <= idMarker) {
+			continue
+		}
+		if delimiter != "" {
+			if i := strings.Index(u.key[len(prefix):], delimiter); i >= 0 {
+				cp := u.key[:len(prefix)+i+len(delimiter)]
+				if !seen[cp] {
+					if count == maxUploads {
+						out.IsTruncated = true
+						break
+					}
+					seen[cp] = true
+					out.CommonPrefixes = append(out.CommonPrefixes, encodeKey(rq, cp))
+					out.NextKeyMarker, out.NextUploadIDMarker = encodeKey(rq, u.key), u.id
+					count++
+				}
+				continue
+			}
+		}
+		if count == maxUploads {
+			out.IsTruncated = true
+			break
+		}
+		out.Uploads = append(out.Uploads, uploadXML{Key: encodeKey(rq, u.key), UploadID: u.id,
+			Initiated: formatTime(u.initiated), StorageClass: u.header.Get("x-oss-storage-class")})
+		out.NextKeyMarker, out.NextUploadIDMarker = encodeKey(rq, u.key), u.id
+		count++
+	}
+	if !out.IsTruncated {
+		out.NextKeyMarker, out.NextUploadIDMarker = "", ""
+	}
+	return rq.writeXML(out)
+}
+
+func (s *Server) listParts(rq *request) error {
+	q := rq.query
+	maxParts, err := maxKeysParam(q.Get("max-parts"), 1000, 1000)
+	if err != nil {
+		return err
+	}
+	marker := 0
+	if v := q.Get("part-number-marker"); v != "" {
+		if marker, err = strconv.Atoi(v); err != nil || marker < 0 {
+			return errorf("InvalidArgument", "part-number-marker must be a non-negative integer.")
+		}
+	}
+	uploadID := q.Get("uploadId")
+	s.mu.Lock()
+	b, err := s.bucketLocked(rq.bucket)
+	var u *upload
+	if err == nil {
+		u, err = b.uploadLocked(uploadID, rq.key)
+	}
+	var parts []*part
+	var storageClass string
+	if err == nil {
+		for _, p := range u.parts {
+			if p.num > marker {
+				parts = append(parts, p)
+			}
+		}
+		storageClass = u.header.Get("x-oss-storage-class")
+	}
+	s.mu.Unlock()
+	if err != nil {
+		return err
+	}
+	sort.Slice(parts, func(i, j int) bool { return parts[i].num < parts[j].num })
+	type partXML struct {
+		PartNumber    int    `xml:"PartNumber"`
+		LastModified  string `xml:"LastModified"`
+		ETag          string `xml:"ETag"`
+		Size          int64  `xml:"Size"`
+		HashCrc64ecma string `xml:"HashCrc64ecma"`
+	}
+	out := struct {
+		XMLName              xml.Name  `xml:"ListPartsResult"`
+		EncodingType         string    `xml:"EncodingType,omitempty"`
+		Bucket               string    `xml:"Bucket"`
+		Key                  string    `xml:"Key"`
+		UploadID             string    `xml:"UploadId"`
+		StorageClass         string    `xml:"StorageClass"`
+		PartNumberMarker     int       `xml:"PartNumberMarker"`
+		NextPartNumberMarker int       `xml:"NextPartNumberMarker"`
+		MaxParts             int       `xml:"MaxParts"`
+		IsTruncated          bool      `xml:"IsTruncated"`
+		Parts                []partXML `xml:"Part"`
+	}{EncodingType: encodingType(rq), Bucket: rq.bucket, Key: encodeKey(rq, rq.key), UploadID: uploadID,
+		StorageClass: storageClass, PartNumberMarker: marker, MaxParts: maxParts}
+	if len(parts) > maxParts {
+		parts = parts[:maxParts]
+		out.IsTruncated = true
+	}
+	for _, p := range parts {
+		out.Parts = append(out.Parts, partXML{PartNumber: p.num, LastModified: formatTime(p.modified), ETag: p.etag,
+			Size: p.size, HashCrc64ecma: strconv.FormatUint(p.crc, 10)})
+		out.NextPartNumberMarker = p.num
+	}
+	return rq.writeXML(out)
+}

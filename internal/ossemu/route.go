@@ -1,0 +1,173 @@
+package ossemu
+
+import (
+	"net"
+	"net/http"
+	"net/url"
+	"strings"
+)
+
+// target is what a request addresses, decided before anything else is done
+// with it: the OSS operation name (the key of RequestCount), bucket and key.
+type target struct {
+	op     string
+	bucket string
+	key    string
+}
+
+// classify names the OSS operation of r the way the SDK's OpName does.
+// Unknown combinations get the operation name "Unsupported".
+func classify(r *http.Request) target {
+	bucket, key := address(r)
+	t := target{bucket: bucket, key: key}
+	q := r.URL.Query()
+	has := func(name string) bool { _, ok := q[name]; return ok }
+	m := r.Method
+	switch {
+	case bucket == "":
+		if m == http.MethodGet {
+			t.op = "ListBuckets"
+		}
+	case key == "":
+		t.op = classifyBucket(m, has, q)
+	default:
+		t.op = classifyObject(m, has, r.Header)
+	}
+	if t.op == "" {
+		t.op = "Unsupported"
+	}
+	return t
+}
+
+func classifyBucket(m string, has func(string) bool, q url.Values) string {
+	switch m {
+	case http.MethodPut:
+		switch {
+		case has("versioning"):
+			return "PutBucketVersioning"
+		case has("acl"):
+			return "PutBucketAcl"
+		case len(q) == 0:
+			return "PutBucket"
+		}
+	case http.MethodGet:
+		switch {
+		case has("bucketInfo"):
+			return "GetBucketInfo"
+		case has("location"):
+			return "GetBucketLocation"
+		case has("versioning"):
+			return "GetBucketVersioning"
+		case has("worm"):
+			return "GetBucketWorm"
+		case has("acl"):
+			return "GetBucketAcl"
+		case has("uploads"):
+			return "ListMultipartUploads"
+		case has("versions"):
+			return "ListObjectVersions"
+		case q.Get("list-type") == "2":
+			return "ListObjectsV2"
+		default:
+			return "ListObjects"
+		}
+	case http.MethodPost:
+		switch {
+		case has("worm"):
+			return "InitiateBucketWorm"
+		case has("wormExtend"):
+			return "ExtendBucketWorm"
+		case has("wormId"):
+			return "CompleteBucketWorm"
+		case has("delete"):
+			return "DeleteMultipleObjects"
+		}
+	case http.MethodDelete:
+		switch {
+		case has("worm"):
+			return "AbortBucketWorm"
+		case len(q) == 0:
+			return "DeleteBucket"
+		}
+	}
+	return ""
+}
+
+func classifyObject(m string, has func(string) bool, h http.Header) string {
+	copySource := h.Get("x-oss-copy-source") != ""
+	switch m {
+	case http.MethodPut:
+		switch {
+		case has("partNumber") && has("uploadId") && copySource:
+			return "UploadPartCopy"
+		case has("partNumber") && has("uploadId"):
+			return "UploadPart"
+		case has("tagging"):
+			return "PutObjectTagging"
+		case has("acl"):
+			return "PutObjectAcl"
+		case copySource:
+			return "CopyObject"
+		default:
+			return "PutObject"
+		}
+	case http.MethodGet:
+		switch {
+		case has("tagging"):
+			return "GetObjectTagging"
+		case has("acl"):
+			return "GetObjectAcl"
+		case has("uploadId"):
+			return "ListParts"
+		default:
+			return "GetObject"
+		}
+	case http.MethodHead:
+		if has("objectMeta") {
+			return "GetObjectMeta"
+		}
+		return "HeadObject"
+	case http.MethodPost:
+		switch {
+		case has("uploads"):
+			return "InitiateMultipartUpload"
+		case has("uploadId"):
+			return "CompleteMultipartUpload"
+		}
+	case http.MethodDelete:
+		switch {
+		case has("uploadId"):
+			return "AbortMultipartUpload"
+		case has("tagging"):
+			return "DeleteObjectTagging"
+		default:
+			return "DeleteObject"
+		}
+	}
+	return ""
+}
+
+// address extracts bucket and key. Virtual-hosted style is
+// "<bucket>.<service host>", where the service host is an IP address,
+// "localhost" or an OSS endpoint "oss-<region>[-internal].aliyuncs.com";
+// on a bare service host the bucket is the first path segment.
+func address(r *http.Request) (bucket, key string) {
+	host := r.Host
+	if h, _, err := net.SplitHostPort(host); err == nil {
+		host = h
+	}
+	path := strings.TrimPrefix(r.URL.Path, "/")
+	if label, rest, ok := strings.Cut(host, "."); ok && isServiceHost(rest) && !isServiceHost(host) {
+		return label, path
+	}
+	bucket, key, _ = strings.Cut(path, "/")
+	return bucket, key
+}
+
+func isServiceHost(h string) bool {
+	if net.ParseIP(h) != nil || h == "localhost" {
+		return true
+	}
+	label, ok := strings.CutSuffix(h, ".aliyuncs.com")
+	return ok && strings.HasPrefix(label, "oss-") && !strings.Contains(label, ".")
+}

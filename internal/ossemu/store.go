@@ -1,0 +1,496 @@
+package ossemu
+
+import (
+	"crypto/md5"
+	"fmt"
+	"io"
+	"net/http"
+	"net/url"
+	"sort"
+	"strings"
+	"time"
+)
+
+type bucket struct {
+	name         string
+	region       string
+	created      time.Time
+	versioning   string // "", "Enabled" or "Suspended"
+	acl          string
+	storageClass string
+	worm         *worm
+	objects      map[string][]*object // versions, newest first
+	uploads      map[string]*upload
+}
+
+type worm struct {
+	id      string
+	state   string // "InProgress" or "Locked"
+	days    int
+	created time.Time
+}
+
+type tag struct{ Key, Value string }
+
+type object struct {
+	key          string
+	versionID    string // "" in a bucket that never had versioning, "null" when suspended
+	deleteMarker bool
+	data         content
+	size         int64
+	etag         string
+	crc          uint64
+	modified     time.Time
+	header       http.Header // content headers, x-oss-meta-*, SSE, storage class
+	acl          string
+	tags         []tag
+	multipart    bool
+}
+
+type upload struct {
+	id        string
+	key       string
+	initiated time.Time
+	header    http.Header
+	acl       string
+	tags      []tag
+	forbid    bool // x-oss-forbid-overwrite given at Initiate
+	parts     map[int]*part
+}
+
+type part struct {
+	num      int
+	data     content
+	size     int64
+	etag     string
+	crc      uint64
+	modified time.Time
+}
+
+// ObjectInfo describes one object version as stored.
+type ObjectInfo struct {
+	Bucket, Key, VersionID, ETag string // ETag with quotes as OSS sends it
+	Size                         int64
+	CRC64                        uint64
+	ContentType                  string
+	Metadata                     map[string]string // x-oss-meta-* without prefix, lowercase keys
+	Header                       http.Header       // stored content headers, SSE and storage class
+	StorageClass, ACL            string
+	Tags                         map[string]string
+	LastModified                 time.Time
+	DeleteMarker                 bool
+}
+
+// UploadInfo describes a multipart upload in progress.
+type UploadInfo struct {
+	Bucket, Key, UploadID string
+	Initiated             time.Time
+	Parts                 int
+}
+
+func (o *object) info(bucket string) ObjectInfo {
+	inf := ObjectInfo{
+		Bucket: bucket, Key: o.key, VersionID: o.versionID, ETag: o.etag, Size: o.size, CRC64: o.crc,
+		LastModified: o.modified, DeleteMarker: o.deleteMarker, ACL: o.acl,
+		Metadata: map[string]string{}, Tags: map[string]string{}, Header: o.header.Clone(),
+	}
+	if o.deleteMarker {
+		return inf
+	}
+	inf.ContentType = o.header.Get("Content-Type")
+	inf.StorageClass = o.header.Get("x-oss-storage-class")
+	for k, v := range o.header {
+		if meta, ok := strings.CutPrefix(strings.ToLower(k), "x-oss-meta-"); ok {
+			inf.Metadata[meta] = v[0]
+		}
+	}
+	for _, t := range o.tags {
+		inf.Tags[t.Key] = t.Value
+	}
+	return inf
+}
+
+// --- lookups; callers hold s.mu ---
+
+func (s *Server) bucketLocked(name string) (*bucket, error) {
+	b, ok := s.buckets[name]
+	if !ok {
+		return nil, newError("NoSuchBucket").with("BucketName", name)
+	}
+	return b, nil
+}
+
+// objectLocked returns the version to read: the current one, or versionID.
+// A delete marker reads as NoSuchKey (current) or MethodNotAllowed (by ID),
+// with x-oss-delete-marker set as OSS does.
+func (b *bucket) objectLocked(key, versionID string) (*object, error) {
+	versions := b.objects[key]
+	if versionID == "" {
+		if len(versions) == 0 {
+			return nil, newError("NoSuchKey").with("Key", key)
+		}
+		if o := versions[0]; o.deleteMarker {
+			e := newError("NoSuchKey").with("Key", key)
+			e.header = http.Header{"X-Oss-Delete-Marker": {"true"}, "X-Oss-Version-Id": {o.versionID}}
+			return nil, e
+		}
+		return versions[0], nil
+	}
+	for _, o := range versions {
+		if o.versionID == versionID {
+			if o.deleteMarker {
+				e := newError("MethodNotAllowed")
+				e.header = http.Header{"X-Oss-Delete-Marker": {"true"}, "X-Oss-Version-Id": {o.versionID}}
+				return nil, e
+			}
+			return o, nil
+		}
+	}
+	return nil, newError("NoSuchVersion").with("Key", key).with("VersionId", versionID)
+}
+
+// underRetention reports whether the bucket has a WORM policy (in progress
+// or locked); OSS then protects objects and refuses copies to and from it.
+func (b *bucket) underRetention() bool { return b.worm != nil }
+
+// protected reports whether o may not be overwritten or deleted yet.
+func (b *bucket) protected(o *object, now time.Time) bool {
+	return b.worm != nil && !o.deleteMarker && now.Before(o.modified.AddDate(0, 0, b.worm.days))
+}
+
+// checkWritable applies WORM retention and x-oss-forbid-overwrite before key
+// is replaced. OSS ignores x-oss-forbid-overwrite in buckets with versioning.
+func (b *bucket) checkWritable(key string, forbid bool, now time.Time) error {
+	versions := b.objects[key]
+	if len(versions) == 0 || versions[0].deleteMarker {
+		return nil
+	}
+	if b.protected(versions[0], now) {
+		return newError("FileImmutable")
+	}
+	if forbid && b.versioning == "" {
+		return newError("FileAlreadyExists")
+	}
+	return nil
+}
+
+// storeLocked makes o the current version of its key following the bucket's
+// versioning state, and returns the version ID given to it.
+func (b *bucket) storeLocked(o *object) string {
+	switch b.versioning {
+	case "Enabled":
+		o.versionID = newVersionID()
+	case "Suspended":
+		o.versionID = "null"
+	default:
+		o.versionID = ""
+	}
+	versions := b.objects[o.key]
+	if b.versioning != "Enabled" {
+		// The null version (or the only version) is replaced.
+		kept := versions[:0:0]
+		for _, v := range versions {
+			if v.versionID != o.versionID {
+				kept = append(kept, v)
+			}
+		}
+		versions = kept
+	}
+	b.objects[o.key] = append([]*object{o}, versions...)
+	return o.versionID
+}
+
+func (b *bucket) removeVersionLocked(key, versionID string) {
+	versions := b.objects[key]
+	for i, v := range versions {
+		if v.versionID == versionID {
+			versions = append(versions[:i:i], versions[i+1:]...)
+			break
+		}
+	}
+	if len(versions) == 0 {
+		delete(b.objects, key)
+		return
+	}
+	b.objects[key] = versions
+}
+
+func newVersionID() string { return "CAEQ" + randomHex(30) }
+
+// --- headers stored with objects ---
+
+var storedHeaderNames = []string{
+	"Content-Type", "Cache-Control", "Content-Disposition", "Content-Encoding", "Content-Language", "Expires",
+	"x-oss-server-side-encryption", "x-oss-server-side-data-encryption", "x-oss-server-side-encryption-key-id",
+	"x-oss-storage-class",
+}
+
+var storageClasses = map[string]bool{"Standard": true, "IA": true, "Archive": true, "ColdArchive": true, "DeepColdArchive": true}
+
+var objectACLs = map[string]bool{"default": true, "private": true, "public-read": true, "public-read-write": true}
+
+// storedHeaders picks what OSS keeps from a write request's headers.
+func storedHeaders(h http.Header) (http.Header, error) {
+	out := http.Header{}
+	for _, k := range storedHeaderNames {
+		if v := h.Get(k); v != "" {
+			out.Set(k, v)
+		}
+	}
+	for k, v := range h {
+		if strings.HasPrefix(strings.ToLower(k), "x-oss-meta-") {
+			out[http.CanonicalHeaderKey(strings.ToLower(k))] = []string{v[0]}
+		}
+	}
+	if out.Get("Content-Type") == "" {
+		out.Set("Content-Type", "application/octet-stream")
+	}
+	if sc := out.Get("x-oss-storage-class"); sc == "" {
+		out.Set("x-oss-storage-class", "Standard")
+	} else if !storageClasses[sc] {
+		return nil, errorf("InvalidArgument", "The storage class you specified is not valid.").
+			with("ArgumentName", "x-oss-storage-class").with("ArgumentValue", sc)
+	}
+	if sse := out.Get("x-oss-server-side-encryption"); sse != "" && sse != "AES256" && sse != "KMS" && sse != "SM4" {
+		return nil, errorf("InvalidArgument", "The encryption method specified is not supported").
+			with("ArgumentName", "x-oss-server-side-encryption").with("ArgumentValue", sse)
+	}
+	return out, nil
+}
+
+// objectACL reads x-oss-object-acl (default "default").
+func objectACL(h http.Header) (string, error) {
+	acl := h.Get("x-oss-object-acl")
+	if acl == "" {
+		return "default", nil
+	}
+	if !objectACLs[acl] {
+		return "", errorf("InvalidArgument", "no such object access control exists").
+			with("ArgumentName", "x-oss-object-acl").with("ArgumentValue", acl)
+	}
+	return acl, nil
+}
+
+// parseTagging reads the x-oss-tagging header (a URL query string).
+func parseTagging(v string) ([]tag, error) {
+	if v == "" {
+		return nil, nil
+	}
+	q, err := url.ParseQuery(v)
+	if err != nil {
+		return nil, errorf("InvalidArgument", "The tagging header is invalid.").with("ArgumentName", "x-oss-tagging")
+	}
+	tags := make([]tag, 0, len(q))
+	for k, vs := range q {
+		tags = append(tags, tag{k, vs[0]})
+	}
+	return tags, checkTags(tags)
+}
+
+// checkTags applies OSS's limits: at most 10 tags, keys 1-128 and values up to 256 bytes.
+func checkTags(tags []tag) error {
+	if len(tags) > 10 {
+		return errorf("InvalidArgument", "Object tags cannot be greater than 10.")
+	}
+	for _, t := range tags {
+		if t.Key == "" || len(t.Key) > 128 || len(t.Value) > 256 {
+			return errorf("InvalidArgument", "The tag key or value is invalid.")
+		}
+	}
+	sort.Slice(tags, func(i, j int) bool { return tags[i].Key < tags[j].Key })
+	return nil
+}
+
+// --- fixtures: straight into storage, not counted ---
+
+// CreateBucket creates a bucket in region ("" = the server's region).
+func (s *Server) CreateBucket(name, region string) error {
+	if err := checkBucketName(name); err != nil {
+		return err
+	}
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if _, ok := s.buckets[name]; ok {
+		return newError("BucketAlreadyExists")
+	}
+	s.createBucketLocked(name, region, "private", "Standard")
+	return nil
+}
+
+func (s *Server) createBucketLocked(name, region, acl, storageClass string) {
+	if region == "" {
+		region = s.cfg.region
+	}
+	s.buckets[name] = &bucket{
+		name: name, region: region, created: s.now(), acl: acl, storageClass: storageClass,
+		objects: map[string][]*object{}, uploads: map[string]*upload{},
+	}
+}
+
+// SetBucketVersioning enables or suspends versioning.
+func (s *Server) SetBucketVersioning(name string, enabled bool) error {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	b, err := s.fixtureBucket(name)
+	if err != nil {
+		return err
+	}
+	b.versioning = "Suspended"
+	if enabled {
+		b.versioning = "Enabled"
+	}
+	return nil
+}
+
+// LockBucketRetention puts a locked WORM policy of days on the bucket.
+func (s *Server) LockBucketRetention(name string, days int) error {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	b, err := s.fixtureBucket(name)
+	if err != nil {
+		return err
+	}
+	b.worm = &worm{id: randomHex(16), state: "Locked", days: days, created: s.now()}
+	return nil
+}
+
+func (s *Server) fixtureBucket(name string) (*bucket, error) {
+	b, ok := s.buckets[name]
+	if !ok {
+		return nil, fmt.Errorf("ossemu: bucket %q: %w", name, ErrNotFound)
+	}
+	return b, nil
+}
+
+// PutObject stores data as bucket/key; h may carry Content-Type, x-oss-meta-*,
+// other content headers, SSE, storage class, x-oss-object-acl and x-oss-tagging.
+func (s *Server) PutObject(bucket, key string, data []byte, h http.Header) (ObjectInfo, error) {
+	b := &blob{data: append([]byte(nil), data...)}
+	sum := md5.Sum(data)
+	return s.fixturePut(bucket, key, b, content{{b: b, n: int64(len(data))}}, quotedETag(sum), false, h)
+}
+
+// PutGeneratedObject stores size bytes of the deterministic pseudo-random
+// stream of seed without storing them. Its ETag is multipart-style and
+// derived from (seed, size): a real object this large would have been
+// uploaded in parts, and hashing gigabytes would make fixtures slow.
+func (s *Server) PutGeneratedObject(bucket, key string, size int64, seed uint64, h http.Header) (ObjectInfo, error) {
+	if size < 0 {
+		return ObjectInfo{}, fmt.Errorf("ossemu: negative size %d", size)
+	}
+	c := content{{seed: seed, n: size}}
+	sum := md5.Sum(fmt.Appendf(nil, "ossemu-generated/%d/%d", seed, size))
+	etag := strings.TrimSuffix(quotedETag(sum), `"`) + `-1"`
+	return s.fixturePut(bucket, key, nil, c, etag, true, h)
+}
+
+func (s *Server) fixturePut(bucketName, key string, bl *blob, c content, etag string, multipart bool, h http.Header) (ObjectInfo, error) {
+	if err := checkObjectName(key); err != nil {
+		return ObjectInfo{}, err
+	}
+	if h == nil {
+		h = http.Header{}
+	}
+	hdr, err := storedHeaders(h)
+	if err != nil {
+		return ObjectInfo{}, err
+	}
+	acl, err := objectACL(h)
+	if err != nil {
+		return ObjectInfo{}, err
+	}
+	tags, err := parseTagging(h.Get("x-oss-tagging"))
+	if err != nil {
+		return ObjectInfo{}, err
+	}
+	crc := contentCRC(c)
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	b, err := s.fixtureBucket(bucketName)
+	if err != nil {
+		return ObjectInfo{}, err
+	}
+	if bl != nil {
+		s.blobSeq++
+		bl.id = s.blobSeq
+	}
+	o := &object{key: key, data: c, size: c.size(), etag: etag, crc: crc, modified: s.now(),
+		header: hdr, acl: acl, tags: tags, multipart: multipart}
+	b.storeLocked(o)
+	return o.info(bucketName), nil
+}
+
+// HeadObject describes bucket/key (versionID "" = current); the error wraps
+// ErrNotFound when the bucket, key or version is missing.
+func (s *Server) HeadObject(bucket, key, versionID string) (ObjectInfo, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	o, err := s.fixtureObject(bucket, key, versionID)
+	if err != nil {
+		return ObjectInfo{}, err
+	}
+	return o.info(bucket), nil
+}
+
+// OpenObject streams the content of bucket/key (versionID "" = current).
+func (s *Server) OpenObject(bucket, key, versionID string) (io.ReadCloser, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	o, err := s.fixtureObject(bucket, key, versionID)
+	if err != nil {
+		return nil, err
+	}
+	return newReader(append(content(nil), o.data...)), nil
+}
+
+func (s *Server) fixtureObject(bucketName, key, versionID string) (*object, error) {
+	b, err := s.fixtureBucket(bucketName)
+	if err != nil {
+		return nil, err
+	}
+	o, err := b.objectLocked(key, versionID)
+	if err != nil {
+		return nil, fmt.Errorf("ossemu: object %s/%s version %q: %w", bucketName, key, versionID, ErrNotFound)
+	}
+	return o, nil
+}
+
+// ListObjectVersions lists every version of bucket/key, delete markers
+// included, newest first (nil when there are none).
+func (s *Server) ListObjectVersions(bucket, key string) []ObjectInfo {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	b, ok := s.buckets[bucket]
+	if !ok {
+		return nil
+	}
+	var out []ObjectInfo
+	for _, o := range b.objects[key] {
+		out = append(out, o.info(bucket))
+	}
+	return out
+}
+
+// Uploads lists the multipart uploads in progress in all buckets, sorted by
+// bucket, key and initiation time.
+func (s *Server) Uploads() []UploadInfo {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	var out []UploadInfo
+	for name, b := range s.buckets {
+		for _, u := range b.uploads {
+			out = append(out, UploadInfo{Bucket: name, Key: u.key, UploadID: u.id, Initiated: u.initiated, Parts: len(u.parts)})
+		}
+	}
+	sort.Slice(out, func(i, j int) bool {
+		a, b := out[i], out[j]
+		if a.Bucket != b.Bucket {
+			return a.Bucket < b.Bucket
+		}
+		if a.Key != b.Key {
+			return a.Key < b.Key
+		}
+		return a.Initiated.Before(b.Initiated)
+	})
+	return out
+}
