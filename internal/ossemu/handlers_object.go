@@ -282,50 +282,6 @@ func parseRange(v string, size int64, standard bool) (first, last int64, ok bool
 	return first, last, true, nil
 }
 
-func (s *Server) deleteObject(rq *request) error {
-	versionID := rq.query.Get("versionId")
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	b, err := s.bucketLocked(rq.bucket)
-	if err != nil {
-		return err
-	}
-	h := rq.w.Header()
-	if versionID != "" {
-		var victim *object
-		for _, o := range b.objects[rq.key] {
-			if o.versionID == versionID {
-				victim = o
-			}
-		}
-		if victim == nil {
-			// Deleting a version that does not exist succeeds in OSS.
-			return rq.writeEmpty(http.StatusNoContent)
-		}
-		if b.protected(victim, s.now()) {
-			return newError("FileImmutable")
-		}
-		b.removeVersionLocked(rq.key, versionID)
-		h.Set("x-oss-version-id", versionID)
-		if victim.deleteMarker {
-			h.Set("x-oss-delete-marker", "true")
-		}
-		return rq.writeEmpty(http.StatusNoContent)
-	}
-	versions := b.objects[rq.key]
-	if len(versions) > 0 && b.protected(versions[0], s.now()) {
-		return newError("FileImmutable")
-	}
-	if b.versioning == "" {
-		delete(b.objects, rq.key)
-		return rq.writeEmpty(http.StatusNoContent)
-	}
-	marker := &object{key: rq.key, deleteMarker: true, modified: s.now(), header: http.Header{}}
-	h.Set("x-oss-version-id", b.storeLocked(marker))
-	h.Set("x-oss-delete-marker", "true")
-	return rq.writeEmpty(http.StatusNoContent)
-}
-
 // --- tagging and ACL ---
 
 type taggingXML struct {

@@ -2,9 +2,12 @@ package ossemu_test
 
 import (
 	"context"
+	"crypto/md5"
 	"errors"
 	"hash/crc64"
+	"io"
 	"strconv"
+	"strings"
 	"testing"
 
 	"github.com/aliyun/alibabacloud-oss-go-sdk-v2/oss"
@@ -72,4 +75,18 @@ var ctx = context.Background()
 
 func staticCreds(id, secret string) credentials.CredentialsProvider {
 	return credentials.NewStaticCredentialsProvider(id, secret)
+}
+
+func staticCredsToken(id, secret, token string) credentials.CredentialsProvider {
+	return credentials.NewStaticCredentialsProvider(id, secret, token)
+}
+
+func md5Sum(b []byte) [16]byte { return md5.Sum(b) }
+
+func stringsReader(s string) io.Reader { return strings.NewReader(s) }
+
+func readAll(t *testing.T, r io.ReadCloser) string {
+	t.Helper()
+	defer r.Close()
+	return string(must[[]byte](t)(io.ReadAll(r)))
 }
