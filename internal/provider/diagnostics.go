@@ -1,8 +1,19 @@
 package provider
 
 import (
+	"context"
+	"errors"
+	"fmt"
+	"net"
+	"slices"
+	"strings"
+	"time"
+
+	"github.com/aliyun/alibabacloud-oss-go-sdk-v2/oss"
 	"github.com/hashicorp/terraform-plugin-framework/diag"
 	"github.com/hashicorp/terraform-plugin-framework/path"
+
+	"github.com/ossprovider/terraform-provider-oss/internal/objectcopy"
 )
 
 // missingProviderArgumentDiag reports a provider argument that is set neither
@@ -26,4 +37,213 @@ func unknownProviderArgumentDiag(name string) diag.Diagnostic {
 func providerDataDiag(err error) diag.Diagnostic {
 	return diag.NewErrorDiagnostic("Unexpected Provider Data Type",
 		"This is always a bug in the oss provider; please report it.\n\nOriginal Error: "+err.Error())
+}
+
+// target names the object an operation was about.
+type target struct {
+	bucket, key string
+}
+
+func (t target) String() string { return "oss://" + t.bucket + "/" + t.key }
+
+// ossErrorDiag turns an error from OSS, the SDK or the copy engine into one
+// diagnostic: what failed, on which object, what to do, and the OSS error
+// code and request ID that OSS support asks for.
+func ossErrorDiag(action string, pd *providerData, t target, err error) diag.Diagnostic {
+	summary, advice := classifyError(err, pd, t)
+	return diag.NewErrorDiagnostic(summary, errorDetail(action+" "+t.String()+" failed.", advice, err))
+}
+
+func errorDetail(what, advice string, err error) string {
+	var b strings.Builder
+	b.WriteString(what)
+	if advice != "" {
+		b.WriteString("\n\n" + advice)
+	}
+	var ce *objectcopy.Error
+	if errors.As(err, &ce) && ce.Op != "" {
+		b.WriteString("\n\nOSS operation: " + ce.Op)
+	}
+	var se *oss.ServiceError
+	if errors.As(err, &se) {
+		fmt.Fprintf(&b, "\nOSS error code: %s (HTTP %d)\nRequest ID: %s", se.Code, se.StatusCode, se.RequestID)
+	}
+	b.WriteString("\n\nOriginal Error: " + err.Error())
+	return b.String()
+}
+
+// classifyError picks the summary and the advice for err.
+func classifyError(err error, pd *providerData, t target) (summary, advice string) {
+	var (
+		credErr *credentialsError
+		se      *oss.ServiceError
+		opErr   *net.OpError
+	)
+	switch {
+	case errors.As(err, &credErr):
+		return "No Usable OSS Credentials", "The provider could not get credentials from " + credErr.source +
+			". Set \"access_key\" and \"secret_key\" in the provider block, or the environment variables " +
+			plainList(envAccessKey[:1]) + " and " + plainList(envSecretKey[:1]) + " (or " +
+			plainList(slices.Concat(envAccessKey[1:], envSecretKey[1:])) + "), or a \"profile\"."
+	case errors.Is(err, objectcopy.ErrSourceChanged):
+		return "Source Object Changed During Copy", "The source object changed while it was being copied, " +
+			"so the copy was abandoned and its multipart upload aborted; nothing was written. Apply again " +
+			"to copy the source as it is now, or pin a version with source_version_id."
+	case errors.Is(err, context.DeadlineExceeded):
+		return "OSS Operation Timed Out", "The operation did not finish in time. Raise the timeout in the " +
+			"resource's timeouts block (a large copy may need a longer \"create\"); any multipart upload " +
+			"was aborted."
+	case errors.As(err, &se):
+		return classifyServiceError(se, t)
+	case errors.As(err, &opErr):
+		return "Cannot Reach OSS", "The provider could not connect to the OSS endpoint " + endpointName(pd) +
+			". Check \"endpoint\" and \"region\" (or " + plainList(envEndpoint) + " and " +
+			plainList(envRegion) + ") and the network."
+	}
+	return "OSS Request Failed", ""
+}
+
+func classifyServiceError(se *oss.ServiceError, t target) (summary, advice string) {
+	switch se.Code {
+	case "InvalidAccessKeyId":
+		return "Invalid OSS Access Key ID", "OSS does not know the access key ID in use. Check the access " +
+			"key ID: \"access_key\" or " + plainList(envAccessKey) + "."
+	case "SignatureDoesNotMatch":
+		return "OSS Rejected the Access Key Secret", "The request signature does not match: the access key " +
+			"secret does not belong to the access key ID. Check the secret: \"secret_key\" or " +
+			plainList(envSecretKey) + "."
+	case "InvalidSecurityToken", "SecurityTokenExpired":
+		return "OSS Rejected the Security Token", "The STS security token is invalid or has expired. Get new " +
+			"temporary credentials (\"security_token\" or " + plainList(envSecurityToken) + "), or use " +
+			"assume_role, which renews them."
+	case "RequestTimeTooSkewed":
+		return "Clock Skew Too Large", "This machine's clock differs from OSS's by more than 15 minutes. " +
+			"Synchronize the clock (NTP) and retry."
+	case "FileImmutable":
+		return "Object Is Immutable (Retention Policy)", "A retention (WORM) policy protects the object: OSS " +
+			"refuses to copy into or out of a bucket under retention, and to overwrite or delete a protected " +
+			"object until its retention period ends. Use buckets without a retention policy, or wait for the " +
+			"retention period to end (to stop managing the object meanwhile, use terraform state rm)."
+	case "FileAlreadyExists":
+		return "Destination Object Already Exists", "An object already exists at " + t.String() + " and " +
+			"forbid_overwrite is true. Delete or import that object, choose another key, or set " +
+			"forbid_overwrite = false to overwrite it."
+	case "NoSuchBucket":
+		return "Bucket Not Found", "The bucket " + t.bucket + " does not exist in this region. Check the " +
+			"bucket name and the provider's region."
+	case "NoSuchKey", "NoSuchVersion":
+		return "Object Not Found", "There is no object at " + t.String() + ". Check the bucket, key and " +
+			"version."
+	case "AccessDenied":
+		if isCrossRegion(se) {
+			return "Cross-Region Copy Not Supported", "OSS copies objects only within one region."
+		}
+		return "OSS Access Denied", "The credentials in use may not perform this operation on " + t.String() +
+			". Grant the RAM user or role the permission (for example oss:GetObject on the source and " +
+			"oss:PutObject on the destination)."
+	}
+	return "OSS Request Failed", ""
+}
+
+// isCrossRegion recognizes OSS's answer to a copy between regions.
+func isCrossRegion(se *oss.ServiceError) bool {
+	return se.Code == "AccessDenied" && strings.Contains(se.Message, "same data center")
+}
+
+func endpointName(pd *providerData) string {
+	if pd == nil {
+		return "(unknown)"
+	}
+	if pd.endpoint != "" {
+		return pd.endpoint
+	}
+	return "for region " + pd.region
+}
+
+// copyErrorDiag reports a failed copy. It names the object the failure is
+// about, and for a cross-region copy it names both buckets' regions, which
+// costs two GetBucketLocation requests on this error path only.
+func (r *objectCopyResource) copyErrorDiag(ctx context.Context, p objectcopy.Params, err error) diag.Diagnostic {
+	src := target{bucket: p.SourceBucket, key: p.SourceKey}
+	dst := target{bucket: p.Bucket, key: p.Key}
+	t := dst
+	var ce *objectcopy.Error
+	if errors.As(err, &ce) && ce.Bucket == src.bucket && ce.Key == src.key {
+		t = src
+	}
+	var se *oss.ServiceError
+	if errors.As(err, &se) && (se.Code == "NoSuchKey" || se.Code == "NoSuchVersion") {
+		t = src // a copy only ever reads an existing object at the source
+	}
+	what := "Copying " + src.String() + " to " + dst.String() + " failed."
+	summary, advice := classifyError(err, r.data, t)
+	if se != nil && isCrossRegion(se) {
+		advice = fmt.Sprintf("The source bucket %s is in region %s and the destination bucket %s is in "+
+			"region %s; OSS copies objects only within one region. Copy into a bucket in the source's "+
+			"region, or use cross-region replication.",
+			src.bucket, r.bucketRegion(ctx, src.bucket), dst.bucket, r.bucketRegion(ctx, dst.bucket))
+	}
+	if t == src && summary == "Object Not Found" {
+		summary = "Source Object Not Found"
+		advice = "There is no object at " + src.String() + ". Check source_bucket, source_key and " +
+			"source_version_id."
+	}
+	return diag.NewErrorDiagnostic(summary, errorDetail(what, advice, err))
+}
+
+// bucketRegion asks OSS where a bucket lives; on any failure it says so
+// rather than hiding the original error behind a second one.
+func (r *objectCopyResource) bucketRegion(ctx context.Context, bucket string) string {
+	ctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), 10*time.Second)
+	defer cancel()
+	res, err := r.data.client.GetBucketLocation(ctx, &oss.GetBucketLocationRequest{Bucket: &bucket})
+	if err != nil || res.LocationConstraint == nil {
+		return "(unknown)"
+	}
+	return strings.TrimPrefix(*res.LocationConstraint, "oss-")
+}
+
+// destinationIsSourceDiag reports a copy of an object onto itself.
+func destinationIsSourceDiag() diag.Diagnostic {
+	return diag.NewAttributeErrorDiagnostic(path.Root("key"), "Destination Is the Source",
+		"bucket and key name the source object itself. A copy onto itself would only rewrite the "+
+			"object's metadata; choose another bucket or key.")
+}
+
+// requiresReplaceDirectiveDiag reports an attribute that the directive in
+// force would silently ignore.
+func requiresReplaceDirectiveDiag(name, directive string) diag.Diagnostic {
+	return diag.NewAttributeErrorDiagnostic(path.Root(name), "Attribute Requires REPLACE Directive",
+		fmt.Sprintf("%s is applied only when %s is \"REPLACE\"; with \"COPY\" the copy takes it from the "+
+			"source. Set %s = \"REPLACE\" or remove %s.", name, directive, directive, name))
+}
+
+// kmsKeyWithoutKMSDiag reports kms_key_id without KMS encryption.
+func kmsKeyWithoutKMSDiag() diag.Diagnostic {
+	return diag.NewAttributeErrorDiagnostic(path.Root("kms_key_id"), "KMS Key Without KMS Encryption",
+		"kms_key_id is used only when server_side_encryption is \"KMS\". Set server_side_encryption = "+
+			"\"KMS\" or remove kms_key_id.")
+}
+
+// sourceGoneWarning reports that an unpinned source disappeared; the copy
+// stays as it is.
+func sourceGoneWarning(bucket, key string) diag.Diagnostic {
+	return diag.NewWarningDiagnostic("Source Object Not Found",
+		"The source object "+target{bucket, key}.String()+" no longer exists, so changes to it cannot be "+
+			"followed. The copy is left as it is; a replacement of it would fail until the source exists again.")
+}
+
+// readBackWarning reports a copy that succeeded but could not be read back.
+func readBackWarning(bucket, key string, err error) diag.Diagnostic {
+	return diag.NewWarningDiagnostic("Copied Object Not Read Back",
+		"The copy to "+target{bucket, key}.String()+" succeeded and is recorded, but reading its storage "+
+			"class and encryption failed; the next refresh fills them in.\n\nOriginal Error: "+err.Error())
+}
+
+// importIDDiag reports an import ID that does not parse.
+func importIDDiag(id string, err error) diag.Diagnostic {
+	return diag.NewErrorDiagnostic("Invalid Import ID",
+		fmt.Sprintf("The import ID %q is not valid: %v.\n\nExpected %s, with keys percent-encoded: %q as "+
+			"%%25, %q as %%3D and %q as %%3F are required, other characters may stay. For example: "+
+			"dst-bucket/backups/a%%20b.bin=src-bucket/a%%20b.bin", id, err, importIDFormat, "%", "=", "?"))
 }

@@ -285,7 +285,9 @@ func (p *ossProvider) Configure(ctx context.Context, req provider.ConfigureReque
 }
 
 func (p *ossProvider) Resources(_ context.Context) []func() resource.Resource {
-	return []func() resource.Resource{}
+	return []func() resource.Resource{
+		NewObjectCopyResource,
+	}
 }
 
 func (p *ossProvider) DataSources(_ context.Context) []func() datasource.DataSource {

@@ -1,0 +1,807 @@
+package provider
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"regexp"
+	"strconv"
+	"time"
+
+	"github.com/aliyun/alibabacloud-oss-go-sdk-v2/oss"
+	"github.com/hashicorp/terraform-plugin-framework-timeouts/resource/timeouts"
+	"github.com/hashicorp/terraform-plugin-framework-validators/int64validator"
+	"github.com/hashicorp/terraform-plugin-framework-validators/mapvalidator"
+	"github.com/hashicorp/terraform-plugin-framework-validators/stringvalidator"
+	"github.com/hashicorp/terraform-plugin-framework/attr"
+	"github.com/hashicorp/terraform-plugin-framework/diag"
+	"github.com/hashicorp/terraform-plugin-framework/path"
+	"github.com/hashicorp/terraform-plugin-framework/resource"
+	"github.com/hashicorp/terraform-plugin-framework/resource/schema"
+	"github.com/hashicorp/terraform-plugin-framework/resource/schema/booldefault"
+	"github.com/hashicorp/terraform-plugin-framework/resource/schema/int64planmodifier"
+	"github.com/hashicorp/terraform-plugin-framework/resource/schema/mapplanmodifier"
+	"github.com/hashicorp/terraform-plugin-framework/resource/schema/planmodifier"
+	"github.com/hashicorp/terraform-plugin-framework/resource/schema/stringdefault"
+	"github.com/hashicorp/terraform-plugin-framework/resource/schema/stringplanmodifier"
+	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
+	"github.com/hashicorp/terraform-plugin-framework/types"
+	"github.com/hashicorp/terraform-plugin-log/tflog"
+
+	"github.com/ossprovider/terraform-provider-oss/internal/objectcopy"
+)
+
+var (
+	_ resource.Resource                   = (*objectCopyResource)(nil)
+	_ resource.ResourceWithConfigure      = (*objectCopyResource)(nil)
+	_ resource.ResourceWithImportState    = (*objectCopyResource)(nil)
+	_ resource.ResourceWithModifyPlan     = (*objectCopyResource)(nil)
+	_ resource.ResourceWithValidateConfig = (*objectCopyResource)(nil)
+	_ objectcopy.Logger                   = tflogLogger{}
+)
+
+// Allowed values; descriptions and validators are built from the same slices.
+var (
+	directives = []string{objectcopy.DirectiveCopy, objectcopy.DirectiveReplace}
+	objectACLs = []string{
+		string(oss.ObjectACLDefault), string(oss.ObjectACLPrivate),
+		string(oss.ObjectACLPublicRead), string(oss.ObjectACLPublicReadWrite),
+	}
+	storageClasses = []string{
+		string(oss.StorageClassStandard), string(oss.StorageClassIA), string(oss.StorageClassArchive),
+		string(oss.StorageClassColdArchive), string(oss.StorageClassDeepColdArchive),
+	}
+	sseAlgorithms = []string{sseAES256, sseKMS, sseSM4}
+)
+
+const (
+	sseAES256 = "AES256"
+	sseKMS    = "KMS"
+	sseSM4    = "SM4"
+
+	defaultCreateTimeout = 60 * time.Minute
+	defaultDeleteTimeout = 5 * time.Minute
+
+	// privateCopiedETag keeps the ETag the copy produced, so that a refresh
+	// can record what OSS holds now while the plan still sees the difference.
+	privateCopiedETag = "copied_etag"
+)
+
+var (
+	bucketNameRE = regexp.MustCompile(`^[a-z0-9][a-z0-9-]{1,61}[a-z0-9]$`)
+	keyStartRE   = regexp.MustCompile(`^[^/\\]`)
+)
+
+// objectCopyResource is the oss_object_copy resource.
+type objectCopyResource struct {
+	data *providerData
+}
+
+// NewObjectCopyResource returns the oss_object_copy resource.
+func NewObjectCopyResource() resource.Resource {
+	return &objectCopyResource{}
+}
+
+// objectCopyResourceModel maps the oss_object_copy schema.
+type objectCopyResourceModel struct {
+	ID                   types.String   `tfsdk:"id"`
+	Bucket               types.String   `tfsdk:"bucket"`
+	Key                  types.String   `tfsdk:"key"`
+	SourceBucket         types.String   `tfsdk:"source_bucket"`
+	SourceKey            types.String   `tfsdk:"source_key"`
+	SourceVersionID      types.String   `tfsdk:"source_version_id"`
+	MetadataDirective    types.String   `tfsdk:"metadata_directive"`
+	ContentType          types.String   `tfsdk:"content_type"`
+	CacheControl         types.String   `tfsdk:"cache_control"`
+	ContentDisposition   types.String   `tfsdk:"content_disposition"`
+	ContentEncoding      types.String   `tfsdk:"content_encoding"`
+	Expires              types.String   `tfsdk:"expires"`
+	Metadata             types.Map      `tfsdk:"metadata"`
+	TaggingDirective     types.String   `tfsdk:"tagging_directive"`
+	Tags                 types.Map      `tfsdk:"tags"`
+	ACL                  types.String   `tfsdk:"acl"`
+	StorageClass         types.String   `tfsdk:"storage_class"`
+	ServerSideEncryption types.String   `tfsdk:"server_side_encryption"`
+	KMSKeyID             types.String   `tfsdk:"kms_key_id"`
+	ForbidOverwrite      types.Bool     `tfsdk:"forbid_overwrite"`
+	PartSize             types.Int64    `tfsdk:"part_size"`
+	Parallelism          types.Int64    `tfsdk:"parallelism"`
+	Timeouts             timeouts.Value `tfsdk:"timeouts"`
+	ETag                 types.String   `tfsdk:"etag"`
+	VersionID            types.String   `tfsdk:"version_id"`
+	CRC64                types.String   `tfsdk:"crc64"`
+	Size                 types.Int64    `tfsdk:"size"`
+	LastModified         types.String   `tfsdk:"last_modified"`
+	SourceETag           types.String   `tfsdk:"source_etag"`
+}
+
+func (r *objectCopyResource) Metadata(_ context.Context, req resource.MetadataRequest, resp *resource.MetadataResponse) {
+	resp.TypeName = req.ProviderTypeName + "_object_copy"
+}
+
+func (r *objectCopyResource) Schema(ctx context.Context, _ resource.SchemaRequest, resp *resource.SchemaResponse) {
+	resp.Schema = objectCopySchema(ctx)
+}
+
+func objectCopySchema(ctx context.Context) schema.Schema {
+	bucketValidators := []validator.String{
+		stringvalidator.RegexMatches(bucketNameRE,
+			"must be 3-63 lowercase letters, digits and hyphens, starting and ending with a letter or digit"),
+	}
+	keyValidators := []validator.String{
+		stringvalidator.LengthBetween(1, 1023),
+		stringvalidator.RegexMatches(keyStartRE, `must not start with "/" or "\"`),
+	}
+	replaceString := func() []planmodifier.String {
+		return []planmodifier.String{stringplanmodifier.RequiresReplace()}
+	}
+	replaceComputedString := func() []planmodifier.String {
+		return []planmodifier.String{stringplanmodifier.UseStateForUnknown(), stringplanmodifier.RequiresReplace()}
+	}
+	stableComputedString := func() []planmodifier.String {
+		return []planmodifier.String{stringplanmodifier.UseStateForUnknown()}
+	}
+	replaceOnly := " Only with `metadata_directive = \"REPLACE\"`; under `COPY` setting it is an error."
+
+	return schema.Schema{
+		MarkdownDescription: "Copies an object inside OSS, server side, and keeps the copy tracked.\n\n" +
+			"The copy is a multipart copy: the source is read once with `HeadObject`, then its parts are " +
+			"copied in parallel with `UploadPartCopy`, each pinned to that source version and ETag, so a " +
+			"source that changes during the copy fails the apply instead of producing a mix. The result is " +
+			"checked against the source's CRC64 before it is recorded. On any error, timeout or interrupt " +
+			"the multipart upload is aborted. Objects up to 48.8 TiB can be copied.\n\n" +
+			"**Drift.** Refresh reads the destination with one `HeadObject` (of the version this resource " +
+			"created, in a versioned bucket). A destination that is gone is created again; one whose ETag " +
+			"changed (overwritten out of band) is replaced. Unless `source_version_id` is set, every plan " +
+			"also makes one `HeadObject` request to the source: when the source's ETag or current version " +
+			"differs from what was copied, the plan replaces the copy, so the destination follows the " +
+			"source. A source that no longer exists leaves the copy alone, with a warning.\n\n" +
+			"**Destroy** deletes the object; in a versioned bucket it deletes exactly the version this " +
+			"resource created, without a delete marker, and leaves every other version alone.\n\n" +
+			"**Import** takes the id `" + importIDFormat + "`. Keys are percent-encoded (RFC 3986) " +
+			"except for `/`; `%`, `=` and `?` in a key must be encoded, other characters may be. Add " +
+			"`?versionId=...` when the configuration pins `source_version_id`. Import reads the current " +
+			"version of the destination and of the source, and assumes `COPY` directives; settings that " +
+			"OSS does not report on a `HeadObject` (`tags`, `acl`, `REPLACE` metadata) are not imported.",
+		Attributes: map[string]schema.Attribute{
+			// Required attributes.
+			"bucket": schema.StringAttribute{
+				MarkdownDescription: "Destination bucket. Changing it creates a new copy.",
+				Required:            true,
+				Validators:          bucketValidators,
+				PlanModifiers:       replaceString(),
+			},
+			"key": schema.StringAttribute{
+				MarkdownDescription: "Destination object key: 1 to 1023 bytes of UTF-8, not starting with " +
+					"`/` or `\\`. Changing it creates a new copy.",
+				Required:      true,
+				Validators:    keyValidators,
+				PlanModifiers: replaceString(),
+			},
+			"source_bucket": schema.StringAttribute{
+				MarkdownDescription: "Bucket of the source object, in the same region as `bucket`. Changing " +
+					"it creates a new copy.",
+				Required:      true,
+				Validators:    bucketValidators,
+				PlanModifiers: replaceString(),
+			},
+			"source_key": schema.StringAttribute{
+				MarkdownDescription: "Key of the source object. Changing it creates a new copy.",
+				Required:            true,
+				Validators:          keyValidators,
+				PlanModifiers:       replaceString(),
+			},
+
+			// Optional attributes.
+			"source_version_id": schema.StringAttribute{
+				MarkdownDescription: "Version of the source object to copy. When set, the copy is pinned to " +
+					"that version and changes to the source are ignored. When not set, the current version " +
+					"is copied and this attribute records which version that was (empty for an unversioned " +
+					"bucket). Changing it creates a new copy.",
+				Optional:      true,
+				Computed:      true,
+				Validators:    []validator.String{stringvalidator.LengthAtLeast(1)},
+				PlanModifiers: replaceComputedString(),
+			},
+			"metadata_directive": schema.StringAttribute{
+				MarkdownDescription: "Where the copy's content headers and user metadata come from: " +
+					"`COPY` takes `Content-Type`, `Cache-Control`, `Content-Disposition`, " +
+					"`Content-Encoding`, `Content-Language`, `Expires` and `x-oss-meta-*` from the source, " +
+					"as `CopyObject` does; `REPLACE` takes them from `content_type`, `cache_control`, " +
+					"`content_disposition`, `content_encoding`, `expires` and `metadata`. One of " +
+					quotedList(directives) + ". Default value is `" + objectcopy.DirectiveCopy + "`. Changing it " +
+					"creates a new copy.",
+				Optional:      true,
+				Computed:      true,
+				Default:       stringdefault.StaticString(objectcopy.DirectiveCopy),
+				Validators:    []validator.String{stringvalidator.OneOf(directives...)},
+				PlanModifiers: replaceString(),
+			},
+			"content_type": schema.StringAttribute{
+				MarkdownDescription: "`Content-Type` of the copy. Under `COPY` it is the source's and this " +
+					"attribute reports it; under `REPLACE` it is set from this attribute (OSS picks " +
+					"`application/octet-stream` when it is not set). Changing it creates a new copy." + replaceOnly,
+				Optional:      true,
+				Computed:      true,
+				PlanModifiers: replaceComputedString(),
+			},
+			"cache_control": schema.StringAttribute{
+				MarkdownDescription: "`Cache-Control` of the copy. Changing it creates a new copy." + replaceOnly,
+				Optional:            true,
+				PlanModifiers:       replaceString(),
+			},
+			"content_disposition": schema.StringAttribute{
+				MarkdownDescription: "`Content-Disposition` of the copy. Changing it creates a new copy." + replaceOnly,
+				Optional:            true,
+				PlanModifiers:       replaceString(),
+			},
+			"content_encoding": schema.StringAttribute{
+				MarkdownDescription: "`Content-Encoding` of the copy. Changing it creates a new copy." + replaceOnly,
+				Optional:            true,
+				PlanModifiers:       replaceString(),
+			},
+			"expires": schema.StringAttribute{
+				MarkdownDescription: "`Expires` header of the copy, as an HTTP date such as " +
+					"`Wed, 21 Oct 2026 07:28:00 GMT`. Changing it creates a new copy." + replaceOnly,
+				Optional:      true,
+				PlanModifiers: replaceString(),
+			},
+			"metadata": schema.MapAttribute{
+				MarkdownDescription: "User metadata of the copy, sent as `x-oss-meta-<name>` headers. OSS " +
+					"stores names in lower case, so use lower-case names. Changing it creates a new copy." +
+					replaceOnly,
+				ElementType:   types.StringType,
+				Optional:      true,
+				PlanModifiers: []planmodifier.Map{mapplanmodifier.RequiresReplace()},
+			},
+			"tagging_directive": schema.StringAttribute{
+				MarkdownDescription: "Where the copy's tags come from: `COPY` takes the source's tags, " +
+					"`REPLACE` sets `tags`. One of " + quotedList(directives) + ". Default value is `" +
+					objectcopy.DirectiveCopy + "`. Changing it creates a new copy.",
+				Optional:      true,
+				Computed:      true,
+				Default:       stringdefault.StaticString(objectcopy.DirectiveCopy),
+				Validators:    []validator.String{stringvalidator.OneOf(directives...)},
+				PlanModifiers: replaceString(),
+			},
+			"tags": schema.MapAttribute{
+				MarkdownDescription: "Tags of the copy; at most 10. Changed in place with " +
+					"`PutObjectTagging`, without copying again. Only with `tagging_directive = \"REPLACE\"`; " +
+					"under `COPY` setting it is an error.",
+				ElementType: types.StringType,
+				Optional:    true,
+				Validators:  []validator.Map{mapvalidator.SizeAtMost(10)},
+			},
+			"acl": schema.StringAttribute{
+				MarkdownDescription: "ACL of the copy, one of " + quotedList(objectACLs) + "; `default` " +
+					"(also when not set) inherits the bucket's ACL. Changed in place with `PutObjectAcl`, " +
+					"without copying again.",
+				Optional:   true,
+				Validators: []validator.String{stringvalidator.OneOf(objectACLs...)},
+			},
+			"storage_class": schema.StringAttribute{
+				MarkdownDescription: "Storage class of the copy, one of " + quotedList(storageClasses) +
+					". When not set, the destination bucket's default applies and this attribute reports " +
+					"it. Changing it creates a new copy.",
+				Optional:      true,
+				Computed:      true,
+				Validators:    []validator.String{stringvalidator.OneOf(storageClasses...)},
+				PlanModifiers: replaceComputedString(),
+			},
+			"server_side_encryption": schema.StringAttribute{
+				MarkdownDescription: "Server-side encryption of the copy, one of " + quotedList(sseAlgorithms) +
+					". When not set, the destination bucket's default encryption applies and this " +
+					"attribute reports it. Changing it creates a new copy.",
+				Optional:      true,
+				Computed:      true,
+				Validators:    []validator.String{stringvalidator.OneOf(sseAlgorithms...)},
+				PlanModifiers: replaceComputedString(),
+			},
+			"kms_key_id": schema.StringAttribute{
+				MarkdownDescription: "KMS key that encrypts the copy. Only with `server_side_encryption = " +
+					"\"KMS\"`; when not set, OSS uses its default KMS key and this attribute reports it. " +
+					"Changing it creates a new copy.",
+				Optional:      true,
+				Computed:      true,
+				Validators:    []validator.String{stringvalidator.LengthAtLeast(1)},
+				PlanModifiers: replaceComputedString(),
+			},
+			"forbid_overwrite": schema.BoolAttribute{
+				MarkdownDescription: "Refuse to create the copy when an object already exists at " +
+					"`bucket`/`key` (`x-oss-forbid-overwrite`). It matters only while creating; changing " +
+					"it updates state only. Default value is `false`.",
+				Optional: true,
+				Computed: true,
+				Default:  booldefault.StaticBool(false),
+			},
+			"part_size": schema.Int64Attribute{
+				MarkdownDescription: fmt.Sprintf("Bytes per copied part, from `%d` (100 KiB) to `%d` (5 GiB). "+
+					"When not set it is chosen from the object size, large enough to stay within 10,000 "+
+					"parts. It changes how the copy runs, not what it produces: changing it updates state "+
+					"only and copies nothing.", objectcopy.MinPartSize, objectcopy.MaxPartSize),
+				Optional:   true,
+				Validators: []validator.Int64{int64validator.Between(objectcopy.MinPartSize, objectcopy.MaxPartSize)},
+			},
+			"parallelism": schema.Int64Attribute{
+				MarkdownDescription: fmt.Sprintf("Parts copied at once, from `1` to `%d`. Default value is `%d`. "+
+					"Changing it updates state only and copies nothing.", objectcopy.MaxParallelism, objectcopy.DefaultParallelism),
+				Optional:   true,
+				Validators: []validator.Int64{int64validator.Between(1, objectcopy.MaxParallelism)},
+			},
+
+			// Computed attributes.
+			"id": schema.StringAttribute{
+				MarkdownDescription: "`" + importIDFormat + "`, as described above.",
+				Computed:            true,
+				PlanModifiers:       stableComputedString(),
+			},
+			"etag": schema.StringAttribute{
+				MarkdownDescription: "ETag of the copy, without quotes. For a multipart copy it is " +
+					"`<MD5 of the parts' MD5s>-<number of parts>`, so it differs from the source's ETag " +
+					"even though the bytes are equal: compare `crc64` for content.",
+				Computed:      true,
+				PlanModifiers: stableComputedString(),
+			},
+			"version_id": schema.StringAttribute{
+				MarkdownDescription: "Version of the copy in a versioned bucket; null otherwise.",
+				Computed:            true,
+				PlanModifiers:       stableComputedString(),
+			},
+			"crc64": schema.StringAttribute{
+				MarkdownDescription: "CRC-64/ECMA-182 of the copy's bytes, in decimal, as OSS reports it in " +
+					"`x-oss-hash-crc64ecma`; equal to the source's.",
+				Computed:      true,
+				PlanModifiers: stableComputedString(),
+			},
+			"size": schema.Int64Attribute{
+				MarkdownDescription: "Size of the copy in bytes.",
+				Computed:            true,
+				PlanModifiers:       []planmodifier.Int64{int64planmodifier.UseStateForUnknown()},
+			},
+			"last_modified": schema.StringAttribute{
+				MarkdownDescription: "When the copy was last modified, in RFC 3339 format.",
+				Computed:            true,
+				PlanModifiers:       stableComputedString(),
+			},
+			"source_etag": schema.StringAttribute{
+				MarkdownDescription: "ETag of the source version that was copied, without quotes.",
+				Computed:            true,
+				PlanModifiers:       stableComputedString(),
+			},
+		},
+		Blocks: map[string]schema.Block{
+			"timeouts": timeouts.Block(ctx, timeouts.Opts{Create: true, Delete: true}),
+		},
+	}
+}
+
+func (r *objectCopyResource) Configure(_ context.Context, req resource.ConfigureRequest, resp *resource.ConfigureResponse) {
+	// Nil until the provider is configured, e.g. during validate.
+	if req.ProviderData == nil {
+		return
+	}
+	data, err := requiredProviderData(req.ProviderData)
+	if err != nil {
+		resp.Diagnostics.Append(providerDataDiag(err))
+		return
+	}
+	r.data = data
+}
+
+func (r *objectCopyResource) ValidateConfig(ctx context.Context, req resource.ValidateConfigRequest, resp *resource.ValidateConfigResponse) {
+	var cfg objectCopyResourceModel
+	resp.Diagnostics.Append(req.Config.Get(ctx, &cfg)...)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+
+	if known(cfg.Bucket, cfg.Key, cfg.SourceBucket, cfg.SourceKey) &&
+		cfg.Bucket.Equal(cfg.SourceBucket) && cfg.Key.Equal(cfg.SourceKey) {
+		resp.Diagnostics.Append(destinationIsSourceDiag())
+	}
+
+	// A null directive means the default, COPY.
+	if !cfg.MetadataDirective.IsUnknown() && cfg.MetadataDirective.ValueString() != objectcopy.DirectiveReplace {
+		for _, a := range cfg.replaceOnlyAttributes() {
+			if !a.value.IsNull() {
+				resp.Diagnostics.Append(requiresReplaceDirectiveDiag(a.name, "metadata_directive"))
+			}
+		}
+	}
+	if !cfg.TaggingDirective.IsUnknown() && cfg.TaggingDirective.ValueString() != objectcopy.DirectiveReplace && !cfg.Tags.IsNull() {
+		resp.Diagnostics.Append(requiresReplaceDirectiveDiag("tags", "tagging_directive"))
+	}
+	if !cfg.KMSKeyID.IsNull() && !cfg.ServerSideEncryption.IsUnknown() && cfg.ServerSideEncryption.ValueString() != sseKMS {
+		resp.Diagnostics.Append(kmsKeyWithoutKMSDiag())
+	}
+}
+
+func (r *objectCopyResource) ModifyPlan(ctx context.Context, req resource.ModifyPlanRequest, resp *resource.ModifyPlanResponse) {
+	// Nothing to compare with on create, nothing to plan on destroy.
+	if req.State.Raw.IsNull() || req.Plan.Raw.IsNull() {
+		return
+	}
+	var state, plan objectCopyResourceModel
+	resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
+	resp.Diagnostics.Append(req.Plan.Get(ctx, &plan)...)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+
+	copied, diags := copiedETag(ctx, req.Private)
+	resp.Diagnostics.Append(diags...)
+	if copied != "" && copied != state.ETag.ValueString() {
+		tflog.Info(ctx, "destination changed since it was copied; planning a new copy", map[string]any{
+			"bucket": state.Bucket.ValueString(), "key": state.Key.ValueString(),
+			"copied_etag": copied, "etag": state.ETag.ValueString(),
+		})
+		resp.RequiresReplace = append(resp.RequiresReplace, path.Root("etag"))
+		resp.Diagnostics.Append(resp.Plan.SetAttribute(ctx, path.Root("etag"), types.StringUnknown())...)
+		return
+	}
+
+	// A pinned source cannot drift; a replacement already copies the
+	// current source; without a client (validate) there is nothing to ask.
+	var pinned types.String
+	resp.Diagnostics.Append(req.Config.GetAttribute(ctx, path.Root("source_version_id"), &pinned)...)
+	if !pinned.IsNull() || r.data == nil || !sameIdentity(plan, state) {
+		return
+	}
+
+	src, err := objectcopy.HeadSource(ctx, r.data.client, state.SourceBucket.ValueString(), state.SourceKey.ValueString(), "")
+	if err != nil {
+		if isNotFound(err) {
+			resp.Diagnostics.Append(sourceGoneWarning(state.SourceBucket.ValueString(), state.SourceKey.ValueString()))
+			return
+		}
+		resp.Diagnostics.Append(ossErrorDiag("Reading the source object to detect changes", r.data, target{
+			bucket: state.SourceBucket.ValueString(), key: state.SourceKey.ValueString(),
+		}, err))
+		return
+	}
+	if trimETag(src.ETag) == state.SourceETag.ValueString() && src.VersionID == state.SourceVersionID.ValueString() {
+		return
+	}
+	tflog.Info(ctx, "source changed since it was copied; planning a new copy", map[string]any{
+		"source_bucket": state.SourceBucket.ValueString(), "source_key": state.SourceKey.ValueString(),
+		"copied_etag": state.SourceETag.ValueString(), "source_etag": trimETag(src.ETag),
+		"copied_version_id": state.SourceVersionID.ValueString(), "source_version_id": src.VersionID,
+	})
+	resp.RequiresReplace = append(resp.RequiresReplace, path.Root("source_etag"))
+	resp.Diagnostics.Append(resp.Plan.SetAttribute(ctx, path.Root("source_etag"), types.StringUnknown())...)
+	resp.Diagnostics.Append(resp.Plan.SetAttribute(ctx, path.Root("source_version_id"), types.StringUnknown())...)
+}
+
+func (r *objectCopyResource) Create(ctx context.Context, req resource.CreateRequest, resp *resource.CreateResponse) {
+	var plan objectCopyResourceModel
+	resp.Diagnostics.Append(req.Plan.Get(ctx, &plan)...)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	timeout, diags := plan.Timeouts.Create(ctx, defaultCreateTimeout)
+	resp.Diagnostics.Append(diags...)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	ctx, cancel := context.WithTimeout(ctx, timeout)
+	defer cancel()
+
+	params, diags := plan.copyParams(ctx)
+	resp.Diagnostics.Append(diags...)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	params.Logger = tflogLogger{ctx: ctx}
+	tflog.Debug(ctx, "copying object", map[string]any{
+		"source_bucket": params.SourceBucket, "source_key": params.SourceKey,
+		"source_version_id": params.SourceVersionID, "bucket": params.Bucket, "key": params.Key,
+		"part_size": params.PartSize, "parallelism": params.Parallelism,
+	})
+	result, err := objectcopy.Copy(ctx, r.data.client, params)
+	if err != nil {
+		resp.Diagnostics.Append(r.copyErrorDiag(ctx, params, err))
+		return
+	}
+	tflog.Info(ctx, "copied object", map[string]any{
+		"bucket": params.Bucket, "key": params.Key, "version_id": result.VersionID,
+		"size": result.Size, "parts": result.Parts, "crc64": result.CRC64,
+	})
+
+	plan.ID = types.StringValue(plan.objectID().String())
+	plan.SourceETag = types.StringValue(trimETag(result.Source.ETag))
+	plan.SourceVersionID = stringOrNull(result.Source.VersionID)
+	plan.ETag = types.StringValue(trimETag(result.ETag))
+	plan.VersionID = stringOrNull(result.VersionID)
+	plan.CRC64 = types.StringValue(strconv.FormatUint(result.CRC64, 10))
+	plan.Size = types.Int64Value(result.Size)
+	plan.LastModified = types.StringValue(result.LastModified.UTC().Format(time.RFC3339))
+	plan.ContentType = types.StringValue(result.ContentType)
+
+	// The copy result does not report storage class or encryption; one HEAD
+	// of the new version does, and it formats every value the way Read will.
+	head, err := headObject(ctx, r.data.client, params.Bucket, params.Key, result.VersionID)
+	if err == nil {
+		plan.fromHead(head)
+	} else {
+		resp.Diagnostics.Append(readBackWarning(params.Bucket, params.Key, err))
+		plan.nullUnknownComputed()
+	}
+	resp.Diagnostics.Append(resp.State.Set(ctx, &plan)...)
+	resp.Diagnostics.Append(setCopiedETag(ctx, resp.Private, plan.ETag.ValueString())...)
+}
+
+func (r *objectCopyResource) Read(ctx context.Context, req resource.ReadRequest, resp *resource.ReadResponse) {
+	var state objectCopyResourceModel
+	resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	bucket, key := state.Bucket.ValueString(), state.Key.ValueString()
+	head, err := headObject(ctx, r.data.client, bucket, key, state.VersionID.ValueString())
+	if isNotFound(err) {
+		tflog.Info(ctx, "destination object is gone; removing it from state", map[string]any{
+			"bucket": bucket, "key": key, "version_id": state.VersionID.ValueString(),
+		})
+		resp.State.RemoveResource(ctx)
+		return
+	}
+	if err != nil {
+		resp.Diagnostics.Append(ossErrorDiag("Reading the copied object", r.data, target{bucket: bucket, key: key}, err))
+		return
+	}
+	state.fromHead(head)
+
+	// After import, the object as found is what the copy made.
+	copied, diags := copiedETag(ctx, req.Private)
+	resp.Diagnostics.Append(diags...)
+	if copied == "" {
+		resp.Diagnostics.Append(setCopiedETag(ctx, resp.Private, state.ETag.ValueString())...)
+	}
+	resp.Diagnostics.Append(resp.State.Set(ctx, &state)...)
+}
+
+func (r *objectCopyResource) Update(ctx context.Context, req resource.UpdateRequest, resp *resource.UpdateResponse) {
+	var plan, state objectCopyResourceModel
+	resp.Diagnostics.Append(req.Plan.Get(ctx, &plan)...)
+	resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	t := target{bucket: state.Bucket.ValueString(), key: state.Key.ValueString()}
+	versionID := optionalString(state.VersionID.ValueString())
+
+	if !plan.Tags.Equal(state.Tags) {
+		tags, diags := stringMap(ctx, plan.Tags)
+		resp.Diagnostics.Append(diags...)
+		if resp.Diagnostics.HasError() {
+			return
+		}
+		var err error
+		if len(tags) == 0 {
+			_, err = r.data.client.DeleteObjectTagging(ctx, &oss.DeleteObjectTaggingRequest{
+				Bucket: &t.bucket, Key: &t.key, VersionId: versionID,
+			})
+		} else {
+			_, err = r.data.client.PutObjectTagging(ctx, &oss.PutObjectTaggingRequest{
+				Bucket: &t.bucket, Key: &t.key, VersionId: versionID, Tagging: ossTagging(tags),
+			})
+		}
+		if err != nil {
+			resp.Diagnostics.Append(ossErrorDiag("Updating the tags of the copied object", r.data, t, err))
+			return
+		}
+	}
+	if !plan.ACL.Equal(state.ACL) {
+		acl := oss.ObjectACLDefault
+		if !plan.ACL.IsNull() {
+			acl = oss.ObjectACLType(plan.ACL.ValueString())
+		}
+		_, err := r.data.client.PutObjectAcl(ctx, &oss.PutObjectAclRequest{
+			Bucket: &t.bucket, Key: &t.key, VersionId: versionID, Acl: acl,
+		})
+		if err != nil {
+			resp.Diagnostics.Append(ossErrorDiag("Updating the ACL of the copied object", r.data, t, err))
+			return
+		}
+	}
+	// Everything else that may change in place (part_size, parallelism,
+	// forbid_overwrite, timeouts) only steers a future copy.
+	resp.Diagnostics.Append(resp.State.Set(ctx, &plan)...)
+}
+
+func (r *objectCopyResource) Delete(ctx context.Context, req resource.DeleteRequest, resp *resource.DeleteResponse) {
+	var state objectCopyResourceModel
+	resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	timeout, diags := state.Timeouts.Delete(ctx, defaultDeleteTimeout)
+	resp.Diagnostics.Append(diags...)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	ctx, cancel := context.WithTimeout(ctx, timeout)
+	defer cancel()
+
+	t := target{bucket: state.Bucket.ValueString(), key: state.Key.ValueString()}
+	// With a version ID, OSS deletes exactly that version and adds no delete
+	// marker; other versions of the key stay.
+	_, err := r.data.client.DeleteObject(ctx, &oss.DeleteObjectRequest{
+		Bucket: &t.bucket, Key: &t.key, VersionId: optionalString(state.VersionID.ValueString()),
+	})
+	if err != nil && !isNotFound(err) {
+		resp.Diagnostics.Append(ossErrorDiag("Deleting the copied object", r.data, t, err))
+	}
+}
+
+func (r *objectCopyResource) ImportState(ctx context.Context, req resource.ImportStateRequest, resp *resource.ImportStateResponse) {
+	id, err := parseObjectCopyID(req.ID)
+	if err != nil {
+		resp.Diagnostics.Append(importIDDiag(req.ID, err))
+		return
+	}
+	// The source is read now, so the imported state records the version
+	// that the next plan's drift check compares with.
+	src, err := objectcopy.HeadSource(ctx, r.data.client, id.SourceBucket, id.SourceKey, id.SourceVersionID)
+	if err != nil {
+		resp.Diagnostics.Append(ossErrorDiag("Reading the source object to import the copy", r.data,
+			target{bucket: id.SourceBucket, key: id.SourceKey}, err))
+		return
+	}
+	values := map[string]any{
+		"id":                 id.String(),
+		"bucket":             id.Bucket,
+		"key":                id.Key,
+		"source_bucket":      id.SourceBucket,
+		"source_key":         id.SourceKey,
+		"source_version_id":  stringOrNull(src.VersionID),
+		"source_etag":        trimETag(src.ETag),
+		"metadata_directive": objectcopy.DirectiveCopy,
+		"tagging_directive":  objectcopy.DirectiveCopy,
+		"forbid_overwrite":   false,
+	}
+	for name, v := range values {
+		resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root(name), v)...)
+	}
+}
+
+// copyParams maps the plan to the copy engine's parameters.
+func (m objectCopyResourceModel) copyParams(ctx context.Context) (objectcopy.Params, diag.Diagnostics) {
+	var diags diag.Diagnostics
+	metadata, d := stringMap(ctx, m.Metadata)
+	diags.Append(d...)
+	tags, d := stringMap(ctx, m.Tags)
+	diags.Append(d...)
+	return objectcopy.Params{
+		SourceBucket:         m.SourceBucket.ValueString(),
+		SourceKey:            m.SourceKey.ValueString(),
+		SourceVersionID:      m.SourceVersionID.ValueString(),
+		Bucket:               m.Bucket.ValueString(),
+		Key:                  m.Key.ValueString(),
+		PartSize:             m.PartSize.ValueInt64(),
+		Parallelism:          int(m.Parallelism.ValueInt64()),
+		MetadataDirective:    m.MetadataDirective.ValueString(),
+		ContentType:          m.ContentType.ValueString(),
+		CacheControl:         m.CacheControl.ValueString(),
+		ContentDisposition:   m.ContentDisposition.ValueString(),
+		ContentEncoding:      m.ContentEncoding.ValueString(),
+		Expires:              m.Expires.ValueString(),
+		Metadata:             metadata,
+		TaggingDirective:     m.TaggingDirective.ValueString(),
+		Tags:                 tags,
+		ACL:                  m.ACL.ValueString(),
+		StorageClass:         m.StorageClass.ValueString(),
+		ServerSideEncryption: m.ServerSideEncryption.ValueString(),
+		KMSKeyID:             m.KMSKeyID.ValueString(),
+		ForbidOverwrite:      m.ForbidOverwrite.ValueBool(),
+	}, diags
+}
+
+// replaceOnlyAttributes lists the attributes that are taken from the source
+// under metadata_directive COPY, so setting them is meaningful only with
+// REPLACE.
+func (m objectCopyResourceModel) replaceOnlyAttributes() []namedValue {
+	return []namedValue{
+		{"content_type", m.ContentType},
+		{"cache_control", m.CacheControl},
+		{"content_disposition", m.ContentDisposition},
+		{"content_encoding", m.ContentEncoding},
+		{"expires", m.Expires},
+		{"metadata", m.Metadata},
+	}
+}
+
+type namedValue struct {
+	name  string
+	value attr.Value
+}
+
+// objectID is the resource's id, built from its identity.
+func (m objectCopyResourceModel) objectID() objectCopyID {
+	id := objectCopyID{
+		Bucket: m.Bucket.ValueString(), Key: m.Key.ValueString(),
+		SourceBucket: m.SourceBucket.ValueString(), SourceKey: m.SourceKey.ValueString(),
+	}
+	// Only a pinned version is part of the identity; ModifyPlan sees
+	// whether it was configured, Create only that it was known beforehand.
+	if !m.SourceVersionID.IsUnknown() {
+		id.SourceVersionID = m.SourceVersionID.ValueString()
+	}
+	return id
+}
+
+// fromHead records what a HeadObject of the destination reports.
+func (m *objectCopyResourceModel) fromHead(h *oss.HeadObjectResult) {
+	m.ETag = types.StringValue(trimETag(oss.ToString(h.ETag)))
+	m.VersionID = stringOrNull(oss.ToString(h.VersionId))
+	m.CRC64 = types.StringValue(oss.ToString(h.HashCRC64))
+	m.Size = types.Int64Value(h.ContentLength)
+	if h.LastModified != nil {
+		m.LastModified = types.StringValue(h.LastModified.UTC().Format(time.RFC3339))
+	}
+	m.ContentType = types.StringValue(oss.ToString(h.ContentType))
+	m.StorageClass = stringOrNull(oss.ToString(h.StorageClass))
+	m.ServerSideEncryption = stringOrNull(oss.ToString(h.ServerSideEncryption))
+	m.KMSKeyID = stringOrNull(oss.ToString(h.ServerSideEncryptionKeyId))
+}
+
+// nullUnknownComputed settles computed values that nothing reported.
+func (m *objectCopyResourceModel) nullUnknownComputed() {
+	for _, v := range []*types.String{&m.StorageClass, &m.ServerSideEncryption, &m.KMSKeyID} {
+		if v.IsUnknown() {
+			*v = types.StringNull()
+		}
+	}
+}
+
+// sameIdentity reports whether a plan keeps the object's identity, i.e. is
+// not already a replacement.
+func sameIdentity(plan, state objectCopyResourceModel) bool {
+	return plan.Bucket.Equal(state.Bucket) && plan.Key.Equal(state.Key) &&
+		plan.SourceBucket.Equal(state.SourceBucket) && plan.SourceKey.Equal(state.SourceKey)
+}
+
+func headObject(ctx context.Context, c *oss.Client, bucket, key, versionID string) (*oss.HeadObjectResult, error) {
+	return c.HeadObject(ctx, &oss.HeadObjectRequest{
+		Bucket: &bucket, Key: &key, VersionId: optionalString(versionID),
+	})
+}
+
+func copiedETag(ctx context.Context, p privateGetter) (string, diag.Diagnostics) {
+	raw, diags := p.GetKey(ctx, privateCopiedETag)
+	if len(raw) == 0 || diags.HasError() {
+		return "", diags
+	}
+	var etag string
+	if err := json.Unmarshal(raw, &etag); err != nil {
+		diags.AddError("Invalid Private State", "The copied ETag kept in private state is not valid: "+err.Error())
+	}
+	return etag, diags
+}
+
+func setCopiedETag(ctx context.Context, p privateSetter, etag string) diag.Diagnostics {
+	raw, err := json.Marshal(etag)
+	if err != nil {
+		var diags diag.Diagnostics
+		diags.AddError("Invalid Private State", err.Error())
+		return diags
+	}
+	return p.SetKey(ctx, privateCopiedETag, raw)
+}
+
+type privateGetter interface {
+	GetKey(ctx context.Context, key string) ([]byte, diag.Diagnostics)
+}
+
+type privateSetter interface {
+	SetKey(ctx context.Context, key string, value []byte) diag.Diagnostics
+}
+
+// tflogLogger sends the copy engine's progress to Terraform's log.
+type tflogLogger struct {
+	ctx context.Context
+}
+
+func (l tflogLogger) Info(msg string, fields map[string]any) { tflog.Info(l.ctx, msg, fields) }
+
+func (l tflogLogger) Debug(msg string, fields map[string]any) { tflog.Debug(l.ctx, msg, fields) }

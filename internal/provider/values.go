@@ -1,0 +1,74 @@
+package provider
+
+import (
+	"context"
+	"errors"
+	"net/http"
+	"sort"
+	"strings"
+
+	"github.com/aliyun/alibabacloud-oss-go-sdk-v2/oss"
+	"github.com/hashicorp/terraform-plugin-framework/diag"
+	"github.com/hashicorp/terraform-plugin-framework/types"
+)
+
+// known reports whether none of the values is unknown.
+func known(values ...types.String) bool {
+	for _, v := range values {
+		if v.IsUnknown() {
+			return false
+		}
+	}
+	return true
+}
+
+// stringOrNull maps OSS's "header absent" to null, so that state written
+// after create and after import agree.
+func stringOrNull(s string) types.String {
+	if s == "" {
+		return types.StringNull()
+	}
+	return types.StringValue(s)
+}
+
+// optionalString is nil for "", for optional SDK request fields.
+func optionalString(s string) *string {
+	if s == "" {
+		return nil
+	}
+	return &s
+}
+
+// trimETag drops the quotes OSS puts around ETags.
+func trimETag(etag string) string {
+	return strings.Trim(etag, `"`)
+}
+
+func stringMap(ctx context.Context, m types.Map) (map[string]string, diag.Diagnostics) {
+	if m.IsNull() || m.IsUnknown() {
+		return nil, nil
+	}
+	out := make(map[string]string, len(m.Elements()))
+	diags := m.ElementsAs(ctx, &out, false)
+	return out, diags
+}
+
+// ossTagging builds a tag set in key order, so requests are reproducible.
+func ossTagging(tags map[string]string) *oss.Tagging {
+	keys := make([]string, 0, len(tags))
+	for k := range tags {
+		keys = append(keys, k)
+	}
+	sort.Strings(keys)
+	set := make([]oss.Tag, 0, len(keys))
+	for _, k := range keys {
+		set = append(set, oss.Tag{Key: oss.Ptr(k), Value: oss.Ptr(tags[k])})
+	}
+	return &oss.Tagging{TagSet: &oss.TagSet{Tags: set}}
+}
+
+// isNotFound reports whether OSS answered 404: no such bucket, key or version.
+func isNotFound(err error) bool {
+	var se *oss.ServiceError
+	return errors.As(err, &se) && se.StatusCode == http.StatusNotFound
+}
