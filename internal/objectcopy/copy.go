@@ -9,6 +9,7 @@ import (
 	"encoding/hex"
 	"errors"
 	"fmt"
+	"net/http"
 	"net/url"
 	"slices"
 	"strconv"
@@ -43,6 +44,9 @@ const (
 	// connection is silent for the part's whole copy time.
 	partTimeoutBase       = 15 * time.Second
 	partTimeoutRate int64 = 16 * 1024 * 1024 // bytes per second, pessimistic
+	// strayMargin widens the window in which abortStrays takes uploads for
+	// lost Initiate attempts, for the one-second resolution of Date.
+	strayMargin = 2 * time.Second
 )
 
 // Params describes one copy. Source and destination must be in the same
@@ -327,13 +331,19 @@ func (cp *copier) multipartCopy(ctx context.Context, parts []Part) (*Result, err
 	if err != nil {
 		return nil, err
 	}
+	// Initiate gets a budget of its own so that a retry shows.
+	initRetry := newRetryPolicy(maxAttempts)
+	sent := time.Now()
 	ictx, cancel := detached(ctx, commitTimeout)
-	res, err := cp.c.InitiateMultipartUpload(ictx, req, cp.retry.apply)
+	res, err := cp.c.InitiateMultipartUpload(ictx, req, initRetry.apply)
 	cancel()
 	if err != nil {
 		return nil, cp.fail("InitiateMultipartUpload", err)
 	}
 	cp.uploadID = oss.ToString(res.UploadId)
+	if initRetry.budget.Load() < maxAttempts {
+		cp.abortStrays(ctx, sent, res.Headers)
+	}
 	fields := cp.fields()
 	fields["parts"], fields["part_size"], fields["parallelism"] = len(parts), parts[0].Size(), min(cp.p.Parallelism, len(parts))
 	cp.log.Debug("multipart copy started", fields)
@@ -543,21 +553,10 @@ func isMultipartETag(etag string, parts []string) bool {
 		etag == strings.ToUpper(hex.EncodeToString(bin.Sum(nil)))+suffix
 }
 
-// verify checks the new object's CRC64 against the source's, deletes the
-// object when they differ, and reads the destination's LastModified and
-// Content-Type for the result.
+// verify reads the new object's LastModified and Content-Type for the result
+// and checks its CRC64 against the source's; an object that fails the check
+// is deleted.
 func (cp *copier) verify(ctx context.Context, op, etag, versionID string, crcHeader *string, parts int) (*Result, error) {
-	var crc uint64
-	if crcHeader != nil {
-		var err error
-		if crc, err = strconv.ParseUint(*crcHeader, 10, 64); err != nil {
-			return nil, cp.discard(ctx, op, versionID, fmt.Errorf("invalid x-oss-hash-crc64ecma %q: %w", *crcHeader, err))
-		}
-		if cp.src.hasCRC && crc != cp.src.CRC64 {
-			return nil, cp.discard(ctx, op, versionID, fmt.Errorf("%w: the copy's CRC64 is %d, the source's %d", ErrSourceChanged, crc, cp.src.CRC64))
-		}
-	}
-
 	// The object exists now whatever happens to ctx: read it to the end, or
 	// the caller would lose track of it.
 	hctx, cancel := detached(ctx, cleanupTimeout)
@@ -571,8 +570,17 @@ func (cp *copier) verify(ctx context.Context, op, etag, versionID string, crcHea
 	if got := oss.ToString(head.ETag); got != etag {
 		return nil, cp.fail("HeadObject", fmt.Errorf("destination was overwritten right after the copy: ETag %s, the copy's %s", got, etag))
 	}
-	if crcHeader == nil && head.HashCRC64 != nil {
-		return cp.verify(ctx, op, etag, versionID, head.HashCRC64, parts)
+	if crcHeader == nil {
+		crcHeader = head.HashCRC64
+	}
+	var crc uint64
+	if crcHeader != nil {
+		if crc, err = strconv.ParseUint(*crcHeader, 10, 64); err != nil {
+			return nil, cp.discard(ctx, op, versionID, fmt.Errorf("invalid x-oss-hash-crc64ecma %q: %w", *crcHeader, err))
+		}
+		if cp.src.hasCRC && crc != cp.src.CRC64 {
+			return nil, cp.discard(ctx, op, versionID, fmt.Errorf("%w: the copy's CRC64 is %d, the source's %d", ErrSourceChanged, crc, cp.src.CRC64))
+		}
 	}
 	r := &Result{
 		ETag:        etag,
@@ -620,17 +628,64 @@ func (cp *copier) abortAfter(ctx context.Context, cause error) error {
 }
 
 func (cp *copier) abort(ctx context.Context) error {
-	actx, cancel := detached(ctx, cleanupTimeout)
-	defer cancel()
-	// A fresh budget: the failure being cleaned up may have spent the copy's.
-	_, err := cp.c.AbortMultipartUpload(actx, &oss.AbortMultipartUploadRequest{
-		Bucket: oss.Ptr(cp.p.Bucket), Key: oss.Ptr(cp.p.Key), UploadId: oss.Ptr(cp.uploadID),
-	}, newRetryPolicy(minRetryBudget).apply)
-	if err != nil {
+	if err := cp.abortUpload(ctx, cp.uploadID); err != nil {
 		return err
 	}
 	cp.log.Debug("multipart upload aborted", cp.fields())
 	return nil
+}
+
+func (cp *copier) abortUpload(ctx context.Context, uploadID string) error {
+	actx, cancel := detached(ctx, cleanupTimeout)
+	defer cancel()
+	// A fresh budget: the failure being cleaned up may have spent the copy's.
+	_, err := cp.c.AbortMultipartUpload(actx, &oss.AbortMultipartUploadRequest{
+		Bucket: oss.Ptr(cp.p.Bucket), Key: oss.Ptr(cp.p.Key), UploadId: oss.Ptr(uploadID),
+	}, newRetryPolicy(minRetryBudget).apply)
+	return err
+}
+
+// abortStrays aborts the uploads that earlier attempts of a retried Initiate
+// may have created: OSS may apply an attempt whose response is lost, and only
+// the key and the time tell such an upload apart. Uploads of the same key
+// initiated between the first attempt and the answer, in the server's clock
+// (from the answer's Date header) and with a margin for its one-second
+// resolution, are taken for ours. Another writer that starts an upload of the
+// same key in those seconds loses it; two writers of one key conflict anyway.
+// Failures are logged, not returned: the copy itself is sound.
+func (cp *copier) abortStrays(ctx context.Context, sent time.Time, h http.Header) {
+	received := time.Now()
+	var offset time.Duration
+	if d, err := http.ParseTime(h.Get("Date")); err == nil {
+		offset = d.Sub(received)
+	}
+	from, to := sent.Add(offset-strayMargin), received.Add(offset+strayMargin)
+
+	lctx, cancel := detached(ctx, cleanupTimeout)
+	defer cancel()
+	pages := cp.c.NewListMultipartUploadsPaginator(&oss.ListMultipartUploadsRequest{
+		Bucket: oss.Ptr(cp.p.Bucket), Prefix: oss.Ptr(cp.p.Key),
+	})
+	for pages.HasNext() {
+		page, err := pages.NextPage(lctx, newRetryPolicy(minRetryBudget).apply)
+		if err != nil {
+			cp.log.Info("listing uploads left by a retried Initiate failed", map[string]any{"bucket": cp.p.Bucket, "key": cp.p.Key, "error": err.Error()})
+			return
+		}
+		for _, u := range page.Uploads {
+			id := oss.ToString(u.UploadId)
+			if oss.ToString(u.Key) != cp.p.Key || id == cp.uploadID || u.Initiated == nil || u.Initiated.Before(from) || u.Initiated.After(to) {
+				continue
+			}
+			fields := map[string]any{"bucket": cp.p.Bucket, "key": cp.p.Key, "upload_id": id}
+			if err := cp.abortUpload(ctx, id); err != nil {
+				fields["error"] = err.Error()
+				cp.log.Info("aborting an upload left by a retried Initiate failed", fields)
+				continue
+			}
+			cp.log.Info("aborted an upload left by a retried Initiate", fields)
+		}
+	}
 }
 
 func joinAbort(cause, abortErr error) error {
