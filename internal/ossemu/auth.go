@@ -57,7 +57,7 @@ func (s *Server) secretFor(id, token string) (string, error) {
 		}
 		return t.secret, nil
 	}
-	return "", newError("InvalidAccessKeyId")
+	return "", newError("InvalidAccessKeyId").with("OSSAccessKeyId", id)
 }
 
 func (s *Server) checkSkew(t time.Time) error {
@@ -80,9 +80,11 @@ func (s *Server) checkExpires(expires time.Time) error {
 	return nil
 }
 
-func signatureMismatch(stringToSign string) error {
+// signatureMismatch reports what the server signed, as OSS does, so a
+// client author can compare it with their own string to sign.
+func signatureMismatch(stringToSign, provided string) error {
 	return newError("SignatureDoesNotMatch").
-		with("StringToSign", stringToSign)
+		with("StringToSign", stringToSign).with("SignatureProvided", provided)
 }
 
 // --- V4 ---
@@ -163,7 +165,7 @@ func (s *Server) verifyV4(rq *request, credential, additional, signature, date, 
 	}
 	want := hex.EncodeToString(hmacSHA256(key, stringToSign))
 	if subtle.ConstantTimeCompare([]byte(want), []byte(signature)) != 1 {
-		return signatureMismatch(stringToSign)
+		return signatureMismatch(stringToSign, signature)
 	}
 	rq.region = parts[2]
 	return nil
@@ -339,7 +341,7 @@ func verifyV1(rq *request, secret, date, signature string) error {
 	m.Write([]byte(stringToSign))
 	want := base64.StdEncoding.EncodeToString(m.Sum(nil))
 	if subtle.ConstantTimeCompare([]byte(want), []byte(signature)) != 1 {
-		return signatureMismatch(stringToSign)
+		return signatureMismatch(stringToSign, signature)
 	}
 	return nil
 }

@@ -3,6 +3,7 @@ package ossemu
 import (
 	"encoding/binary"
 	"fmt"
+	"hash/crc64"
 	"io"
 	"math/bits"
 	"sync"
@@ -116,12 +117,19 @@ func blockHeader(seed uint64, k int64) [headerLen]byte {
 	return h
 }
 
-// baseBlocks caches one 64 KiB base block per seed; tests use a handful of seeds.
-var baseBlocks sync.Map // uint64 -> []byte
+// seedCache holds, per seed, the 64 KiB base block and its CRC64; tests and
+// benchmarks use a handful of seeds.
+var seedCache = struct {
+	sync.Mutex
+	blocks map[uint64][]byte
+	crcs   map[uint64]uint64
+}{blocks: map[uint64][]byte{}, crcs: map[uint64]uint64{}}
 
 func baseBlock(seed uint64) []byte {
-	if b, ok := baseBlocks.Load(seed); ok {
-		return b.([]byte)
+	seedCache.Lock()
+	defer seedCache.Unlock()
+	if b, ok := seedCache.blocks[seed]; ok {
+		return b
 	}
 	b := make([]byte, blockSize)
 	s := splitmix64(seed)
@@ -131,8 +139,9 @@ func baseBlock(seed uint64) []byte {
 		hi, lo := bits.Mul64(s, s^0xe7037ed1a0b428db)
 		binary.LittleEndian.PutUint64(b[i:], hi^lo)
 	}
-	actual, _ := baseBlocks.LoadOrStore(seed, b)
-	return actual.([]byte)
+	seedCache.blocks[seed] = b
+	seedCache.crcs[seed] = crc64.Update(0, crcTable, b)
+	return b
 }
 
 // genBlock writes block k of seed into dst (len blockSize).
@@ -144,7 +153,17 @@ func genBlock(dst []byte, seed uint64, k int64) {
 	}
 }
 
-var blockPool = sync.Pool{New: func() any { b := make([]byte, blockSize); return &b }}
+// blockPool recycles generation buffers: streaming a large object would
+// otherwise allocate 64 KiB per block.
+var blockPool sync.Pool
+
+func getBlock() *[]byte {
+	if b, ok := blockPool.Get().(*[]byte); ok {
+		return b
+	}
+	b := make([]byte, blockSize)
+	return &b
+}
 
 // forEachChunk calls fn with consecutive chunks of the extent's bytes. For
 // generated extents a chunk never crosses a block boundary and full is true
@@ -154,7 +173,7 @@ func (e extent) forEachChunk(fn func(p []byte, k int64, full bool)) {
 		fn(e.b.data[e.off:e.off+e.n], 0, false)
 		return
 	}
-	bp := blockPool.Get().(*[]byte)
+	bp := getBlock()
 	defer blockPool.Put(bp)
 	buf := *bp
 	pos, end := e.off, e.off+e.n
@@ -194,7 +213,7 @@ func (r *reader) Read(p []byte) (int, error) {
 			break
 		}
 		if r.bp == nil {
-			r.bp = blockPool.Get().(*[]byte)
+			r.bp = getBlock()
 		}
 		k := e.off >> blockShift
 		start := e.off - k<<blockShift

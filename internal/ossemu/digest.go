@@ -87,15 +87,11 @@ var (
 
 var tailOp = shiftOp(blockSize - headerLen)
 
-var baseCRCs sync.Map // seed -> uint64
-
 func baseCRC(seed uint64) uint64 {
-	if c, ok := baseCRCs.Load(seed); ok {
-		return c.(uint64)
-	}
-	c := crc64.Update(0, crcTable, baseBlock(seed))
-	baseCRCs.Store(seed, c)
-	return c
+	baseBlock(seed) // fills the cache
+	seedCache.Lock()
+	defer seedCache.Unlock()
+	return seedCache.crcs[seed]
 }
 
 // blockCRC is the CRC64 of whole generated block k, computed without generating it.

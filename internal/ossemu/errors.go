@@ -41,41 +41,44 @@ type errorSpec struct {
 	ec      string
 }
 
-// errorSpecs lists every error the emulator sends. EC values are OSS's where
-// its documentation or the SDK's recorded responses show them; see doc.go.
+// errorSpecs lists every error the emulator sends with OSS's status and
+// message. EC is OSS's error-center code where OSS's documentation or
+// recorded OSS responses show it for that error (some operations override it
+// with withEC); it is left empty, and then not sent, where no real value
+// was found, rather than invented.
 var errorSpecs = map[string]errorSpec{
-	"AccessDenied":             {403, "You have no right to access this object because of bucket acl.", "0003-00000001"},
+	"AccessDenied":             {403, "AccessDenied", ""},
 	"BucketAlreadyExists":      {409, "The requested bucket name is not available. The bucket namespace is shared by all users of the system. Please select a different name and try again.", "0015-00000104"},
-	"BucketNotEmpty":           {409, "The bucket has objects. Please delete them first.", "0015-00000301"},
-	"EntityTooLarge":           {400, "Your proposed upload exceeds the maximum allowed size.", "0026-00000005"},
-	"EntityTooSmall":           {400, "Your proposed upload is smaller than the minimum allowed size.", "0042-00000203"},
-	"FileAlreadyExists":        {409, "The object you specified already exists and can not be overwritten.", "0026-00000010"},
-	"FileImmutable":            {409, "The object you specified is immutable.", "0026-00000012"},
-	"InternalError":            {500, "We encountered an internal error. Please try again.", "0000-00000001"},
+	"BucketNotEmpty":           {409, "The bucket you tried to delete is not empty.", "0015-00000301"},
+	"EntityTooLarge":           {400, "Your proposed upload exceeds the maximum allowed size.", ""},
+	"EntityTooSmall":           {400, "Your proposed upload is smaller than the minimum allowed size.", "0042-00000213"},
+	"FileAlreadyExists":        {409, "The object you specified already exists and can not be overwritten.", "0026-00000201"},
+	"FileImmutable":            {409, "The object you specified is immutable.", ""},
+	"InternalError":            {500, "We encountered an internal error. Please try again.", ""},
 	"InvalidAccessKeyId":       {403, "The OSS Access Key Id you provided does not exist in our records.", "0002-00000902"},
-	"InvalidArgument":          {400, "Invalid argument.", "0016-00000101"},
-	"InvalidBucketName":        {400, "The specified bucket is not valid.", "0015-00000001"},
-	"InvalidDigest":            {400, "The Content-MD5 you specified is not valid.", "0016-00000101"},
+	"InvalidArgument":          {400, "Invalid argument.", ""},
+	"InvalidBucketName":        {400, "The specified bucket is not valid.", ""},
+	"InvalidDigest":            {400, "The Content-MD5 you specified is not valid.", "0017-00000503"},
 	"InvalidObjectName":        {400, "The specified object is not valid.", "0016-00000005"},
-	"InvalidPart":              {400, "One or more of the specified parts could not be found or the specified entity tag might not have matched the part's entity tag.", "0042-00000204"},
-	"InvalidPartOrder":         {400, "The list of parts was not in ascending order. The parts list must be specified in order by part number.", "0042-00000205"},
-	"InvalidRange":             {416, "The requested range cannot be satisfied.", "0016-00000401"},
-	"InvalidRequest":           {400, "Invalid request.", "0016-00000102"},
-	"InvalidWORMConfiguration": {400, "The WORM configuration is invalid.", "0077-00000001"},
+	"InvalidPart":              {400, "One or more of the specified parts could not be found or the specified entity tag might not have matched the part's entity tag.", ""},
+	"InvalidPartOrder":         {400, "The list of parts was not in ascending order. The parts list must be specified in order by part number.", "0042-00000209"},
+	"InvalidRange":             {416, "The requested range cannot be satisfied.", ""},
+	"InvalidRequest":           {400, "Invalid request.", ""},
+	"InvalidSecurityToken":     {403, "The security token you provided is invalid.", ""},
+	"InvalidWORMConfiguration": {400, "The WORM configuration is invalid.", ""},
 	"MalformedXML":             {400, "The XML you provided was not well-formed or did not validate against our published schema.", "0016-00000608"},
-	"MethodNotAllowed":         {405, "The specified method is not allowed against this resource.", "0016-00000301"},
+	"MethodNotAllowed":         {405, "The specified method is not allowed against this resource.", ""},
 	"NoSuchBucket":             {404, "The specified bucket does not exist.", "0015-00000101"},
 	"NoSuchKey":                {404, "The specified key does not exist.", "0026-00000001"},
 	"NoSuchUpload":             {404, "The specified upload does not exist. The upload ID may be invalid, or the upload may have been aborted or completed.", "0042-00000002"},
-	"NoSuchVersion":            {404, "The specified version does not exist.", "0026-00000002"},
-	"NoSuchWORMConfiguration":  {404, "The WORM Configuration does not exist.", "0077-00000002"},
-	"NotImplemented":           {501, "The operation is not implemented by this emulator.", "0016-00000999"},
-	"PreconditionFailed":       {412, "At least one of the pre-conditions you specified did not hold.", "0016-00000501"},
+	"NoSuchVersion":            {404, "The specified version does not exist.", ""},
+	"NoSuchWORMConfiguration":  {404, "The WORM Configuration does not exist.", ""},
+	"NotImplemented":           {501, "The operation is not implemented by this emulator.", ""},
 	"NotModified":              {304, "", ""},
+	"PreconditionFailed":       {412, "At least one of the pre-conditions you specified did not hold.", ""},
 	"RequestTimeTooSkewed":     {403, "The difference between the request time and the current time is too large.", "0002-00000504"},
-	"SecurityTokenExpired":     {403, "The security token you provided has expired.", "0002-00000903"},
+	"SecurityTokenExpired":     {403, "The security token you provided has expired.", ""},
 	"SignatureDoesNotMatch":    {403, "The request signature we calculated does not match the signature you provided. Check your key and signing method.", "0002-00000040"},
-	"InvalidSecurityToken":     {403, "The security token you provided is invalid.", "0002-00000904"},
 }
 
 // newError builds the error for code with OSS's default message.
@@ -85,6 +88,22 @@ func newError(code string) *ossError {
 		panic("ossemu: unknown error code " + code)
 	}
 	return &ossError{status: spec.status, code: code, message: spec.message, ec: spec.ec}
+}
+
+// withEC replaces the EC where OSS uses an operation-specific one.
+func (e *ossError) withEC(ec string) *ossError {
+	e.ec = ec
+	return e
+}
+
+// overrideEC gives err the EC an operation uses for code, when err is that
+// error; other errors pass through.
+func overrideEC(err error, code, ec string) error {
+	var oe *ossError
+	if errors.As(err, &oe) && oe.code == code {
+		return oe.withEC(ec)
+	}
+	return err
 }
 
 // errorf builds the error for code with a specific message.
@@ -101,7 +120,8 @@ type errorBody struct {
 	RequestID string   `xml:"RequestId"`
 	HostID    string   `xml:"HostId"`
 	Extra     []xmlField
-	EC        string `xml:"EC"`
+	EC        string `xml:"EC,omitempty"`
+	Recommend string `xml:"RecommendDoc,omitempty"`
 }
 
 // writeError answers e. HEAD responses cannot carry a body, so OSS moves the
@@ -115,14 +135,16 @@ func writeError(w http.ResponseWriter, r *http.Request, reqID string, e *ossErro
 		w.WriteHeader(e.status)
 		return
 	}
-	body, err := xml.MarshalIndent(errorBody{
-		Code: e.code, Message: e.message, RequestID: reqID, HostID: r.Host, Extra: e.extra, EC: e.ec,
-	}, "", "  ")
+	eb := errorBody{Code: e.code, Message: e.message, RequestID: reqID, HostID: r.Host, Extra: e.extra, EC: e.ec}
+	if e.ec != "" {
+		eb.Recommend = "https://api.aliyun.com/troubleshoot?q=" + e.ec
+		h.Set("x-oss-ec", e.ec)
+	}
+	body, err := xml.MarshalIndent(eb, "", "  ")
 	if err != nil {
 		panic(err) // only strings are marshalled
 	}
 	body = append([]byte(xml.Header), body...)
-	h.Set("x-oss-ec", e.ec)
 	if r.Method == http.MethodHead {
 		h.Set("x-oss-err", base64.StdEncoding.EncodeToString(body))
 		w.WriteHeader(e.status)

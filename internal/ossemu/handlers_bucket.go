@@ -63,7 +63,7 @@ func (s *Server) putBucket(rq *request) error {
 			// OSS answers 200 when the owner creates an existing bucket again.
 			return rq.writeEmpty(http.StatusOK)
 		}
-		return newError("BucketAlreadyExists")
+		return errorf("BucketAlreadyExists", "Bucket already exists can't modify location")
 	}
 	s.createBucketLocked(rq.bucket, region, acl, cfg.StorageClass)
 	rq.w.Header().Set("Location", "/"+rq.bucket)
@@ -77,11 +77,9 @@ func (s *Server) deleteBucket(rq *request) error {
 	if err != nil {
 		return err
 	}
-	if len(b.objects) > 0 {
+	// Versions, delete markers and unfinished uploads all keep a bucket alive.
+	if len(b.objects) > 0 || len(b.uploads) > 0 {
 		return newError("BucketNotEmpty").with("BucketName", rq.bucket)
-	}
-	if len(b.uploads) > 0 {
-		return errorf("BucketNotEmpty", "The bucket has multipart uploads. Please delete them first.").with("BucketName", rq.bucket)
 	}
 	delete(s.buckets, rq.bucket)
 	return rq.writeEmpty(http.StatusNoContent)
@@ -292,7 +290,7 @@ func (s *Server) getBucketWorm(rq *request) error {
 
 func (s *Server) listBuckets(rq *request) error {
 	prefix, marker := rq.query.Get("prefix"), rq.query.Get("marker")
-	maxKeys, err := maxKeysParam(rq.query.Get("max-keys"), 100, 1000)
+	maxKeys, err := maxKeysParam(rq.query.Get("max-keys"), 100)
 	if err != nil {
 		return err
 	}
@@ -340,14 +338,15 @@ func (s *Server) listBuckets(rq *request) error {
 	return rq.writeXML(out)
 }
 
-// maxKeysParam parses max-keys style parameters: def when empty, 1..limit otherwise.
-func maxKeysParam(v string, def, limit int) (int, error) {
+// maxKeysParam parses max-keys style parameters: def when empty, 1..1000 otherwise.
+func maxKeysParam(v string, def int) (int, error) {
 	if v == "" {
 		return def, nil
 	}
 	n, err := strconv.Atoi(v)
-	if err != nil || n < 1 || n > limit {
-		return 0, errorf("InvalidArgument", "Argument max-keys must be an integer between 1 and "+strconv.Itoa(limit)+".")
+	if err != nil || n < 1 || n > 1000 {
+		return 0, errorf("InvalidArgument", "Argument max-keys must be an integer between 1 and 1000.").
+			with("ArgumentValue", v)
 	}
 	return n, nil
 }

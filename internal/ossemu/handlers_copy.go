@@ -64,7 +64,7 @@ func (s *Server) resolveCopySource(rq *request, dst *bucket) (copySource, error)
 
 // chargeCopy is called once per CopyObject or UploadPartCopy with the number
 // of bytes it copies, before the digests are computed and the result stored.
-func (s *Server) chargeCopy(rq *request, n int64) {
+func (s *Server) chargeCopy(n int64) {
 	s.copied.Add(n)
 }
 
@@ -114,7 +114,7 @@ func (s *Server) copyObject(rq *request) error {
 			return err
 		}
 	}
-	s.chargeCopy(rq, o.size)
+	s.chargeCopy(o.size)
 	etag := quotedETag(s.digests.md5(o.data))
 	s.mu.Lock()
 	defer s.mu.Unlock()
@@ -140,7 +140,7 @@ func partNumber(rq *request) (int, error) {
 	n, err := strconv.Atoi(rq.query.Get("partNumber"))
 	if err != nil || n < 1 || n > 10000 {
 		return 0, errorf("InvalidArgument", "Part number must be an integer between 1 and 10000, inclusive.").
-			with("ArgumentName", "partNumber").with("ArgumentValue", rq.query.Get("partNumber"))
+			with("ArgumentName", "PartNumber").with("ArgumentValue", rq.query.Get("partNumber")).withEC("0017-00000220")
 	}
 	return n, nil
 }
@@ -174,7 +174,7 @@ func (s *Server) uploadPartCopy(rq *request) error {
 	if size > maxPutSize {
 		return errorf("InvalidArgument", "The part size must not exceed 5 GB.").with("ArgumentName", "x-oss-copy-source-range")
 	}
-	s.chargeCopy(rq, size)
+	s.chargeCopy(size)
 	p := &part{num: num, data: data, size: size, etag: quotedETag(s.digests.md5(data)), crc: contentCRC(data)}
 	if err := s.storePart(rq, uploadID, p); err != nil {
 		return err

@@ -113,7 +113,7 @@ type prefixXML struct {
 
 func (s *Server) listObjects(rq *request) error {
 	q := rq.query
-	maxKeys, err := maxKeysParam(q.Get("max-keys"), 100, 1000)
+	maxKeys, err := maxKeysParam(q.Get("max-keys"), 100)
 	if err != nil {
 		return err
 	}
@@ -161,7 +161,7 @@ func encodeToken(key string) string { return base64.RawURLEncoding.EncodeToStrin
 
 func (s *Server) listObjectsV2(rq *request) error {
 	q := rq.query
-	maxKeys, err := maxKeysParam(q.Get("max-keys"), 100, 1000)
+	maxKeys, err := maxKeysParam(q.Get("max-keys"), 100)
 	if err != nil {
 		return err
 	}
@@ -242,7 +242,7 @@ func listedVersionID(o *object) string {
 
 func (s *Server) listObjectVersions(rq *request) error {
 	q := rq.query
-	maxKeys, err := maxKeysParam(q.Get("max-keys"), 100, 1000)
+	maxKeys, err := maxKeysParam(q.Get("max-keys"), 100)
 	if err != nil {
 		return err
 	}

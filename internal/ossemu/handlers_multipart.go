@@ -74,6 +74,7 @@ func (s *Server) uploadPart(rq *request) error {
 	b, err := s.bucketLocked(rq.bucket)
 	if err == nil {
 		_, err = b.uploadLocked(uploadID, rq.key)
+		err = overrideEC(err, "NoSuchUpload", "0042-00000104") // UploadPart's own EC
 	}
 	s.mu.Unlock()
 	if err != nil {
@@ -111,7 +112,7 @@ func (s *Server) completeMultipartUpload(rq *request) error {
 		return errorf("InvalidArgument", "Should not speficy both complete all header and http body.")
 	case !completeAll:
 		if err := xml.Unmarshal(body, &req); err != nil || len(req.Parts) == 0 {
-			return newError("MalformedXML")
+			return newError("MalformedXML").withEC("0042-00000205")
 		}
 	}
 	uploadID := rq.query.Get("uploadId")
@@ -131,7 +132,7 @@ func (s *Server) completeMultipartUpload(rq *request) error {
 	}
 	forbid := u.forbid || isTrue(rq.r.Header.Get("x-oss-forbid-overwrite"))
 	if err := b.checkWritable(rq.key, forbid, s.now()); err != nil {
-		return err
+		return overrideEC(err, "FileAlreadyExists", "0042-00000214") // Complete's own EC
 	}
 	var (
 		data  content
@@ -213,7 +214,7 @@ func (s *Server) abortMultipartUpload(rq *request) error {
 
 func (s *Server) listMultipartUploads(rq *request) error {
 	q := rq.query
-	maxUploads, err := maxKeysParam(q.Get("max-uploads"), 1000, 1000)
+	maxUploads, err := maxKeysParam(q.Get("max-uploads"), 1000)
 	if err != nil {
 		return err
 	}
@@ -301,7 +302,7 @@ func (s *Server) listMultipartUploads(rq *request) error {
 
 func (s *Server) listParts(rq *request) error {
 	q := rq.query
-	maxParts, err := maxKeysParam(q.Get("max-parts"), 1000, 1000)
+	maxParts, err := maxKeysParam(q.Get("max-parts"), 1000)
 	if err != nil {
 		return err
 	}

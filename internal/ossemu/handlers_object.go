@@ -247,39 +247,35 @@ func parseRange(v string, size int64, standard bool) (first, last int64, ok bool
 	if !found {
 		return 0, 0, false, nil
 	}
-	switch {
-	case a == "" && z == "":
-		return 0, 0, false, nil
-	case a == "": // suffix: last z bytes
-		n, perr := strconv.ParseInt(z, 10, 64)
-		if perr != nil || n <= 0 || size == 0 {
+	if a == "" { // suffix form: the last z bytes
+		n, valid := parseNonNegative(z)
+		if !valid || n == 0 || size == 0 {
 			return 0, 0, false, nil
 		}
 		return max(size-n, 0), size - 1, true, nil
 	}
-	first, perr := strconv.ParseInt(a, 10, 64)
-	if perr != nil || first < 0 {
+	first, valid := parseNonNegative(a)
+	if !valid {
 		return 0, 0, false, nil
 	}
 	last = size - 1
 	if z != "" {
-		if last, perr = strconv.ParseInt(z, 10, 64); perr != nil || last < first {
+		if last, valid = parseNonNegative(z); !valid || last < first {
 			return 0, 0, false, nil
 		}
 	}
-	if first >= size {
-		if standard {
-			return 0, 0, false, newError("InvalidRange")
-		}
+	switch {
+	case first >= size && standard:
+		return 0, 0, false, newError("InvalidRange")
+	case first >= size, last >= size && !standard:
 		return 0, 0, false, nil
 	}
-	if last >= size {
-		if !standard {
-			return 0, 0, false, nil
-		}
-		last = size - 1
-	}
-	return first, last, true, nil
+	return first, min(last, size-1), true, nil
+}
+
+func parseNonNegative(s string) (int64, bool) {
+	n, err := strconv.ParseInt(s, 10, 64)
+	return n, err == nil && n >= 0
 }
 
 // --- tagging and ACL ---

@@ -25,10 +25,17 @@ func checkBucketName(name string) error {
 }
 
 // checkObjectName applies OSS's rule: 1-1023 bytes of UTF-8, not starting
-// with '/' or '\'.
+// with '/' or '\', with the message and EC OSS gives for each violation.
 func checkObjectName(key string) error {
-	if len(key) == 0 || len(key) > 1023 || !utf8.ValidString(key) || key[0] == '/' || key[0] == '\\' {
-		return newError("InvalidObjectName")
+	switch {
+	case len(key) == 0:
+		return errorf("InvalidObjectName", "The Object name can not be empty").withEC("0016-00000001")
+	case len(key) > 1023:
+		return errorf("InvalidObjectName", "The Length of Object name must be less than 1024").withEC("0016-00000003")
+	case !utf8.ValidString(key):
+		return newError("InvalidObjectName").withEC("0016-00000004")
+	case key[0] == '/' || key[0] == '\\':
+		return newError("InvalidObjectName").withEC("0016-00000005")
 	}
 	return nil
 }
@@ -40,8 +47,10 @@ func checkContentMD5(h http.Header, body []byte) error {
 		return nil
 	}
 	want, err := base64.StdEncoding.DecodeString(v)
-	sum := md5.Sum(body)
-	if err != nil || !bytes.Equal(want, sum[:]) {
+	if err != nil || len(want) != md5.Size {
+		return newError("InvalidDigest").withEC("0017-00000502")
+	}
+	if sum := md5.Sum(body); !bytes.Equal(want, sum[:]) {
 		return newError("InvalidDigest")
 	}
 	return nil

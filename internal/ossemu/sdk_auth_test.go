@@ -64,14 +64,15 @@ func TestAuthenticationFailures(t *testing.T) {
 		t.Run(name, func(t *testing.T) {
 			bad := newClientWith(srv, version, staticCreds("LTAInobody", "secret"))
 			_, err := bad.GetBucketInfo(ctx, &oss.GetBucketInfoRequest{Bucket: oss.Ptr("bkt")})
-			se := expectCode(t, err, 403, "InvalidAccessKeyId")
+			expectCode(t, err, 403, "InvalidAccessKeyId")
+			se := serviceError(t, err)
 			if se.Message != "The OSS Access Key Id you provided does not exist in our records." {
 				t.Errorf("message = %q", se.Message)
 			}
 			wrong := newClientWith(srv, version, staticCreds(id, "wrong-secret"))
 			_, err = wrong.HeadObject(ctx, &oss.HeadObjectRequest{Bucket: oss.Ptr("bkt"), Key: oss.Ptr("k")})
-			se = expectCode(t, err, 403, "SignatureDoesNotMatch")
-			if se.EC != "0002-00000040" {
+			expectCode(t, err, 403, "SignatureDoesNotMatch")
+			if se = serviceError(t, err); se.EC != "0002-00000040" {
 				t.Errorf("EC = %q", se.EC)
 			}
 		})

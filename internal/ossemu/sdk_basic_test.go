@@ -80,14 +80,15 @@ func TestSDKErrorsCarryCodeAndEC(t *testing.T) {
 		t.Fatal(err)
 	}
 	_, err := c.GetObject(ctx, &oss.GetObjectRequest{Bucket: oss.Ptr("bkt"), Key: oss.Ptr("missing")})
-	se := expectCode(t, err, 404, "NoSuchKey")
+	expectCode(t, err, 404, "NoSuchKey")
+	se := serviceError(t, err)
 	if se.EC != "0026-00000001" || se.Message != "The specified key does not exist." || se.RequestID == "" {
 		t.Errorf("GetObject error = %+v", se)
 	}
 	// HEAD has no body: the error comes through x-oss-err.
 	_, err = c.HeadObject(ctx, &oss.HeadObjectRequest{Bucket: oss.Ptr("nobucket"), Key: oss.Ptr("k")})
-	se = expectCode(t, err, 404, "NoSuchBucket")
-	if se.EC != "0015-00000101" {
+	expectCode(t, err, 404, "NoSuchBucket")
+	if se = serviceError(t, err); se.EC != "0015-00000101" {
 		t.Errorf("HeadObject EC = %q", se.EC)
 	}
 

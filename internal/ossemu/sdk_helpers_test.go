@@ -45,7 +45,7 @@ func serviceError(t *testing.T, err error) *oss.ServiceError {
 }
 
 // expectCode fails unless err is an OSS error with code and status.
-func expectCode(t *testing.T, err error, status int, code string) *oss.ServiceError {
+func expectCode(t *testing.T, err error, status int, code string) {
 	t.Helper()
 	if err == nil {
 		t.Fatalf("want %d %s, got success", status, code)
@@ -54,7 +54,6 @@ func expectCode(t *testing.T, err error, status int, code string) *oss.ServiceEr
 	if se.StatusCode != status || se.Code != code {
 		t.Fatalf("want %d %s, got %d %s (%s)", status, code, se.StatusCode, se.Code, se.Message)
 	}
-	return se
 }
 
 var ecmaTable = crc64.MakeTable(crc64.ECMA)

@@ -71,11 +71,10 @@ type Server struct {
 	reqSeq   atomic.Uint64
 	copied   atomic.Int64
 
-	mu       sync.Mutex
-	buckets  map[string]*bucket
-	counts   map[string]int
-	blobSeq  uint64
-	uploadSq uint64
+	mu      sync.Mutex
+	buckets map[string]*bucket
+	counts  map[string]int
+	blobSeq uint64
 }
 
 // NewServer starts a server; it is serving when NewServer returns.
