@@ -8,6 +8,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"maps"
 	"os"
 	"strings"
 	"testing"
@@ -279,4 +280,53 @@ func (o *testOSS) removeBuckets() {
 // hcl quotes a string for a configuration, escaping template sequences.
 func hcl(s string) string {
 	return fmt.Sprintf("%q", strings.NewReplacer("${", "$${", "%{", "%%{").Replace(s))
+}
+
+// checkHead compares response headers of a HeadObject; "" means absent.
+func (o *testOSS) checkHead(bucket, key string, want map[string]string) func(*terraform.State) error {
+	return func(*terraform.State) error {
+		res, err := o.head(bucket, key, "")
+		if err != nil {
+			return err
+		}
+		var errs []error
+		for name, v := range want {
+			if got := res.Headers.Get(name); got != v {
+				errs = append(errs, fmt.Errorf("oss://%s/%s %s: got %q, want %q", bucket, key, name, got, v))
+			}
+		}
+		return errors.Join(errs...)
+	}
+}
+
+// checkTags compares an object's tags.
+func (o *testOSS) checkTags(bucket, key string, want map[string]string) func(*terraform.State) error {
+	return func(*terraform.State) error {
+		res, err := o.client.GetObjectTagging(context.Background(), &oss.GetObjectTaggingRequest{Bucket: &bucket, Key: &key})
+		if err != nil {
+			return err
+		}
+		got := map[string]string{}
+		for _, tag := range res.Tags {
+			got[oss.ToString(tag.Key)] = oss.ToString(tag.Value)
+		}
+		if !maps.Equal(got, want) {
+			return fmt.Errorf("oss://%s/%s tags: got %v, want %v", bucket, key, got, want)
+		}
+		return nil
+	}
+}
+
+// checkACL compares an object's ACL.
+func (o *testOSS) checkACL(bucket, key, want string) func(*terraform.State) error {
+	return func(*terraform.State) error {
+		res, err := o.client.GetObjectAcl(context.Background(), &oss.GetObjectAclRequest{Bucket: &bucket, Key: &key})
+		if err != nil {
+			return err
+		}
+		if got := oss.ToString(res.ACL); got != want {
+			return fmt.Errorf("oss://%s/%s ACL: got %q, want %q", bucket, key, got, want)
+		}
+		return nil
+	}
 }

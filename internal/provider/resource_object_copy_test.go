@@ -1,13 +1,19 @@
 package provider
 
 import (
+	"fmt"
 	"regexp"
+	"strings"
 	"testing"
 
+	"github.com/hashicorp/terraform-plugin-testing/compare"
 	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
 	"github.com/hashicorp/terraform-plugin-testing/knownvalue"
+	"github.com/hashicorp/terraform-plugin-testing/plancheck"
 	"github.com/hashicorp/terraform-plugin-testing/statecheck"
 	"github.com/hashicorp/terraform-plugin-testing/tfjsonpath"
+
+	"github.com/ossprovider/terraform-provider-oss/internal/objectcopy"
 )
 
 const testResource = "oss_object_copy.test"
@@ -64,6 +70,285 @@ func TestAccObjectCopy_Basic(t *testing.T) {
 				ResourceName:      testResource,
 				ImportState:       true,
 				ImportStateVerify: true,
+			},
+		},
+	})
+}
+
+// testData returns n deterministic bytes that differ with seed.
+func testData(n int64, seed byte) []byte {
+	b := make([]byte, n)
+	x := uint32(seed)*2654435761 + 1
+	for i := range b {
+		x = x*1664525 + 1013904223
+		b[i] = byte(x >> 24)
+	}
+	return b
+}
+
+func TestAccObjectCopy_Multipart(t *testing.T) {
+	o := newTestOSS(t)
+	src, dst := o.newBucket(false), o.newBucket(false)
+	const size = 5*objectcopy.MinPartSize + 7 // five full parts and a short last one
+	o.put(src, "big.bin", testData(size, 1), nil)
+	head, err := o.head(src, "big.bin", "")
+	if err != nil {
+		t.Fatal(err)
+	}
+
+	resource.ParallelTest(t, resource.TestCase{
+		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
+		CheckDestroy:             o.checkDestroy,
+		Steps: []resource.TestStep{{
+			Config: o.config("%s", copyConfig(dst, "big.bin", src, "big.bin",
+				fmt.Sprintf("part_size = %d\n  parallelism = 3", objectcopy.MinPartSize))),
+			ConfigStateChecks: []statecheck.StateCheck{
+				statecheck.ExpectKnownValue(testResource, tfjsonpath.New("etag"),
+					knownvalue.StringRegexp(regexp.MustCompile(`^[0-9A-F]{32}-6$`))),
+				statecheck.ExpectKnownValue(testResource, tfjsonpath.New("crc64"), knownvalue.StringExact(*head.HashCRC64)),
+				statecheck.ExpectKnownValue(testResource, tfjsonpath.New("size"), knownvalue.Int64Exact(size)),
+			},
+			Check: resource.ComposeTestCheckFunc(
+				o.checkSameBytes(src, "big.bin", dst, "big.bin"),
+				o.checkRequests(map[string]int{"UploadPartCopy": 6, "CompleteMultipartUpload": 1}),
+			),
+		}},
+	})
+}
+
+// TestAccObjectCopy_Sizes copies an empty object and objects at part
+// boundaries: exactly one part, exactly two, and two plus one byte.
+func TestAccObjectCopy_Sizes(t *testing.T) {
+	o := newTestOSS(t)
+	src, dst := o.newBucket(false), o.newBucket(false)
+	sizes := map[string]struct {
+		size int64
+		etag string
+	}{
+		"empty":      {0, `^[0-9A-F]{32}$`},
+		"one_part":   {objectcopy.MinPartSize, `^[0-9A-F]{32}-1$`},
+		"two_parts":  {2 * objectcopy.MinPartSize, `^[0-9A-F]{32}-2$`},
+		"two_plus_1": {2*objectcopy.MinPartSize + 1, `^[0-9A-F]{32}-3$`},
+	}
+	var config strings.Builder
+	var checks []statecheck.StateCheck
+	var byteChecks []resource.TestCheckFunc
+	for name, s := range sizes {
+		o.put(src, name, testData(s.size, 2), nil)
+		head, err := o.head(src, name, "")
+		if err != nil {
+			t.Fatal(err)
+		}
+		fmt.Fprintf(&config, `
+resource "oss_object_copy" %q {
+  bucket        = %q
+  key           = %q
+  source_bucket = %q
+  source_key    = %q
+  part_size     = %d
+}
+`, name, dst, name, src, name, objectcopy.MinPartSize)
+		addr := "oss_object_copy." + name
+		checks = append(checks,
+			statecheck.ExpectKnownValue(addr, tfjsonpath.New("size"), knownvalue.Int64Exact(s.size)),
+			statecheck.ExpectKnownValue(addr, tfjsonpath.New("crc64"), knownvalue.StringExact(*head.HashCRC64)),
+			statecheck.ExpectKnownValue(addr, tfjsonpath.New("etag"), knownvalue.StringRegexp(regexp.MustCompile(s.etag))),
+		)
+		byteChecks = append(byteChecks, o.checkSameBytes(src, name, dst, name))
+	}
+
+	resource.ParallelTest(t, resource.TestCase{
+		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
+		CheckDestroy:             o.checkDestroy,
+		Steps: []resource.TestStep{{
+			Config:            o.config("%s", config.String()),
+			ConfigStateChecks: checks,
+			Check:             resource.ComposeTestCheckFunc(byteChecks...),
+		}},
+	})
+}
+
+func TestAccObjectCopy_MetadataCopy(t *testing.T) {
+	o := newTestOSS(t)
+	src, dst := o.newBucket(false), o.newBucket(false)
+	o.put(src, "report.csv", []byte("a,b\n1,2\n"), map[string]string{
+		"Content-Type":        "text/csv",
+		"Cache-Control":       "no-cache",
+		"Content-Disposition": "attachment; filename=report.csv",
+		"x-oss-meta-owner":    "alice",
+	})
+
+	resource.ParallelTest(t, resource.TestCase{
+		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
+		CheckDestroy:             o.checkDestroy,
+		Steps: []resource.TestStep{{
+			// A .txt key: with MIME guessing the copy would become text/plain.
+			Config: o.config("%s", copyConfig(dst, "copy.txt", src, "report.csv", "")),
+			ConfigStateChecks: []statecheck.StateCheck{
+				statecheck.ExpectKnownValue(testResource, tfjsonpath.New("content_type"), knownvalue.StringExact("text/csv")),
+				statecheck.ExpectKnownValue(testResource, tfjsonpath.New("metadata"), knownvalue.Null()),
+			},
+			Check: o.checkHead(dst, "copy.txt", map[string]string{
+				"Content-Type":        "text/csv",
+				"Cache-Control":       "no-cache",
+				"Content-Disposition": "attachment; filename=report.csv",
+				"X-Oss-Meta-Owner":    "alice",
+			}),
+		}},
+	})
+}
+
+func TestAccObjectCopy_MetadataReplace(t *testing.T) {
+	o := newTestOSS(t)
+	src, dst := o.newBucket(false), o.newBucket(false)
+	o.put(src, "report.csv", []byte("a,b\n1,2\n"), map[string]string{
+		"Content-Type":     "text/csv",
+		"Cache-Control":    "no-cache",
+		"x-oss-meta-owner": "alice",
+	})
+	replace := `metadata_directive  = "REPLACE"
+  content_type        = "application/json"
+  cache_control       = "max-age=60"
+  content_disposition = "inline"
+  content_encoding    = "identity"
+  expires             = "Wed, 21 Oct 2026 07:28:00 GMT"
+  metadata            = { team = "data" }`
+
+	resource.ParallelTest(t, resource.TestCase{
+		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
+		CheckDestroy:             o.checkDestroy,
+		Steps: []resource.TestStep{
+			{
+				Config: o.config("%s", copyConfig(dst, "copy.json", src, "report.csv", replace)),
+				ConfigStateChecks: []statecheck.StateCheck{
+					statecheck.ExpectKnownValue(testResource, tfjsonpath.New("content_type"), knownvalue.StringExact("application/json")),
+				},
+				Check: resource.ComposeTestCheckFunc(
+					o.checkHead(dst, "copy.json", map[string]string{
+						"Content-Type":        "application/json",
+						"Cache-Control":       "max-age=60",
+						"Content-Disposition": "inline",
+						"Content-Encoding":    "identity",
+						"Expires":             "Wed, 21 Oct 2026 07:28:00 GMT",
+						"X-Oss-Meta-Team":     "data",
+						"X-Oss-Meta-Owner":    "",
+					}),
+					o.checkSameBytes(src, "report.csv", dst, "copy.json"),
+				),
+			},
+			{
+				// Metadata is part of what was copied: changing it copies again.
+				Config: o.config("%s", copyConfig(dst, "copy.json", src, "report.csv",
+					strings.Replace(replace, `team = "data"`, `team = "platform"`, 1))),
+				ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
+					plancheck.ExpectResourceAction(testResource, plancheck.ResourceActionReplace),
+				}},
+				Check: o.checkHead(dst, "copy.json", map[string]string{"X-Oss-Meta-Team": "platform"}),
+			},
+		},
+	})
+}
+
+func TestAccObjectCopy_Tags(t *testing.T) {
+	o := newTestOSS(t)
+	src, dst := o.newBucket(false), o.newBucket(false)
+	o.put(src, "tagged", []byte("tagged"), map[string]string{"x-oss-tagging": "origin=source"})
+	etag := statecheck.CompareValue(compare.ValuesSame())
+
+	resource.ParallelTest(t, resource.TestCase{
+		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
+		CheckDestroy:             o.checkDestroy,
+		Steps: []resource.TestStep{
+			{
+				// COPY carries the source's tags over.
+				Config:            o.config("%s", copyConfig(dst, "copied-tags", src, "tagged", "")),
+				ConfigStateChecks: []statecheck.StateCheck{etag.AddStateValue(testResource, tfjsonpath.New("etag"))},
+				Check:             o.checkTags(dst, "copied-tags", map[string]string{"origin": "source"}),
+			},
+			{
+				Config: o.config("%s", copyConfig(dst, "tags", src, "tagged",
+					"tagging_directive = \"REPLACE\"\n  tags = { env = \"dev\" }")),
+				Check: o.checkTags(dst, "tags", map[string]string{"env": "dev"}),
+				ConfigStateChecks: []statecheck.StateCheck{
+					statecheck.ExpectKnownValue(testResource, tfjsonpath.New("tags"),
+						knownvalue.MapExact(map[string]knownvalue.Check{"env": knownvalue.StringExact("dev")})),
+				},
+			},
+			{
+				// Tags change in place: no new copy, same ETag.
+				PreConfig: o.resetRequests,
+				Config: o.config("%s", copyConfig(dst, "tags", src, "tagged",
+					"tagging_directive = \"REPLACE\"\n  tags = { env = \"prod\", team = \"data\" }")),
+				ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
+					plancheck.ExpectResourceAction(testResource, plancheck.ResourceActionUpdate),
+				}},
+				Check: resource.ComposeTestCheckFunc(
+					o.checkTags(dst, "tags", map[string]string{"env": "prod", "team": "data"}),
+					o.checkRequests(map[string]int{"PutObjectTagging": 1, "CopyObject": 0, "InitiateMultipartUpload": 0}),
+				),
+			},
+		},
+	})
+}
+
+func TestAccObjectCopy_ACL(t *testing.T) {
+	o := newTestOSS(t)
+	src, dst := o.newBucket(false), o.newBucket(false)
+	o.put(src, "acl", []byte("acl"), nil)
+	etag := statecheck.CompareValue(compare.ValuesSame())
+
+	resource.ParallelTest(t, resource.TestCase{
+		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
+		CheckDestroy:             o.checkDestroy,
+		Steps: []resource.TestStep{
+			{
+				Config:            o.config("%s", copyConfig(dst, "acl", src, "acl", `acl = "private"`)),
+				ConfigStateChecks: []statecheck.StateCheck{etag.AddStateValue(testResource, tfjsonpath.New("etag"))},
+				Check:             o.checkACL(dst, "acl", "private"),
+			},
+			{
+				Config: o.config("%s", copyConfig(dst, "acl", src, "acl", `acl = "public-read"`)),
+				ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
+					plancheck.ExpectResourceAction(testResource, plancheck.ResourceActionUpdate),
+				}},
+				ConfigStateChecks: []statecheck.StateCheck{etag.AddStateValue(testResource, tfjsonpath.New("etag"))},
+				Check:             o.checkACL(dst, "acl", "public-read"),
+			},
+		},
+	})
+}
+
+func TestAccObjectCopy_StorageClassAndEncryption(t *testing.T) {
+	o := newTestOSS(t)
+	src, dst := o.newBucket(false), o.newBucket(false)
+	// One part through InitiateMultipartUpload, where storage class and
+	// encryption are given for a multipart copy.
+	o.put(src, "cold", testData(objectcopy.MinPartSize, 3), nil)
+	tuning := fmt.Sprintf("\n  part_size = %d", objectcopy.MinPartSize)
+
+	resource.ParallelTest(t, resource.TestCase{
+		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
+		CheckDestroy:             o.checkDestroy,
+		Steps: []resource.TestStep{
+			{
+				Config: o.config("%s", copyConfig(dst, "cold", src, "cold",
+					"storage_class = \"IA\"\n  server_side_encryption = \"AES256\""+tuning)),
+				ConfigStateChecks: []statecheck.StateCheck{
+					statecheck.ExpectKnownValue(testResource, tfjsonpath.New("storage_class"), knownvalue.StringExact("IA")),
+					statecheck.ExpectKnownValue(testResource, tfjsonpath.New("server_side_encryption"), knownvalue.StringExact("AES256")),
+				},
+				Check: o.checkHead(dst, "cold", map[string]string{
+					"X-Oss-Storage-Class":          "IA",
+					"X-Oss-Server-Side-Encryption": "AES256",
+				}),
+			},
+			{
+				Config: o.config("%s", copyConfig(dst, "cold", src, "cold",
+					"storage_class = \"Standard\"\n  server_side_encryption = \"AES256\""+tuning)),
+				ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
+					plancheck.ExpectResourceAction(testResource, plancheck.ResourceActionReplace),
+				}},
+				Check: o.checkHead(dst, "cold", map[string]string{"X-Oss-Storage-Class": "Standard"}),
 			},
 		},
 	})
