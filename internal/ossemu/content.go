@@ -194,7 +194,9 @@ type reader struct {
 	bp   *[]byte
 }
 
-func newReader(c content) *reader { return &reader{exts: c} }
+// newReader reads c; it consumes a private copy of the extent list, since
+// stored objects share theirs.
+func newReader(c content) *reader { return &reader{exts: append(content(nil), c...)} }
 
 func (r *reader) Read(p []byte) (int, error) {
 	for len(r.buf) == 0 {

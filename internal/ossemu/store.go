@@ -440,7 +440,7 @@ func (s *Server) OpenObject(bucket, key, versionID string) (io.ReadCloser, error
 	if err != nil {
 		return nil, err
 	}
-	return newReader(append(content(nil), o.data...)), nil
+	return newReader(o.data), nil
 }
 
 func (s *Server) fixtureObject(bucketName, key, versionID string) (*object, error) {
