@@ -291,7 +291,9 @@ func (p *ossProvider) Resources(_ context.Context) []func() resource.Resource {
 }
 
 func (p *ossProvider) DataSources(_ context.Context) []func() datasource.DataSource {
-	return nil
+	return []func() datasource.DataSource{
+		NewObjectsDataSource,
+	}
 }
 
 // stringOrEnv returns the configured value, else the first non-empty
