@@ -103,9 +103,9 @@ func assertNoUploads(t *testing.T, srv *ossemu.Server) {
 	}
 }
 
-func assertNoObject(t *testing.T, srv *ossemu.Server, bucket, key string) {
+func assertNoObject(t *testing.T, srv *ossemu.Server, key string) {
 	t.Helper()
-	if info, err := srv.HeadObject(bucket, key, ""); !errors.Is(err, ossemu.ErrNotFound) {
+	if info, err := srv.HeadObject(dstBucket, key, ""); !errors.Is(err, ossemu.ErrNotFound) {
 		t.Errorf("destination exists after a failed copy (%+v, %v)", info, err)
 	}
 }
@@ -433,7 +433,7 @@ func TestCopy_SourceChangesDuringCopy(t *testing.T) {
 				t.Errorf("error %#v does not name the failed part copy", e)
 			}
 			assertNoUploads(t, srv)
-			assertNoObject(t, srv, dstBucket, "k")
+			assertNoObject(t, srv, "k")
 		})
 	}
 }
@@ -462,7 +462,7 @@ func TestCopy_SourceDeletedDuringCopy(t *testing.T) {
 		t.Fatalf("error %v, want one wrapping ErrSourceChanged", err)
 	}
 	assertNoUploads(t, srv)
-	assertNoObject(t, srv, dstBucket, "k")
+	assertNoObject(t, srv, "k")
 }
 
 func TestCopy_CancelAbortsUpload(t *testing.T) {
@@ -487,7 +487,7 @@ func TestCopy_CancelAbortsUpload(t *testing.T) {
 		t.Errorf("%d parts were copied after the cancellation", n)
 	}
 	assertNoUploads(t, srv)
-	assertNoObject(t, srv, dstBucket, "k")
+	assertNoObject(t, srv, "k")
 }
 
 func TestCopy_AlreadyCancelled(t *testing.T) {
@@ -501,7 +501,7 @@ func TestCopy_AlreadyCancelled(t *testing.T) {
 	if !errors.Is(err, context.Canceled) {
 		t.Fatalf("error %v, want one wrapping context.Canceled", err)
 	}
-	assertNoObject(t, srv, dstBucket, "k")
+	assertNoObject(t, srv, "k")
 }
 
 func TestCopy_Errors(t *testing.T) {
@@ -597,6 +597,9 @@ func TestCopy_Errors(t *testing.T) {
 			}
 			if errors.Is(err, objectcopy.ErrSourceChanged) {
 				t.Errorf("error %v claims the source changed", err)
+			}
+			if !p.ForbidOverwrite {
+				assertNoObject(t, srv, "dst")
 			}
 			assertNoUploads(t, srv)
 		})
