@@ -64,8 +64,14 @@ func (s *Server) resolveCopySource(rq *request, dst *bucket) (copySource, error)
 
 // chargeCopy is called once per CopyObject or UploadPartCopy with the number
 // of bytes it copies, before the digests are computed and the result stored.
-func (s *Server) chargeCopy(n int64) {
+// It takes the time the performance model gives the copy; a client that
+// hangs up meanwhile gets an error and nothing is stored.
+func (s *Server) chargeCopy(rq *request, n int64) error {
+	if err := s.ctl.copyWait(rq.r.Context(), n); err != nil {
+		return err
+	}
 	s.copied.Add(n)
+	return nil
 }
 
 func (s *Server) copyObject(rq *request) error {
@@ -114,7 +120,9 @@ func (s *Server) copyObject(rq *request) error {
 			return err
 		}
 	}
-	s.chargeCopy(o.size)
+	if err := s.chargeCopy(rq, o.size); err != nil {
+		return err
+	}
 	etag := quotedETag(s.digests.md5(o.data))
 	s.mu.Lock()
 	defer s.mu.Unlock()
@@ -174,7 +182,9 @@ func (s *Server) uploadPartCopy(rq *request) error {
 	if size > maxPutSize {
 		return errorf("InvalidArgument", "The part size must not exceed 5 GB.").with("ArgumentName", "x-oss-copy-source-range")
 	}
-	s.chargeCopy(size)
+	if err := s.chargeCopy(rq, size); err != nil {
+		return err
+	}
 	p := &part{num: num, data: data, size: size, etag: quotedETag(s.digests.md5(data)), crc: contentCRC(data)}
 	if err := s.storePart(rq, uploadID, p); err != nil {
 		return err

@@ -70,6 +70,7 @@ type Server struct {
 	skew     atomic.Int64 // time.Duration added to the real clock
 	reqSeq   atomic.Uint64
 	copied   atomic.Int64
+	ctl      controls // performance model and injected faults (perf.go, faults.go)
 
 	mu      sync.Mutex
 	buckets map[string]*bucket
@@ -96,6 +97,7 @@ func NewServer(opts ...Option) (*Server, error) {
 		ln:      ln,
 		served:  make(chan struct{}),
 		digests: &digester{fromIdentity: cfg.digestFromIdentity},
+		ctl:     newControls(),
 		buckets: make(map[string]*bucket),
 		counts:  make(map[string]int),
 	}
@@ -134,6 +136,7 @@ func (s *Server) Credentials() (id, secret string) { return s.cfg.id, s.cfg.secr
 
 // Close stops serving, closes open connections and waits for running handlers.
 func (s *Server) Close() error {
+	s.ctl.close()
 	err := s.srv.Close()
 	<-s.served
 	s.handlers.Wait()
@@ -248,13 +251,15 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	h.Set("x-oss-request-id", rq.id)
 	h.Set("Server", "AliyunOSS")
 	h.Set("Date", s.now().UTC().Format(http.TimeFormat))
-	if err := s.serve(rq); err != nil {
-		var oe *ossError
-		if !errors.As(err, &oe) {
-			oe = errorf("InternalError", err.Error())
+	s.serveControlled(rq, func() {
+		if err := s.serve(rq); err != nil {
+			var oe *ossError
+			if !errors.As(err, &oe) {
+				oe = errorf("InternalError", err.Error())
+			}
+			writeError(rq.w, r, rq.id, oe)
 		}
-		writeError(w, r, rq.id, oe)
-	}
+	})
 }
 
 func (s *Server) serve(rq *request) error {

@@ -1,0 +1,271 @@
+package ossemu
+
+import (
+	"container/heap"
+	"context"
+	"errors"
+	"math"
+	"sync"
+	"time"
+)
+
+// Performance is the server's performance model: how long requests take on
+// a real OSS, so that benchmarks and timeout tests see realistic timings.
+// The zero value models no delays at all.
+type Performance struct {
+	RoundTrip    time.Duration // added to every request (default 0)
+	CopyRate     int64         // bytes/s per UploadPartCopy/CopyObject stream (0 = unlimited)
+	AggregateCap int64         // bytes/s summed over all copy streams in the server (0 = unlimited)
+	TimeScale    float64       // multiplies every modeled delay (0 treated as 1)
+}
+
+// SetPerformance replaces the performance model. Copies in progress go on
+// at the new rates from this moment; bytes already copied stay copied.
+//
+// Every request first waits RoundTrip. A copy of n bytes then takes the time
+// the bytes need when the active copy streams share the bandwidth fairly:
+// each gets min(CopyRate, AggregateCap/active) at every instant (fluid
+// processor sharing), so the streams together never exceed AggregateCap.
+// TimeScale multiplies all of these durations, which keeps their ratios
+// while letting quick runs shrink them.
+func (s *Server) SetPerformance(m Performance) { s.ctl.bw.set(m) }
+
+// errServerClosing ends a modeled wait when the server closes under it.
+var errServerClosing = errors.New("ossemu: server closing")
+
+// controls are the test controls that shape how requests are served: the
+// performance model and the injected faults. They have their own locks so
+// that waiting requests never hold s.mu.
+type controls struct {
+	stop   chan struct{} // closed by close: every modeled wait ends at once
+	bw     bandwidth
+	faults faultSet
+}
+
+func newControls() controls { return controls{stop: make(chan struct{})} }
+
+// close ends all waits so that Server.Close does not wait for modeled time.
+func (c *controls) close() {
+	close(c.stop)
+	c.bw.close()
+}
+
+// sleep waits d unless ctx ends (the client hung up) or the server closes.
+func (c *controls) sleep(ctx context.Context, d time.Duration) error {
+	if d <= 0 {
+		return nil
+	}
+	t := time.NewTimer(d)
+	defer t.Stop()
+	select {
+	case <-t.C:
+		return nil
+	case <-ctx.Done():
+		return ctx.Err()
+	case <-c.stop:
+		return errServerClosing
+	}
+}
+
+// copyWait blocks for as long as copying n bytes takes under the model. A
+// copy whose client hangs up leaves at once and frees its bandwidth share.
+func (c *controls) copyWait(ctx context.Context, n int64) error {
+	st := c.bw.start(n)
+	if st == nil {
+		return nil
+	}
+	select {
+	case <-st.done:
+		return nil
+	case <-ctx.Done():
+		c.bw.leave(st)
+		return ctx.Err()
+	case <-c.stop:
+		c.bw.leave(st)
+		return errServerClosing
+	}
+}
+
+// bandwidth schedules copy streams. All active streams run at the same rate
+// r(n) = min(CopyRate, AggregateCap/n) / TimeScale, so it keeps a virtual
+// time: the bytes each active stream has received since the server was last
+// idle. A stream that starts at virtual time v with n bytes is done when the
+// virtual time reaches v+n; the earliest such finish is the only moment that
+// needs a timer. Arrivals, departures and model changes advance the virtual
+// time at the old rate and re-arm the timer, so the model costs nothing
+// between events and its timing error is the timer's latency alone.
+type bandwidth struct {
+	mu      sync.Mutex
+	perf    Performance
+	streams streamHeap
+	vtime   float64   // bytes per stream served since the last idle moment
+	updated time.Time // when vtime was last advanced
+	timer   *time.Timer
+	closed  bool
+}
+
+// stream is one copy in progress.
+type stream struct {
+	finish float64       // virtual time at which all its bytes are copied
+	index  int           // position in the heap; -1 once it has left
+	done   chan struct{} // closed when its bytes are copied
+}
+
+// finishSlack is how close to its finish a stream may be and still count as
+// finished: timers are not more precise than this, and rounding virtual time
+// in float64 must not leave a stream a few bytes short of done.
+const finishSlack = time.Microsecond
+
+func (p Performance) scale() float64 {
+	if p.TimeScale <= 0 {
+		return 1
+	}
+	return p.TimeScale
+}
+
+// roundTrip is the scaled per-request latency.
+func (p Performance) roundTrip() time.Duration {
+	return time.Duration(float64(p.RoundTrip) * p.scale())
+}
+
+// streamRate is each stream's rate in bytes per real second when n streams
+// are active; +Inf when neither limit is set.
+func (p Performance) streamRate(n int) float64 {
+	r := math.Inf(1)
+	if p.CopyRate > 0 {
+		r = float64(p.CopyRate)
+	}
+	if p.AggregateCap > 0 && n > 0 {
+		r = min(r, float64(p.AggregateCap)/float64(n))
+	}
+	return r / p.scale()
+}
+
+func (b *bandwidth) set(p Performance) {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	now := time.Now()
+	b.advance(now)
+	b.perf = p
+	b.settle(now)
+}
+
+func (b *bandwidth) roundTrip() time.Duration {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	return b.perf.roundTrip()
+}
+
+// start registers a stream of n bytes; nil means it needs no time.
+func (b *bandwidth) start(n int64) *stream {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	if n <= 0 || b.closed || math.IsInf(b.perf.streamRate(len(b.streams)+1), 1) {
+		return nil
+	}
+	now := time.Now()
+	b.advance(now)
+	st := &stream{finish: b.vtime + float64(n), done: make(chan struct{})}
+	heap.Push(&b.streams, st)
+	b.settle(now)
+	return st
+}
+
+// leave removes a stream that gave up before it was done.
+func (b *bandwidth) leave(st *stream) {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	if st.index < 0 {
+		return
+	}
+	now := time.Now()
+	b.advance(now)
+	heap.Remove(&b.streams, st.index)
+	b.settle(now)
+}
+
+func (b *bandwidth) close() {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	b.closed = true
+	if b.timer != nil {
+		b.timer.Stop()
+	}
+}
+
+// advance moves the virtual time to now at the current rate.
+func (b *bandwidth) advance(now time.Time) {
+	if n := len(b.streams); n > 0 {
+		if r := b.perf.streamRate(n); !math.IsInf(r, 1) {
+			b.vtime += now.Sub(b.updated).Seconds() * r
+		}
+	}
+	b.updated = now
+}
+
+// settle releases the streams that are done at the current virtual time and
+// arms the timer for the next finish.
+func (b *bandwidth) settle(now time.Time) {
+	if b.closed {
+		return
+	}
+	for len(b.streams) > 0 {
+		r := b.perf.streamRate(len(b.streams))
+		next := b.streams[0]
+		left := time.Duration(math.Ceil((next.finish - b.vtime) / r * float64(time.Second)))
+		if left > finishSlack {
+			if b.timer == nil {
+				b.timer = time.AfterFunc(left, b.tick)
+			} else {
+				b.timer.Reset(left)
+			}
+			return
+		}
+		heap.Pop(&b.streams)
+		close(next.done)
+	}
+	// Idle: restart virtual time so that it never grows large enough to
+	// lose byte precision in float64.
+	b.vtime = 0
+	b.updated = now
+	if b.timer != nil {
+		b.timer.Stop()
+	}
+}
+
+// tick runs when the earliest stream is due.
+func (b *bandwidth) tick() {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	if b.closed {
+		return
+	}
+	now := time.Now()
+	b.advance(now)
+	b.settle(now)
+}
+
+// streamHeap orders streams by finish (container/heap).
+type streamHeap []*stream
+
+func (h streamHeap) Len() int           { return len(h) }
+func (h streamHeap) Less(i, j int) bool { return h[i].finish < h[j].finish }
+func (h streamHeap) Swap(i, j int) {
+	h[i], h[j] = h[j], h[i]
+	h[i].index, h[j].index = i, j
+}
+
+func (h *streamHeap) Push(x any) {
+	st := x.(*stream)
+	st.index = len(*h)
+	*h = append(*h, st)
+}
+
+func (h *streamHeap) Pop() any {
+	old := *h
+	st := old[len(old)-1]
+	old[len(old)-1] = nil
+	*h = old[:len(old)-1]
+	st.index = -1
+	return st
+}

@@ -1,0 +1,264 @@
+package ossemu_test
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"regexp"
+	"runtime"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/aliyun/alibabacloud-oss-go-sdk-v2/oss"
+
+	"github.com/ossprovider/terraform-provider-oss/internal/ossemu"
+)
+
+const mib = 1 << 20
+
+// newPerfServer starts a server with buckets src and dst and a generated
+// object src/obj of size bytes.
+func newPerfServer(t *testing.T, size int64, opts ...ossemu.Option) (*ossemu.Server, *oss.Client) {
+	t.Helper()
+	srv := ossemu.NewTestServer(t, opts...)
+	for _, b := range []string{"src", "dst"} {
+		if err := srv.CreateBucket(b, ""); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if _, err := srv.PutGeneratedObject("src", "obj", size, 7, nil); err != nil {
+		t.Fatal(err)
+	}
+	return srv, newClient(t, srv, oss.SignatureVersionV4)
+}
+
+// multipartCopy copies src/obj to dst/key the way a good copier does: HEAD,
+// Initiate, all parts at once, Complete. It returns the Complete result.
+func multipartCopy(t *testing.T, c *oss.Client, key string, partSize int64) *oss.CompleteMultipartUploadResult {
+	t.Helper()
+	head := must[*oss.HeadObjectResult](t)(c.HeadObject(ctx, &oss.HeadObjectRequest{Bucket: oss.Ptr("src"), Key: oss.Ptr("obj")}))
+	init := must[*oss.InitiateMultipartUploadResult](t)(c.InitiateMultipartUpload(ctx, &oss.InitiateMultipartUploadRequest{
+		Bucket: oss.Ptr("dst"), Key: oss.Ptr(key),
+	}))
+	size := head.ContentLength
+	n := int((size + partSize - 1) / partSize)
+	parts := make([]oss.UploadPart, n)
+	errs := make([]error, n)
+	var wg sync.WaitGroup
+	for i := range n {
+		wg.Go(func() {
+			first := int64(i) * partSize
+			last := min(first+partSize, size) - 1
+			res, err := c.UploadPartCopy(ctx, &oss.UploadPartCopyRequest{
+				Bucket: oss.Ptr("dst"), Key: oss.Ptr(key), UploadId: init.UploadId, PartNumber: int32(i + 1),
+				SourceBucket: oss.Ptr("src"), SourceKey: oss.Ptr("obj"),
+				Range: oss.Ptr(fmt.Sprintf("bytes=%d-%d", first, last)), IfMatch: head.ETag,
+			})
+			if err == nil {
+				parts[i] = oss.UploadPart{PartNumber: int32(i + 1), ETag: res.ETag}
+			}
+			errs[i] = err
+		})
+	}
+	wg.Wait()
+	if err := errors.Join(errs...); err != nil {
+		t.Fatal(err)
+	}
+	return must[*oss.CompleteMultipartUploadResult](t)(c.CompleteMultipartUpload(ctx, &oss.CompleteMultipartUploadRequest{
+		Bucket: oss.Ptr("dst"), Key: oss.Ptr(key), UploadId: init.UploadId,
+		CompleteMultipartUpload: &oss.CompleteMultipartUpload{Parts: parts},
+	}))
+}
+
+// within fails unless got is in [want, want*slack + 25ms]: the model's
+// times are lower bounds, and a busy machine only adds latency.
+func within(t *testing.T, what string, got, want time.Duration, slack float64) {
+	t.Helper()
+	t.Logf("%s: %v, model %v (%.3fx)", what, got, want, float64(got)/float64(want))
+	if got < want-time.Millisecond || got > time.Duration(float64(want)*slack)+25*time.Millisecond {
+		t.Errorf("%s took %v, want %v", what, got, want)
+	}
+}
+
+func TestPerformanceRoundTrip(t *testing.T) {
+	srv, c := newPerfServer(t, 1)
+	srv.SetPerformance(ossemu.Performance{RoundTrip: 200 * time.Millisecond, TimeScale: 0.25})
+	begin := time.Now()
+	for range 4 {
+		must[*oss.HeadObjectResult](t)(c.HeadObject(ctx, &oss.HeadObjectRequest{Bucket: oss.Ptr("src"), Key: oss.Ptr("obj")}))
+	}
+	within(t, "4 HeadObject", time.Since(begin), 4*50*time.Millisecond, 1.2)
+
+	srv.SetPerformance(ossemu.Performance{})
+	begin = time.Now()
+	must[*oss.HeadObjectResult](t)(c.HeadObject(ctx, &oss.HeadObjectRequest{Bucket: oss.Ptr("src"), Key: oss.Ptr("obj")}))
+	if d := time.Since(begin); d > 20*time.Millisecond {
+		t.Errorf("HeadObject without a model took %v", d)
+	}
+}
+
+// TestPerformanceMultipartCopyAtBound copies 32 MiB in 8 parallel parts
+// where the aggregate cap, not the per-stream rate, is the limit: the copy
+// must take the model's lower bound (4 round trips + size/cap) and no more.
+func TestPerformanceMultipartCopyAtBound(t *testing.T) {
+	const size, partSize = 32 * mib, 4 * mib
+	srv, c := newPerfServer(t, size)
+	// A first copy of the same ranges fills the emulator's digest cache, so
+	// that the timed copy measures the model and not MD5 over 32 MiB.
+	multipartCopy(t, c, "warm", partSize)
+	m := ossemu.Performance{RoundTrip: 40 * time.Millisecond, CopyRate: 8 * mib, AggregateCap: 32 * mib, TimeScale: 0.25}
+	srv.SetPerformance(m)
+	srv.ResetCounts()
+
+	begin := time.Now()
+	res := multipartCopy(t, c, "timed", partSize)
+	elapsed := time.Since(begin)
+
+	bound := time.Duration(float64(4*m.RoundTrip+time.Duration(size*int64(time.Second)/m.AggregateCap)) * m.TimeScale)
+	within(t, "8-part copy", elapsed, bound, 1.25)
+	want := map[string]int{"HeadObject": 1, "InitiateMultipartUpload": 1, "UploadPartCopy": 8, "CompleteMultipartUpload": 1}
+	if got := srv.RequestCounts(); fmt.Sprint(got) != fmt.Sprint(want) {
+		t.Errorf("requests = %v, want %v", got, want)
+	}
+	src := must[ossemu.ObjectInfo](t)(srv.HeadObject("src", "obj", ""))
+	if got := oss.ToString(res.HashCRC64); got != fmt.Sprint(src.CRC64) {
+		t.Errorf("copy CRC64 = %s, source %d", got, src.CRC64)
+	}
+	if got := srv.BytesCopied(); got != 2*size {
+		t.Errorf("BytesCopied = %d, want %d", got, 2*size)
+	}
+}
+
+// TestPerformanceCopyObject shows that the single-request copy is charged
+// like a part copy: round trip plus size at the per-stream rate.
+func TestPerformanceCopyObject(t *testing.T) {
+	const size = 8 * mib
+	srv, c := newPerfServer(t, size)
+	must[*oss.CopyObjectResult](t)(c.CopyObject(ctx, &oss.CopyObjectRequest{
+		Bucket: oss.Ptr("dst"), Key: oss.Ptr("warm"), SourceBucket: oss.Ptr("src"), SourceKey: oss.Ptr("obj"),
+	}))
+	srv.SetPerformance(ossemu.Performance{RoundTrip: 100 * time.Millisecond, CopyRate: 16 * mib, TimeScale: 0.25})
+	begin := time.Now()
+	must[*oss.CopyObjectResult](t)(c.CopyObject(ctx, &oss.CopyObjectRequest{
+		Bucket: oss.Ptr("dst"), Key: oss.Ptr("timed"), SourceBucket: oss.Ptr("src"), SourceKey: oss.Ptr("obj"),
+	}))
+	within(t, "CopyObject of 8 MiB", time.Since(begin), (100*time.Millisecond+500*time.Millisecond)/4, 1.2)
+}
+
+// TestPerformanceCancelledCopy shows that a copy whose client gives up stops
+// at once, stores no part and leaves the upload free to be aborted quickly:
+// what an interrupted terraform apply needs.
+func TestPerformanceCancelledCopy(t *testing.T) {
+	srv, c := newPerfServer(t, 64*mib)
+	srv.SetPerformance(ossemu.Performance{RoundTrip: 20 * time.Millisecond, CopyRate: mib}) // 64 s per copy
+	init := must[*oss.InitiateMultipartUploadResult](t)(c.InitiateMultipartUpload(ctx, &oss.InitiateMultipartUploadRequest{
+		Bucket: oss.Ptr("dst"), Key: oss.Ptr("k"),
+	}))
+	cctx, cancel := context.WithTimeout(ctx, 200*time.Millisecond)
+	defer cancel()
+	begin := time.Now()
+	_, err := c.UploadPartCopy(cctx, &oss.UploadPartCopyRequest{
+		Bucket: oss.Ptr("dst"), Key: oss.Ptr("k"), UploadId: init.UploadId, PartNumber: 1,
+		SourceBucket: oss.Ptr("src"), SourceKey: oss.Ptr("obj"),
+	})
+	if !errors.Is(err, context.DeadlineExceeded) {
+		t.Fatalf("UploadPartCopy: err = %v, want the deadline", err)
+	}
+	if d := time.Since(begin); d > time.Second {
+		t.Errorf("cancelled UploadPartCopy returned after %v", d)
+	}
+	begin = time.Now()
+	must[*oss.AbortMultipartUploadResult](t)(c.AbortMultipartUpload(ctx, &oss.AbortMultipartUploadRequest{
+		Bucket: oss.Ptr("dst"), Key: oss.Ptr("k"), UploadId: init.UploadId,
+	}))
+	within(t, "Abort after a cancelled copy", time.Since(begin), 20*time.Millisecond, 1.5)
+	if u := srv.Uploads(); len(u) != 0 {
+		t.Errorf("uploads left: %+v", u)
+	}
+	if n := srv.BytesCopied(); n != 0 {
+		t.Errorf("BytesCopied = %d after a cancelled copy", n)
+	}
+}
+
+// serverFrame matches stack frames of the emulator package itself (not of
+// its tests, which live in package ossemu_test).
+var serverFrame = regexp.MustCompile(`/internal/ossemu\.`)
+
+// TestCloseEndsModeledWaits shows that Close does not wait for modeled time
+// and leaves no goroutine of the emulator behind.
+func TestCloseEndsModeledWaits(t *testing.T) {
+	srv, err := ossemu.NewServer()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := srv.CreateBucket("bkt", ""); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := srv.PutGeneratedObject("bkt", "big", 1<<30, 1, nil); err != nil {
+		t.Fatal(err)
+	}
+	c := newClient(t, srv, oss.SignatureVersionV4)
+	srv.SetPerformance(ossemu.Performance{CopyRate: 1})
+	srv.AddFault(ossemu.Fault{Op: "HeadObject", Delay: time.Hour})
+	var wg sync.WaitGroup
+	wg.Go(func() {
+		_, _ = c.CopyObject(ctx, &oss.CopyObjectRequest{
+			Bucket: oss.Ptr("bkt"), Key: oss.Ptr("copy"), SourceBucket: oss.Ptr("bkt"), SourceKey: oss.Ptr("big"),
+		})
+	})
+	wg.Go(func() { _, _ = c.HeadObject(ctx, &oss.HeadObjectRequest{Bucket: oss.Ptr("bkt"), Key: oss.Ptr("big")}) })
+	for srv.RequestCount("CopyObject") == 0 || srv.RequestCount("HeadObject") == 0 {
+		time.Sleep(time.Millisecond)
+	}
+	begin := time.Now()
+	if err := srv.Close(); err != nil {
+		t.Fatal(err)
+	}
+	if d := time.Since(begin); d > time.Second {
+		t.Errorf("Close took %v with modeled waits in progress", d)
+	}
+	wg.Wait()
+	buf := make([]byte, 1<<20)
+	stacks := string(buf[:runtime.Stack(buf, true)])
+	for _, g := range strings.Split(stacks, "\n\n") {
+		if serverFrame.MatchString(g) {
+			t.Errorf("goroutine left after Close:\n%s", g)
+		}
+	}
+}
+
+// TestDigestFromExtentIdentity shows what the benchmark-only mode changes:
+// part and object ETags are derived differently (and cost no hashing), while
+// the answers keep their shape and CRC64 stays exact.
+func TestDigestFromExtentIdentity(t *testing.T) {
+	const size, partSize = 48 * mib, 16 * mib
+	etagShape := regexp.MustCompile(`^"[0-9A-F]{32}-3"$`)
+	results := map[string]*oss.CompleteMultipartUploadResult{}
+	elapsed := map[string]time.Duration{}
+	for mode, opts := range map[string][]ossemu.Option{
+		"hashed":   nil,
+		"identity": {ossemu.WithDigestFromExtentIdentity()},
+	} {
+		srv, c := newPerfServer(t, size, opts...)
+		begin := time.Now()
+		results[mode] = multipartCopy(t, c, "copy", partSize)
+		elapsed[mode] = time.Since(begin)
+		src := must[ossemu.ObjectInfo](t)(srv.HeadObject("src", "obj", ""))
+		dst := must[ossemu.ObjectInfo](t)(srv.HeadObject("dst", "copy", ""))
+		if got := oss.ToString(results[mode].HashCRC64); got != fmt.Sprint(src.CRC64) || dst.CRC64 != src.CRC64 {
+			t.Errorf("%s: CRC64 %s (stored %d), source %d", mode, got, dst.CRC64, src.CRC64)
+		}
+		if etag := oss.ToString(results[mode].ETag); !etagShape.MatchString(etag) || dst.ETag != etag {
+			t.Errorf("%s: ETag %s (stored %s), want a 3-part multipart ETag", mode, etag, dst.ETag)
+		}
+	}
+	t.Logf("48 MiB copy in 3 parts: hashed %v, identity %v", elapsed["hashed"], elapsed["identity"])
+	if oss.ToString(results["hashed"].ETag) == oss.ToString(results["identity"].ETag) {
+		t.Error("identity mode gave the ETag of hashed bytes")
+	}
+	if elapsed["identity"] >= elapsed["hashed"] {
+		t.Errorf("identity mode (%v) was not faster than hashing (%v)", elapsed["identity"], elapsed["hashed"])
+	}
+}
