@@ -293,6 +293,7 @@ func (p *ossProvider) Resources(_ context.Context) []func() resource.Resource {
 func (p *ossProvider) DataSources(_ context.Context) []func() datasource.DataSource {
 	return []func() datasource.DataSource{
 		NewObjectsDataSource,
+		NewObjectDataSource,
 	}
 }
 
