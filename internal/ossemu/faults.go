@@ -11,7 +11,8 @@ import (
 
 // Fault is a failure injected into requests of one OSS operation.
 //
-// Which requests it hits: the requests whose operation is Op, counted from 1.
+// Which requests it hits: the requests whose operation is Op, counted from 1
+// from when the fault was added.
 // From the Nth of them on (Nth 0 = from the first) each one is hit with
 // chance Probability (0 = certainly), until the fault has fired Times times
 // (0 = no limit; when only Nth is set it fires once, on the Nth request).

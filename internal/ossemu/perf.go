@@ -1,7 +1,6 @@
 package ossemu
 
 import (
-	"container/heap"
 	"context"
 	"errors"
 	"math"
@@ -97,7 +96,7 @@ func (c *controls) copyWait(ctx context.Context, n int64) error {
 type bandwidth struct {
 	mu      sync.Mutex
 	perf    Performance
-	streams streamHeap
+	streams []*stream // active, in no particular order: there are few
 	vtime   float64   // bytes per stream served since the last idle moment
 	updated time.Time // when vtime was last advanced
 	timer   *time.Timer
@@ -107,7 +106,7 @@ type bandwidth struct {
 // stream is one copy in progress.
 type stream struct {
 	finish float64       // virtual time at which all its bytes are copied
-	index  int           // position in the heap; -1 once it has left
+	index  int           // position in streams; -1 once it has left
 	done   chan struct{} // closed when its bytes are copied
 }
 
@@ -166,7 +165,8 @@ func (b *bandwidth) start(n int64) *stream {
 	now := time.Now()
 	b.advance(now)
 	st := &stream{finish: b.vtime + float64(n), done: make(chan struct{})}
-	heap.Push(&b.streams, st)
+	st.index = len(b.streams)
+	b.streams = append(b.streams, st)
 	b.settle(now)
 	return st
 }
@@ -180,7 +180,7 @@ func (b *bandwidth) leave(st *stream) {
 	}
 	now := time.Now()
 	b.advance(now)
-	heap.Remove(&b.streams, st.index)
+	b.remove(st)
 	b.settle(now)
 }
 
@@ -212,6 +212,11 @@ func (b *bandwidth) settle(now time.Time) {
 	for len(b.streams) > 0 {
 		r := b.perf.streamRate(len(b.streams))
 		next := b.streams[0]
+		for _, st := range b.streams[1:] {
+			if st.finish < next.finish {
+				next = st
+			}
+		}
 		left := time.Duration(math.Ceil((next.finish - b.vtime) / r * float64(time.Second)))
 		if left > finishSlack {
 			if b.timer == nil {
@@ -221,7 +226,7 @@ func (b *bandwidth) settle(now time.Time) {
 			}
 			return
 		}
-		heap.Pop(&b.streams)
+		b.remove(next)
 		close(next.done)
 	}
 	// Idle: restart virtual time so that it never grows large enough to
@@ -245,27 +250,12 @@ func (b *bandwidth) tick() {
 	b.settle(now)
 }
 
-// streamHeap orders streams by finish (container/heap).
-type streamHeap []*stream
-
-func (h streamHeap) Len() int           { return len(h) }
-func (h streamHeap) Less(i, j int) bool { return h[i].finish < h[j].finish }
-func (h streamHeap) Swap(i, j int) {
-	h[i], h[j] = h[j], h[i]
-	h[i].index, h[j].index = i, j
-}
-
-func (h *streamHeap) Push(x any) {
-	st := x.(*stream)
-	st.index = len(*h)
-	*h = append(*h, st)
-}
-
-func (h *streamHeap) Pop() any {
-	old := *h
-	st := old[len(old)-1]
-	old[len(old)-1] = nil
-	*h = old[:len(old)-1]
+// remove takes st out of the active streams.
+func (b *bandwidth) remove(st *stream) {
+	last := len(b.streams) - 1
+	b.streams[st.index] = b.streams[last]
+	b.streams[st.index].index = st.index
+	b.streams[last] = nil
+	b.streams = b.streams[:last]
 	st.index = -1
-	return st
 }
