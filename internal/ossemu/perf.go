@@ -71,7 +71,14 @@ func (c *controls) sleep(ctx context.Context, d time.Duration) error {
 func (c *controls) copyWait(ctx context.Context, n int64) error {
 	st := c.bw.start(n)
 	if st == nil {
-		return nil
+		select {
+		case <-c.stop:
+			// A closing server copies nothing: the copy's digests could
+			// keep Close waiting for seconds.
+			return errServerClosing
+		default:
+			return nil
+		}
 	}
 	select {
 	case <-st.done:

@@ -192,4 +192,7 @@ func TestControlsCloseEndsWaits(t *testing.T) {
 			t.Fatal("a wait did not end when the controls closed")
 		}
 	}
+	if err := c.copyWait(context.Background(), 1); err != errServerClosing {
+		t.Errorf("a copy starting after close: err = %v, want errServerClosing", err)
+	}
 }
