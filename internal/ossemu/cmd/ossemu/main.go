@@ -1,0 +1,297 @@
+// Command ossemu serves the OSS emulator (package ossemu) on a TCP address,
+// for demos, manual use and benchmarks run against a separate process.
+//
+//	go run ./internal/ossemu/cmd/ossemu -addr 127.0.0.1:9000 -region cn-hangzhou
+//
+// It accepts the key pair in OSS_ACCESS_KEY_ID / OSS_ACCESS_KEY_SECRET, or
+// generates one and prints it to stderr. The first line on stdout is the
+// endpoint URL, so a script can start it and read where it listens. It
+// stops cleanly on SIGINT and SIGTERM. Run it with -h for every flag.
+package main
+
+import (
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"hash/fnv"
+	"io"
+	"os"
+	"os/signal"
+	"strconv"
+	"strings"
+	"syscall"
+
+	"github.com/ossprovider/terraform-provider-oss/internal/ossemu"
+)
+
+func main() {
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	defer stop()
+	os.Exit(run(ctx, os.Args[1:], os.Getenv, os.Stdout, os.Stderr))
+}
+
+// options are the parsed command line.
+type options struct {
+	addr, region     string
+	buckets          listFlag
+	versionedBuckets listFlag
+	generate         listFlag
+	perf             ossemu.Performance
+	copyRate         sizeFlag
+	aggregateCap     sizeFlag
+	identityDigests  bool
+}
+
+const usageHeader = `Usage: ossemu [flags]
+
+Serves an Alibaba Cloud OSS emulator over HTTP (path-style addressing; the
+OSS Go SDK V2 switches to it by itself for IP endpoints). The first line on
+stdout is the endpoint URL; everything else goes to stderr.
+
+Requests must be signed (V4 or V1) with the key pair in OSS_ACCESS_KEY_ID
+and OSS_ACCESS_KEY_SECRET; when neither is set, a fresh pair is generated
+and printed to stderr. SIGINT or SIGTERM stops the server; it exits 0.
+
+SIZE is a byte count with an optional unit: B, KiB, MiB, GiB or TiB
+(e.g. 300MiB, 12GiB, 1.5GiB). Rates are SIZE per second ("/s" optional).
+
+Flags:
+`
+
+func newFlags(o *options, stderr io.Writer) *flag.FlagSet {
+	fs := flag.NewFlagSet("ossemu", flag.ContinueOnError)
+	fs.SetOutput(stderr)
+	fs.Usage = func() {
+		fmt.Fprint(fs.Output(), usageHeader)
+		fs.PrintDefaults()
+	}
+	fs.StringVar(&o.addr, "addr", "127.0.0.1:9000", "TCP `address` to listen on (port 0 picks a free port)")
+	fs.StringVar(&o.region, "region", "cn-hangzhou", "the server's `region`; buckets created without a region live there")
+	fs.Var(&o.buckets, "bucket", "create bucket `name[:region]` at start (repeatable)")
+	fs.Var(&o.versionedBuckets, "versioned-bucket", "create bucket `name[:region]` with versioning enabled (repeatable)")
+	fs.Var(&o.generate, "generate", "create object `bucket/key=SIZE[:seed]` of deterministic pseudo-random content without storing its\n"+
+		"bytes (repeatable); the same seed gives the same content, the default seed is derived from bucket/key;\n"+
+		"a missing bucket is created in the server's region")
+	fs.DurationVar(&o.perf.RoundTrip, "round-trip", 0, "performance model: latency added to every request, e.g. 30ms")
+	fs.Var(&o.copyRate, "copy-rate", "performance model: `rate` of each UploadPartCopy or CopyObject stream, e.g. 150MiB (0 = unlimited)")
+	fs.Var(&o.aggregateCap, "aggregate-cap", "performance model: `rate` all copy streams share, e.g. 2GiB (0 = unlimited)")
+	fs.Float64Var(&o.perf.TimeScale, "time-scale", 1, "performance model: `factor` multiplying every modeled delay (e.g. 0.1 for quick runs with the same ratios)")
+	fs.BoolVar(&o.identityDigests, "digest-from-extent-identity", false, "benchmark-only: derive copied parts' ETags from where their bytes come from instead of hashing them")
+	return fs
+}
+
+// run is the command; it returns the exit status.
+func run(ctx context.Context, args []string, getenv func(string) string, stdout, stderr io.Writer) int {
+	var o options
+	fs := newFlags(&o, stderr)
+	if err := fs.Parse(args); err != nil {
+		if errors.Is(err, flag.ErrHelp) {
+			return 0
+		}
+		return 2
+	}
+	if fs.NArg() > 0 {
+		fmt.Fprintf(stderr, "ossemu: unexpected arguments %q\n", fs.Args())
+		return 2
+	}
+	if o.perf.TimeScale <= 0 {
+		fmt.Fprintln(stderr, "ossemu: -time-scale must be positive")
+		return 2
+	}
+	o.perf.CopyRate, o.perf.AggregateCap = int64(o.copyRate), int64(o.aggregateCap)
+
+	srv, err := start(o, getenv, stderr)
+	if err != nil {
+		fmt.Fprintln(stderr, "ossemu:", err)
+		return 1
+	}
+	fmt.Fprintln(stdout, srv.Endpoint())
+	fmt.Fprintf(stderr, "ossemu: serving region %s at %s; %s\n", srv.Region(), srv.Endpoint(), describe(o.perf))
+	<-ctx.Done()
+	if err := srv.Close(); err != nil {
+		fmt.Fprintln(stderr, "ossemu: close:", err)
+		return 1
+	}
+	return 0
+}
+
+// start builds the server and its fixtures from o.
+func start(o options, getenv func(string) string, stderr io.Writer) (*ossemu.Server, error) {
+	opts := []ossemu.Option{ossemu.WithAddr(o.addr), ossemu.WithRegion(o.region)}
+	id, secret := getenv("OSS_ACCESS_KEY_ID"), getenv("OSS_ACCESS_KEY_SECRET")
+	switch {
+	case id != "" && secret != "":
+		opts = append(opts, ossemu.WithCredentials(id, secret))
+	case id != "" || secret != "":
+		return nil, errors.New("set both OSS_ACCESS_KEY_ID and OSS_ACCESS_KEY_SECRET, or neither to generate a pair")
+	}
+	if o.identityDigests {
+		opts = append(opts, ossemu.WithDigestFromExtentIdentity())
+	}
+	srv, err := ossemu.NewServer(opts...)
+	if err != nil {
+		return nil, err
+	}
+	if err := fixtures(srv, o); err != nil {
+		_ = srv.Close()
+		return nil, err
+	}
+	if id == "" {
+		id, secret = srv.Credentials()
+		fmt.Fprintf(stderr, "ossemu: generated key pair:\nOSS_ACCESS_KEY_ID=%s\nOSS_ACCESS_KEY_SECRET=%s\n", id, secret)
+	}
+	srv.SetPerformance(o.perf)
+	return srv, nil
+}
+
+func fixtures(srv *ossemu.Server, o options) error {
+	created := map[string]bool{}
+	for _, spec := range o.buckets {
+		name, region, _ := strings.Cut(spec, ":")
+		if err := srv.CreateBucket(name, region); err != nil {
+			return fmt.Errorf("-bucket %s: %w", spec, err)
+		}
+		created[name] = true
+	}
+	for _, spec := range o.versionedBuckets {
+		name, region, _ := strings.Cut(spec, ":")
+		if err := srv.CreateBucket(name, region); err != nil {
+			return fmt.Errorf("-versioned-bucket %s: %w", spec, err)
+		}
+		if err := srv.SetBucketVersioning(name, true); err != nil {
+			return fmt.Errorf("-versioned-bucket %s: %w", spec, err)
+		}
+		created[name] = true
+	}
+	for _, spec := range o.generate {
+		g, err := parseGenerate(spec)
+		if err != nil {
+			return fmt.Errorf("-generate %s: %w", spec, err)
+		}
+		if !created[g.bucket] {
+			if err := srv.CreateBucket(g.bucket, ""); err != nil {
+				return fmt.Errorf("-generate %s: %w", spec, err)
+			}
+			created[g.bucket] = true
+		}
+		if _, err := srv.PutGeneratedObject(g.bucket, g.key, g.size, g.seed, nil); err != nil {
+			return fmt.Errorf("-generate %s: %w", spec, err)
+		}
+	}
+	return nil
+}
+
+// generateSpec is a parsed -generate value.
+type generateSpec struct {
+	bucket, key string
+	size        int64
+	seed        uint64
+}
+
+// parseGenerate reads bucket/key=SIZE[:seed]. The key may contain '=' and
+// ':'; the size part is what follows the last '='.
+func parseGenerate(spec string) (generateSpec, error) {
+	i := strings.LastIndexByte(spec, '=')
+	if i < 0 {
+		return generateSpec{}, errors.New("want bucket/key=SIZE[:seed]")
+	}
+	path, sizeSeed := spec[:i], spec[i+1:]
+	bucket, key, ok := strings.Cut(path, "/")
+	if !ok || bucket == "" || key == "" {
+		return generateSpec{}, errors.New("want bucket/key=SIZE[:seed]")
+	}
+	sizeText, seedText, hasSeed := strings.Cut(sizeSeed, ":")
+	size, err := parseSize(sizeText)
+	if err != nil {
+		return generateSpec{}, err
+	}
+	g := generateSpec{bucket: bucket, key: key, size: size}
+	if hasSeed {
+		if g.seed, err = strconv.ParseUint(seedText, 10, 64); err != nil {
+			return generateSpec{}, fmt.Errorf("seed %q is not an unsigned integer", seedText)
+		}
+	} else {
+		h := fnv.New64a()
+		h.Write([]byte(path))
+		g.seed = h.Sum64()
+	}
+	return g, nil
+}
+
+var units = []struct {
+	suffix string
+	factor float64
+}{
+	{"TiB", 1 << 40}, {"GiB", 1 << 30}, {"MiB", 1 << 20}, {"KiB", 1 << 10}, {"B", 1},
+}
+
+// parseSize reads a byte count such as 300MiB, 1.5GiB or 4096.
+func parseSize(s string) (int64, error) {
+	num, factor := strings.TrimSpace(s), 1.0
+	for _, u := range units {
+		if n, ok := strings.CutSuffix(num, u.suffix); ok {
+			num, factor = strings.TrimSpace(n), u.factor
+			break
+		}
+	}
+	v, err := strconv.ParseFloat(num, 64)
+	if err != nil || v < 0 || v*factor > 1<<62 {
+		return 0, fmt.Errorf("size %q: want a number of bytes with an optional unit B, KiB, MiB, GiB or TiB", s)
+	}
+	b := v * factor
+	if b != float64(int64(b)) {
+		return 0, fmt.Errorf("size %q is not a whole number of bytes", s)
+	}
+	return int64(b), nil
+}
+
+// describe states the performance model for the log.
+func describe(p ossemu.Performance) string {
+	if p == (ossemu.Performance{TimeScale: p.TimeScale}) {
+		return "no modeled delays"
+	}
+	rate := func(r int64) string {
+		if r == 0 {
+			return "unlimited"
+		}
+		return formatSize(r) + "/s"
+	}
+	return fmt.Sprintf("model: round trip %v, copy rate %s per stream, aggregate cap %s, time scale %g",
+		p.RoundTrip, rate(p.CopyRate), rate(p.AggregateCap), p.TimeScale)
+}
+
+func formatSize(n int64) string {
+	for _, u := range units {
+		if f := float64(n) / u.factor; f >= 1 {
+			return strconv.FormatFloat(f, 'f', -1, 64) + u.suffix
+		}
+	}
+	return strconv.FormatInt(n, 10) + "B"
+}
+
+// listFlag collects a repeatable flag's values.
+type listFlag []string
+
+func (l *listFlag) String() string { return strings.Join(*l, ",") }
+
+func (l *listFlag) Set(v string) error {
+	*l = append(*l, v)
+	return nil
+}
+
+// sizeFlag is a byte count or rate given as SIZE or SIZE/s.
+type sizeFlag int64
+
+func (s *sizeFlag) String() string {
+	if *s == 0 {
+		return ""
+	}
+	return formatSize(int64(*s))
+}
+
+func (s *sizeFlag) Set(v string) error {
+	n, err := parseSize(strings.TrimSuffix(v, "/s"))
+	*s = sizeFlag(n)
+	return err
+}
