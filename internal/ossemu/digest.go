@@ -126,7 +126,7 @@ func (e extent) forEachChunkCRC(fn func(crc uint64, n int64)) {
 		} else {
 			part := extent{seed: e.seed, off: pos, n: stop - start}
 			var c uint64
-			part.forEachChunk(func(p []byte, _ int64, _ bool) { c = crc64.Update(c, crcTable, p) })
+			part.forEachChunk(func(p []byte) { c = crc64.Update(c, crcTable, p) })
 			fn(c, stop-start)
 		}
 		pos = k<<blockShift + stop
@@ -172,7 +172,7 @@ func (d *digester) md5(c content) [16]byte {
 	}
 	h := md5.New()
 	for _, e := range c {
-		e.forEachChunk(func(p []byte, _ int64, _ bool) { h.Write(p) })
+		e.forEachChunk(func(p []byte) { h.Write(p) })
 	}
 	copy(sum[:], h.Sum(nil))
 	d.mu.Lock()

@@ -1,11 +1,118 @@
 // Package ossemu is an Alibaba Cloud OSS emulator: a real HTTP server that
 // the OSS Go SDK V2 talks to unchanged, for tests, demos and benchmarks.
 //
-// It verifies V4 and V1 signatures, answers OSS's XML bodies and error
-// format (Code, Message, RequestId, HostId, EC; x-oss-err on HEAD), and
-// implements buckets in regions, versioning, retention (WORM), objects with
-// their headers, metadata, tags and ACLs, CopyObject and multipart upload
-// including UploadPartCopy. Objects are lists of extents over stored bytes
-// or deterministic generated content, so copying a 10 GiB generated object
-// costs no memory in proportion to its size.
+// A test starts one with NewTestServer and points the SDK at it:
+//
+//	srv := ossemu.NewTestServer(t)
+//	id, secret := srv.Credentials()
+//	client := oss.NewClient(oss.LoadDefaultConfig().
+//		WithRegion(srv.Region()).
+//		WithEndpoint(srv.Endpoint()).
+//		WithCredentialsProvider(credentials.NewStaticCredentialsProvider(id, secret)))
+//
+// # What it implements
+//
+// Addressing: path style (http://127.0.0.1:PORT/bucket/key; the SDK uses it
+// by itself for IP endpoints) and virtual-hosted style, where the host is
+// "<bucket>." followed by an IP address, "localhost" or an OSS endpoint name
+// such as oss-cn-hangzhou.aliyuncs.com.
+//
+// Authentication: V4 (OSS4-HMAC-SHA256) and V1 signatures, both in the
+// Authorization header and in presigned URLs, verified exactly as the SDK
+// computes them; STS key pairs with their security token
+// (WithTemporaryCredentials), refused with SecurityTokenExpired once expired
+// and InvalidSecurityToken when the token is missing or wrong; request times
+// more than 15 minutes from the server clock (SetClockSkew) are refused with
+// RequestTimeTooSkewed; presigned URLs expire. Unknown key IDs answer
+// InvalidAccessKeyId and wrong signatures SignatureDoesNotMatch, both 403, so
+// the SDK does not retry them. Requests without a signature are refused.
+//
+// Operations (by their SDK names, which RequestCount uses): ListBuckets,
+// PutBucket, DeleteBucket, GetBucketInfo, GetBucketLocation,
+// Put/GetBucketVersioning, Put/GetBucketAcl, InitiateBucketWorm,
+// CompleteBucketWorm, AbortBucketWorm, GetBucketWorm, ListObjects,
+// ListObjectsV2, ListObjectVersions, PutObject, GetObject, HeadObject,
+// GetObjectMeta, DeleteObject, DeleteMultipleObjects, CopyObject,
+// InitiateMultipartUpload, UploadPart, UploadPartCopy,
+// CompleteMultipartUpload (including x-oss-complete-all), AbortMultipartUpload,
+// ListMultipartUploads, ListParts, Put/Get/DeleteObjectTagging and
+// Put/GetObjectAcl. Listings support prefix, delimiter, markers,
+// continuation tokens, start-after, max-keys and encoding-type=url.
+//
+// Semantics: buckets live in regions (PutBucket takes the region from a
+// LocationConstraint element or else from the V4 signing scope, as a real
+// client reaches a region through its endpoint); copies between regions fail
+// with AccessDenied and OSS's message. Versioning (enabled or suspended)
+// keeps versions and delete markers; a DELETE with versionId removes a
+// version for good. Retention (WORM, in progress or locked) protects objects
+// from overwrite and delete, and any copy from or into a bucket under
+// retention fails with FileImmutable. x-oss-forbid-overwrite is honoured by
+// PutObject, CopyObject and CompleteMultipartUpload in buckets without
+// versioning, as in OSS. Content headers, x-oss-meta-*, storage class, SSE
+// headers, object ACL and tags (x-oss-tagging, tagging and metadata
+// directives) are stored and returned; multipart uploads take them from
+// InitiateMultipartUpload only. GetObject serves single ranges (an invalid
+// or unsatisfiable range returns the whole object unless
+// x-oss-range-behavior: standard), conditional headers and response-*
+// overrides. UploadPartCopy supports x-oss-copy-source with versionId, a
+// range (invalid or unsatisfiable: the whole object), and the four
+// x-oss-copy-source-if-* conditions (412 PreconditionFailed or 304).
+// Re-sending a part number replaces the part. Complete checks part order,
+// part ETags and the 100 KiB minimum of every part but the last. Part numbers
+// are 1 to 10,000; parts and PutObject bodies are at most 5 GiB; CopyObject
+// accepts sources up to 1 GiB and answers EntityTooLarge above, which makes
+// the SDK's Copier fall back to multipart copy. Content-MD5 is checked
+// (InvalidDigest). Bucket and object names follow OSS's rules. Headers the
+// emulator does not act on, such as x-oss-traffic-limit, are accepted.
+//
+// Digests: a single-request object's and a part's ETag is the quoted
+// uppercase hex MD5 of its bytes; a completed multipart object's ETag is the
+// MD5 of the concatenated part ETag texts followed by "-N". CRC64
+// (x-oss-hash-crc64ecma, ECMA-182 as Go's hash/crc64 computes it) is returned
+// for objects and parts and combined across parts without reading bytes.
+//
+// Errors use OSS's body (Code, Message, RequestId, HostId, code-specific
+// elements, EC and RecommendDoc) and, for HEAD, the same XML base64-encoded
+// in x-oss-err; every response carries x-oss-request-id. EC values are OSS's
+// where OSS's documentation or recorded OSS responses show them, including
+// operation-specific ones (NoSuchUpload is 0042-00000104 from UploadPart and
+// 0042-00000002 elsewhere). For errors whose EC could not be found —
+// AccessDenied, FileImmutable, InvalidPart, NoSuchVersion, PreconditionFailed,
+// SecurityTokenExpired, InvalidSecurityToken, InvalidBucketName, InvalidRange,
+// EntityTooLarge and the WORM configuration errors among them — the
+// emulator sends no EC at all rather than an invented one.
+//
+// # Storage
+//
+// Everything lives in memory behind one mutex. An object is a list of
+// extents over stored byte slices or over generated content, so copies share
+// bytes and a multipart copy of a 10 GiB object costs a few hundred bytes.
+// PutGeneratedObject creates deterministic pseudo-random content from a
+// seed without storing it: 64 KiB blocks, each the seed's random base block
+// with a 16-byte header derived from (seed, block index), so every block is
+// distinct and CRC64 of any range is computed arithmetically. GetObject and
+// OpenObject stream it. A generated object's own ETag is multipart-style and
+// derived from (seed, size), because a real object that large would have been
+// uploaded in parts and hashing it at creation would make fixtures slow.
+// Part MD5s of copied ranges are computed over the bytes (about 2 CPU-seconds
+// per GiB, cached per source range); clients copying multi-GiB parts need a
+// longer SDK read timeout than its 10 s default. WithDigestFromExtentIdentity
+// replaces those MD5s with an MD5 of the range's identity for benchmarks.
+//
+// # What it does not implement
+//
+// Authorization beyond the signature: any valid key pair may do anything;
+// bucket and object ACLs are stored and returned but not enforced, and there
+// are no bucket policies or RAM. SSE headers are stored and echoed, nothing
+// is encrypted and no KMS key ID is generated. Storage classes are labels:
+// Archive objects are readable without RestoreObject. Not implemented (the
+// server answers 501 NotImplemented): AppendObject, symlinks, RestoreObject,
+// PostObject, object-level retention and legal hold, lifecycle, CORS,
+// referer, logging, website, replication, inventory, encryption and tag
+// configuration of buckets, callbacks, x-oss-process, SelectObject and
+// access points. Not modelled: the shallow CopyObject OSS can do within one
+// bucket, multi-range GETs, request payer, traffic limits, quotas, the V4
+// x-oss-content-sha256 payload hash (the SDK sends UNSIGNED-PAYLOAD) and a
+// check that the V4 scope's region matches the bucket's. Nothing persists
+// across restarts and the server speaks plain HTTP only.
 package ossemu

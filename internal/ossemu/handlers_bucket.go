@@ -21,9 +21,6 @@ var theOwner = owner{ID: ownerID, DisplayName: ownerID}
 var bucketACLs = map[string]bool{"private": true, "public-read": true, "public-read-write": true}
 
 func (s *Server) putBucket(rq *request) error {
-	if err := checkBucketName(rq.bucket); err != nil {
-		return err
-	}
 	var cfg struct {
 		StorageClass       string `xml:"StorageClass"`
 		DataRedundancyType string `xml:"DataRedundancyType"`

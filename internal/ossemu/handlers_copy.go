@@ -100,8 +100,8 @@ func (s *Server) copyObject(rq *request) error {
 	}
 	o := src.obj
 	if o.size > maxCopyObjectSize {
-		return errorf("InvalidArgument", "The source object is larger than 1 GB; copy it with UploadPartCopy.").
-			with("ArgumentName", "x-oss-copy-source")
+		// The SDK's Copier recognises this code and falls back to UploadPartCopy.
+		return newError("EntityTooLarge")
 	}
 	hdr := o.header.Clone()
 	if metaDirective == "REPLACE" {

@@ -262,15 +262,10 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	})
 }
 
+// serve checks names first (a bucket or key that breaks the naming rules
+// cannot exist, whoever asks), then authenticates and runs the operation.
 func (s *Server) serve(rq *request) error {
-	if err := s.authenticate(rq); err != nil {
-		return err
-	}
-	h, ok := handlers[rq.op]
-	if !ok {
-		return newError("NotImplemented")
-	}
-	if rq.bucket != "" && rq.op != "PutBucket" {
+	if rq.bucket != "" {
 		if err := checkBucketName(rq.bucket); err != nil {
 			return err
 		}
@@ -279,6 +274,13 @@ func (s *Server) serve(rq *request) error {
 		if err := checkObjectName(rq.key); err != nil {
 			return err
 		}
+	}
+	if err := s.authenticate(rq); err != nil {
+		return err
+	}
+	h, ok := handlers[rq.op]
+	if !ok {
+		return newError("NotImplemented")
 	}
 	return h(s, rq)
 }
