@@ -31,10 +31,14 @@ func (id objectCopyID) String() string {
 	return s
 }
 
-// escapeKey percent-encodes a key for an id, keeping "/" literal.
+// escapeKey percent-encodes a key for an id, keeping "/" literal. PathEscape
+// leaves "=" alone, which is legal in a path but separates destination from
+// source here, so it is encoded as well.
 func escapeKey(key string) string {
-	return strings.ReplaceAll(url.PathEscape(key), "%2F", "/")
+	return keyEscaper.Replace(url.PathEscape(key))
 }
+
+var keyEscaper = strings.NewReplacer("%2F", "/", "=", "%3D")
 
 // parseObjectCopyID parses an id made by objectCopyID.String. Hand-written
 // ids may leave any character but "%", "=" and "?" unencoded in keys.
