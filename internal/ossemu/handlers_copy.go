@@ -136,6 +136,7 @@ func (s *Server) copyObject(rq *request) error {
 		header: hdr, acl: acl, tags: tags}
 	s.writeVersionHeader(rq, dst, dst.storeLocked(n))
 	rq.w.Header().Set("x-oss-hash-crc64ecma", strconv.FormatUint(n.crc, 10))
+	echoSSE(rq.w.Header(), hdr)
 	return rq.writeXML(struct {
 		XMLName      xml.Name `xml:"CopyObjectResult"`
 		ETag         string   `xml:"ETag"`

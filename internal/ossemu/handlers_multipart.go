@@ -55,6 +55,7 @@ func (s *Server) initiateMultipartUpload(rq *request) error {
 	if err != nil {
 		return err
 	}
+	echoSSE(rq.w.Header(), hdr)
 	return rq.writeXML(struct {
 		XMLName      xml.Name `xml:"InitiateMultipartUploadResult"`
 		EncodingType string   `xml:"EncodingType,omitempty"`
@@ -149,6 +150,7 @@ func (s *Server) completeMultipartUpload(rq *request) error {
 	s.writeVersionHeader(rq, b, b.storeLocked(o))
 	delete(b.uploads, uploadID)
 	rq.w.Header().Set("x-oss-hash-crc64ecma", strconv.FormatUint(crc, 10))
+	echoSSE(rq.w.Header(), u.header)
 	return rq.writeXML(struct {
 		XMLName      xml.Name `xml:"CompleteMultipartUploadResult"`
 		EncodingType string   `xml:"EncodingType,omitempty"`

@@ -68,7 +68,18 @@ func (s *Server) putObject(rq *request) error {
 	h.Set("ETag", etag)
 	h.Set("x-oss-hash-crc64ecma", strconv.FormatUint(crc, 10))
 	h.Set("Content-MD5", contentMD5(etag))
+	echoSSE(h, hdr)
 	return rq.writeEmpty(http.StatusOK)
+}
+
+// echoSSE repeats an object's server-side encryption headers in a write's
+// response, as OSS does.
+func echoSSE(h, stored http.Header) {
+	for _, k := range []string{"x-oss-server-side-encryption", "x-oss-server-side-data-encryption", "x-oss-server-side-encryption-key-id"} {
+		if v := stored.Get(k); v != "" {
+			h.Set(k, v)
+		}
+	}
 }
 
 // writeVersionHeader sets x-oss-version-id in buckets that have versioning.

@@ -38,6 +38,9 @@ func TestSDKPutHeadGet(t *testing.T) {
 	if got, want := oss.ToString(put.HashCRC64), crcString(data); got != want {
 		t.Errorf("PutObject CRC64 = %s, want %s", got, want)
 	}
+	if oss.ToString(put.ContentMD5) != contentMD5(data) || put.Headers.Get("x-oss-server-side-encryption") != "AES256" {
+		t.Errorf("PutObject Content-MD5 %q, SSE %q", oss.ToString(put.ContentMD5), put.Headers.Get("x-oss-server-side-encryption"))
+	}
 
 	head := must[*oss.HeadObjectResult](t)(c.HeadObject(ctx, &oss.HeadObjectRequest{Bucket: oss.Ptr("src"), Key: oss.Ptr("dir/a b+c.txt")}))
 	checks := map[string][2]string{

@@ -1,0 +1,74 @@
+package ossemu_test
+
+import (
+	"context"
+	"io"
+	"net"
+	"net/http"
+	"runtime"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/aliyun/alibabacloud-oss-go-sdk-v2/oss"
+
+	"github.com/ossprovider/terraform-provider-oss/internal/ossemu"
+)
+
+// TestVirtualHostedStyle resolves OSS's public endpoint name to the
+// emulator, so the SDK addresses buckets as bucket.oss-cn-hangzhou.aliyuncs.com.
+func TestVirtualHostedStyle(t *testing.T) {
+	srv := ossemu.NewTestServer(t)
+	addr := strings.TrimPrefix(srv.Endpoint(), "http://")
+	dialer := &net.Dialer{}
+	hc := &http.Client{Transport: &http.Transport{DialContext: func(ctx context.Context, network, _ string) (net.Conn, error) {
+		return dialer.DialContext(ctx, network, addr)
+	}}}
+	id, secret := srv.Credentials()
+	c := oss.NewClient(oss.LoadDefaultConfig().WithRegion("cn-hangzhou").WithEndpoint("http://oss-cn-hangzhou.aliyuncs.com").
+		WithCredentialsProvider(staticCreds(id, secret)).WithHttpClient(hc))
+	must[*oss.PutBucketResult](t)(c.PutBucket(ctx, &oss.PutBucketRequest{Bucket: oss.Ptr("vhost")}))
+	must[*oss.PutObjectResult](t)(c.PutObject(ctx, &oss.PutObjectRequest{Bucket: oss.Ptr("vhost"), Key: oss.Ptr("a/b.txt"), Body: strings.NewReader("virtual")}))
+	get := must[*oss.GetObjectResult](t)(c.GetObject(ctx, &oss.GetObjectRequest{Bucket: oss.Ptr("vhost"), Key: oss.Ptr("a/b.txt")}))
+	if got := readAll(t, get.Body); got != "virtual" {
+		t.Errorf("GetObject = %q", got)
+	}
+	buckets := must[*oss.ListBucketsResult](t)(c.ListBuckets(ctx, &oss.ListBucketsRequest{}))
+	if len(buckets.Buckets) != 1 || oss.ToString(buckets.Buckets[0].Name) != "vhost" {
+		t.Errorf("ListBuckets = %+v", buckets.Buckets)
+	}
+}
+
+// TestCloseLeavesNoGoroutine: after Close, neither the accept loop, nor
+// connection handlers, nor a stream cut short remain.
+func TestCloseLeavesNoGoroutine(t *testing.T) {
+	before := runtime.NumGoroutine()
+	srv, err := ossemu.NewServer()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := srv.CreateBucket("bkt", ""); err != nil {
+		t.Fatal(err)
+	}
+	must[ossemu.ObjectInfo](t)(srv.PutGeneratedObject("bkt", "big", 1<<30, 1, nil))
+	c := newClientWith(srv, oss.SignatureVersionV4, staticCreds(srv.Credentials()))
+	must[*oss.HeadObjectResult](t)(c.HeadObject(ctx, &oss.HeadObjectRequest{Bucket: oss.Ptr("bkt"), Key: oss.Ptr("big")}))
+	// A download still streaming when the server closes.
+	get := must[*oss.GetObjectResult](t)(c.GetObject(ctx, &oss.GetObjectRequest{Bucket: oss.Ptr("bkt"), Key: oss.Ptr("big")}))
+	if _, err := io.CopyN(io.Discard, get.Body, 1<<20); err != nil {
+		t.Fatal(err)
+	}
+	if err := srv.Close(); err != nil {
+		t.Fatal(err)
+	}
+	_, _ = io.Copy(io.Discard, get.Body) // ends with the closed connection
+	get.Body.Close()
+	deadline := time.Now().Add(5 * time.Second)
+	for runtime.NumGoroutine() > before && time.Now().Before(deadline) {
+		time.Sleep(10 * time.Millisecond)
+	}
+	if n := runtime.NumGoroutine(); n > before {
+		buf := make([]byte, 1<<16)
+		t.Errorf("%d goroutines after Close, %d before:\n%s", n, before, buf[:runtime.Stack(buf, true)])
+	}
+}
