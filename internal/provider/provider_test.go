@@ -330,3 +330,17 @@ func (o *testOSS) checkACL(bucket, key, want string) func(*terraform.State) erro
 		return nil
 	}
 }
+
+// checkContent compares an object's current bytes with want.
+func (o *testOSS) checkContent(bucket, key, want string) func(*terraform.State) error {
+	return func(*terraform.State) error {
+		got, err := o.get(bucket, key, "")
+		if err != nil {
+			return err
+		}
+		if string(got) != want {
+			return fmt.Errorf("oss://%s/%s: got %q, want %q", bucket, key, got, want)
+		}
+		return nil
+	}
+}

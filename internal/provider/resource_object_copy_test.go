@@ -2,15 +2,18 @@ package provider
 
 import (
 	"fmt"
+	"net/url"
 	"regexp"
 	"strings"
 	"testing"
 
+	"github.com/aliyun/alibabacloud-oss-go-sdk-v2/oss"
 	"github.com/hashicorp/terraform-plugin-testing/compare"
 	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
 	"github.com/hashicorp/terraform-plugin-testing/knownvalue"
 	"github.com/hashicorp/terraform-plugin-testing/plancheck"
 	"github.com/hashicorp/terraform-plugin-testing/statecheck"
+	"github.com/hashicorp/terraform-plugin-testing/terraform"
 	"github.com/hashicorp/terraform-plugin-testing/tfjsonpath"
 
 	"github.com/ossprovider/terraform-provider-oss/internal/objectcopy"
@@ -349,6 +352,244 @@ func TestAccObjectCopy_StorageClassAndEncryption(t *testing.T) {
 					plancheck.ExpectResourceAction(testResource, plancheck.ResourceActionReplace),
 				}},
 				Check: o.checkHead(dst, "cold", map[string]string{"X-Oss-Storage-Class": "Standard"}),
+			},
+		},
+	})
+}
+
+func TestAccObjectCopy_Versioned(t *testing.T) {
+	o := newTestOSS(t)
+	src, dst := o.newBucket(false), o.newBucket(true)
+	o.put(src, "v.txt", []byte("copied"), nil)
+	older := o.put(dst, "v.txt", []byte("older version, not ours"), nil)
+	var ours string
+
+	resource.ParallelTest(t, resource.TestCase{
+		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
+		// Destroy removes exactly our version: the older one is current
+		// again, with no delete marker in front of it.
+		CheckDestroy: func(s *terraform.State) error {
+			if err := o.checkDestroy(s); err != nil {
+				return err
+			}
+			head, err := o.head(dst, "v.txt", "")
+			if err != nil {
+				return fmt.Errorf("after destroy, the current version: %w", err)
+			}
+			if got := oss.ToString(head.VersionId); got != older {
+				return fmt.Errorf("after destroy, current version is %q, want the older %q", got, older)
+			}
+			return nil
+		},
+		Steps: []resource.TestStep{
+			{
+				Config: o.config("%s", copyConfig(dst, "v.txt", src, "v.txt", "")),
+				ConfigStateChecks: []statecheck.StateCheck{
+					statecheck.ExpectKnownValue(testResource, tfjsonpath.New("version_id"), knownvalue.NotNull()),
+				},
+				Check: func(s *terraform.State) error {
+					ours = s.RootModule().Resources[testResource].Primary.Attributes["version_id"]
+					if ours == older {
+						return fmt.Errorf("version_id is the older version %q", older)
+					}
+					return o.checkSameBytes(src, "v.txt", dst, "v.txt")(s)
+				},
+			},
+			{
+				// A newer write to the key leaves our version intact: no drift.
+				PreConfig: func() { o.put(dst, "v.txt", []byte("newer"), nil) },
+				Config:    o.config("%s", copyConfig(dst, "v.txt", src, "v.txt", "")),
+				PlanOnly:  true,
+			},
+			{
+				// Back to our version being current, for destroy's check.
+				PreConfig: func() {
+					head, err := o.head(dst, "v.txt", "")
+					if err != nil {
+						t.Fatal(err)
+					}
+					o.remove(dst, "v.txt", oss.ToString(head.VersionId))
+				},
+				Config:   o.config("%s", copyConfig(dst, "v.txt", src, "v.txt", "")),
+				PlanOnly: true,
+			},
+		},
+	})
+}
+
+func TestAccObjectCopy_SourceVersionPinned(t *testing.T) {
+	o := newTestOSS(t)
+	src, dst := o.newBucket(true), o.newBucket(false)
+	v1 := o.put(src, "doc", []byte("first"), nil)
+	o.put(src, "doc", []byte("second"), nil)
+	config := o.config("%s", copyConfig(dst, "doc", src, "doc", "source_version_id = "+hcl(v1)))
+
+	resource.ParallelTest(t, resource.TestCase{
+		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
+		CheckDestroy:             o.checkDestroy,
+		Steps: []resource.TestStep{
+			{
+				Config: config,
+				ConfigStateChecks: []statecheck.StateCheck{
+					statecheck.ExpectKnownValue(testResource, tfjsonpath.New("source_version_id"), knownvalue.StringExact(v1)),
+					statecheck.ExpectKnownValue(testResource, tfjsonpath.New("id"),
+						knownvalue.StringExact(dst+"/doc="+src+"/doc?versionId="+url.QueryEscape(v1))),
+				},
+				Check: o.checkContent(dst, "doc", "first"),
+			},
+			{
+				// A pinned copy ignores newer source versions.
+				PreConfig: func() { o.put(src, "doc", []byte("third"), nil) },
+				Config:    config,
+				PlanOnly:  true,
+			},
+			{
+				ResourceName:      testResource,
+				ImportState:       true,
+				ImportStateVerify: true,
+			},
+		},
+	})
+}
+
+func TestAccObjectCopy_DestinationDeleted(t *testing.T) {
+	o := newTestOSS(t)
+	src, dst := o.newBucket(false), o.newBucket(false)
+	o.put(src, "a", []byte("a"), nil)
+	config := o.config("%s", copyConfig(dst, "a", src, "a", ""))
+
+	resource.ParallelTest(t, resource.TestCase{
+		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
+		CheckDestroy:             o.checkDestroy,
+		Steps: []resource.TestStep{
+			{Config: config},
+			{
+				PreConfig: func() { o.remove(dst, "a", "") },
+				Config:    config,
+				ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
+					plancheck.ExpectResourceAction(testResource, plancheck.ResourceActionCreate),
+				}},
+				Check: o.checkContent(dst, "a", "a"),
+			},
+		},
+	})
+}
+
+func TestAccObjectCopy_DestinationOverwritten(t *testing.T) {
+	o := newTestOSS(t)
+	src, dst := o.newBucket(false), o.newBucket(false)
+	o.put(src, "a", []byte("from source"), nil)
+	config := o.config("%s", copyConfig(dst, "a", src, "a", ""))
+
+	resource.ParallelTest(t, resource.TestCase{
+		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
+		CheckDestroy:             o.checkDestroy,
+		Steps: []resource.TestStep{
+			{Config: config},
+			{
+				PreConfig: func() { o.put(dst, "a", []byte("written by someone else"), nil) },
+				Config:    config,
+				ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
+					plancheck.ExpectResourceAction(testResource, plancheck.ResourceActionReplace),
+				}},
+				Check: o.checkContent(dst, "a", "from source"),
+			},
+		},
+	})
+}
+
+func TestAccObjectCopy_SourceChanged(t *testing.T) {
+	o := newTestOSS(t)
+	src, dst := o.newBucket(false), o.newBucket(false)
+	o.put(src, "a", []byte("old"), nil)
+	config := o.config("%s", copyConfig(dst, "a", src, "a", ""))
+	sourceETag := statecheck.CompareValue(compare.ValuesDiffer())
+
+	resource.ParallelTest(t, resource.TestCase{
+		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
+		CheckDestroy:             o.checkDestroy,
+		Steps: []resource.TestStep{
+			{
+				Config:            config,
+				ConfigStateChecks: []statecheck.StateCheck{sourceETag.AddStateValue(testResource, tfjsonpath.New("source_etag"))},
+			},
+			{
+				PreConfig: func() { o.put(src, "a", []byte("new"), nil) },
+				Config:    config,
+				ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
+					plancheck.ExpectResourceAction(testResource, plancheck.ResourceActionReplace),
+				}},
+				ConfigStateChecks: []statecheck.StateCheck{sourceETag.AddStateValue(testResource, tfjsonpath.New("source_etag"))},
+				Check:             o.checkContent(dst, "a", "new"),
+			},
+		},
+	})
+}
+
+// TestAccObjectCopy_TuningCopiesNothing changes part_size and parallelism,
+// which steer how a copy runs: the update is in place and copies nothing.
+func TestAccObjectCopy_TuningCopiesNothing(t *testing.T) {
+	o := newTestOSS(t)
+	src, dst := o.newBucket(false), o.newBucket(false)
+	o.put(src, "a", testData(3*objectcopy.MinPartSize, 4), nil)
+	etag := statecheck.CompareValue(compare.ValuesSame())
+	tuned := func(partSize int64, parallelism int) string {
+		return o.config("%s", copyConfig(dst, "a", src, "a",
+			fmt.Sprintf("part_size = %d\n  parallelism = %d", partSize, parallelism)))
+	}
+
+	resource.ParallelTest(t, resource.TestCase{
+		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
+		CheckDestroy:             o.checkDestroy,
+		Steps: []resource.TestStep{
+			{
+				Config:            tuned(objectcopy.MinPartSize, 2),
+				ConfigStateChecks: []statecheck.StateCheck{etag.AddStateValue(testResource, tfjsonpath.New("etag"))},
+			},
+			{
+				PreConfig: o.resetRequests,
+				Config:    tuned(2*objectcopy.MinPartSize, 8),
+				ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
+					plancheck.ExpectResourceAction(testResource, plancheck.ResourceActionUpdate),
+				}},
+				ConfigStateChecks: []statecheck.StateCheck{
+					etag.AddStateValue(testResource, tfjsonpath.New("etag")),
+					statecheck.ExpectKnownValue(testResource, tfjsonpath.New("part_size"), knownvalue.Int64Exact(2*objectcopy.MinPartSize)),
+				},
+				Check: o.checkRequests(map[string]int{
+					"InitiateMultipartUpload": 0, "UploadPartCopy": 0, "CopyObject": 0, "DeleteObject": 0,
+				}),
+			},
+		},
+	})
+}
+
+// TestAccObjectCopy_KeyCharacters copies and imports keys with characters
+// that URLs, the import id and HCL treat specially.
+func TestAccObjectCopy_KeyCharacters(t *testing.T) {
+	o := newTestOSS(t)
+	src, dst := o.newBucket(false), o.newBucket(false)
+	srcKey := "in/dir with space/ünïcødé+plus%25?q#h=eq.txt"
+	dstKey := "out/a b/ü+%/?#=&.txt"
+	o.put(src, srcKey, []byte("odd"), nil)
+
+	resource.ParallelTest(t, resource.TestCase{
+		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
+		CheckDestroy:             o.checkDestroy,
+		Steps: []resource.TestStep{
+			{
+				Config: o.config("%s", copyConfig(dst, dstKey, src, srcKey, "")),
+				ConfigStateChecks: []statecheck.StateCheck{
+					statecheck.ExpectKnownValue(testResource, tfjsonpath.New("key"), knownvalue.StringExact(dstKey)),
+					statecheck.ExpectKnownValue(testResource, tfjsonpath.New("id"), knownvalue.StringExact(
+						dst+"/out/a%20b/%C3%BC+%25/%3F%23%3D&.txt="+src+"/in/dir%20with%20space/%C3%BCn%C3%AFc%C3%B8d%C3%A9+plus%2525%3Fq%23h%3Deq.txt")),
+				},
+				Check: o.checkContent(dst, dstKey, "odd"),
+			},
+			{
+				ResourceName:      testResource,
+				ImportState:       true,
+				ImportStateVerify: true,
 			},
 		},
 	})
