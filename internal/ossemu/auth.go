@@ -346,31 +346,10 @@ func verifyV1(rq *request, secret, date, signature string) error {
 	return nil
 }
 
-// v1SubResources are the query parameters the SDK's V1 signer includes in
-// the canonical resource: its fixed list plus every operation's SubResource.
-var v1SubResources = map[string]bool{}
-
-func init() {
-	for _, k := range strings.Fields(`acl bucketInfo location stat delete append tagging objectMeta uploads
-		uploadId partNumber security-token position response-content-type response-content-language
-		response-expires response-cache-control response-content-disposition response-content-encoding
-		restore callback callback-var versions versioning versionId sequential continuation-token
-		regionList cloudboxes symlink worm wormId wormExtend objectWorm retention legalHold
-		publicAccessBlock lifecycle redundancyTransition accessPoint accessPointForObjectProcess
-		accessPointPolicy accessPointPolicyForObjectProcess accessPointConfigForObjectProcess policy
-		policyStatus metaQuery comp inventory inventoryId website style styleName encryption logging
-		cname userDefinedLogFieldsConfig overwriteConfig cors referer httpsConfig transferAcceleration
-		resourceGroup replication replicationProgress replicationLocation rtc bucketArchiveDirectRead
-		seal quota metadataConfiguration metadataJournalTable metadataInventoryTable requestPayment
-		regions cleanRestoredObject x-oss-process`) {
-		v1SubResources[k] = true
-	}
-}
-
 func subResourcesV1(q url.Values) string {
 	var names []string
 	for k := range q {
-		if v1SubResources[k] || strings.HasPrefix(k, "x-oss-") {
+		if subResources[k] || strings.HasPrefix(k, "x-oss-") {
 			names = append(names, k)
 		}
 	}

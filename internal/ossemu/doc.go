@@ -97,7 +97,18 @@
 // Part MD5s of copied ranges are computed over the bytes (about 2 CPU-seconds
 // per GiB, cached per source range); clients copying multi-GiB parts need a
 // longer SDK read timeout than its 10 s default. WithDigestFromExtentIdentity
-// replaces those MD5s with an MD5 of the range's identity for benchmarks.
+// replaces those MD5s (of parts and of CopyObject results) with an MD5 of the
+// range's identity for benchmarks.
+//
+// # Test controls
+//
+// Fixtures (CreateBucket, SetBucketVersioning, LockBucketRetention, PutObject,
+// PutGeneratedObject) write straight into storage and are not counted;
+// HeadObject, OpenObject, ListObjectVersions and Uploads read it.
+// RequestCount and RequestCounts report requests per operation name,
+// failed ones included; BytesCopied sums server-side copies. SetClockSkew
+// moves the server clock. SetPerformance models request latency and copy
+// bandwidth, and AddFault injects failures per operation (see their docs).
 //
 // # What it does not implement
 //
@@ -110,7 +121,8 @@
 // PostObject, object-level retention and legal hold, lifecycle, CORS,
 // referer, logging, website, replication, inventory, encryption and tag
 // configuration of buckets, callbacks, x-oss-process, SelectObject and
-// access points. Not modelled: the shallow CopyObject OSS can do within one
+// access points; a request naming any sub-resource other than those of the
+// operations above is refused this way. Not modelled: the shallow CopyObject OSS can do within one
 // bucket, multi-range GETs, request payer, traffic limits, quotas, the V4
 // x-oss-content-sha256 payload hash (the SDK sends UNSIGNED-PAYLOAD) and a
 // check that the V4 scope's region matches the bucket's. Nothing persists

@@ -15,12 +15,29 @@ type target struct {
 	key    string
 }
 
+// servedSubResources are the sub-resources of the operations served here;
+// a request naming any other sub-resource is for an operation the emulator
+// does not implement, even if its method and path look like one it does.
+var servedSubResources = map[string]bool{
+	"acl": true, "bucketInfo": true, "location": true, "delete": true, "tagging": true, "objectMeta": true,
+	"uploads": true, "uploadId": true, "partNumber": true, "security-token": true, "versions": true,
+	"versioning": true, "versionId": true, "continuation-token": true, "worm": true, "wormId": true,
+	"wormExtend": true, "response-content-type": true, "response-content-language": true,
+	"response-expires": true, "response-cache-control": true, "response-content-disposition": true,
+	"response-content-encoding": true,
+}
+
 // classify names the OSS operation of r the way the SDK's OpName does.
 // Unknown combinations get the operation name "Unsupported".
 func classify(r *http.Request) target {
 	bucket, key := address(r)
-	t := target{bucket: bucket, key: key}
+	t := target{bucket: bucket, key: key, op: "Unsupported"}
 	q := r.URL.Query()
+	for k := range q {
+		if subResources[k] && !servedSubResources[k] {
+			return t
+		}
+	}
 	has := func(name string) bool { _, ok := q[name]; return ok }
 	m := r.Method
 	switch {
@@ -37,6 +54,28 @@ func classify(r *http.Request) target {
 		t.op = "Unsupported"
 	}
 	return t
+}
+
+// subResources are OSS's sub-resource parameters: the SDK's V1 signer's
+// fixed list plus every operation's SubResource. They name operations (and
+// are signed by V1), unlike plain parameters such as prefix or max-keys.
+var subResources = map[string]bool{}
+
+func init() {
+	for _, k := range strings.Fields(`acl bucketInfo location stat delete append tagging objectMeta uploads
+		uploadId partNumber security-token position response-content-type response-content-language
+		response-expires response-cache-control response-content-disposition response-content-encoding
+		restore callback callback-var versions versioning versionId sequential continuation-token
+		regionList cloudboxes symlink worm wormId wormExtend objectWorm retention legalHold
+		publicAccessBlock lifecycle redundancyTransition accessPoint accessPointForObjectProcess
+		accessPointPolicy accessPointPolicyForObjectProcess accessPointConfigForObjectProcess policy
+		policyStatus metaQuery comp inventory inventoryId website style styleName encryption logging
+		cname userDefinedLogFieldsConfig overwriteConfig cors referer httpsConfig transferAcceleration
+		resourceGroup replication replicationProgress replicationLocation rtc bucketArchiveDirectRead
+		seal quota metadataConfiguration metadataJournalTable metadataInventoryTable requestPayment
+		regions cleanRestoredObject x-oss-process`) {
+		subResources[k] = true
+	}
 }
 
 func classifyBucket(m string, has func(string) bool, q url.Values) string {

@@ -53,10 +53,10 @@ func WithTemporaryCredentials(id, secret, token string, expires time.Time) Optio
 	}
 }
 
-// WithDigestFromExtentIdentity makes part ETags an MD5 of where the part's
-// bytes come from instead of the bytes themselves. Benchmarks use it to copy
-// terabytes without hashing them; ETags stay stable and distinct per range,
-// CRC64 values stay exact.
+// WithDigestFromExtentIdentity makes the ETags of copied parts and CopyObject
+// results an MD5 of where the bytes come from instead of the bytes
+// themselves. Benchmarks use it to copy terabytes without hashing them; ETags
+// stay stable and distinct per range, CRC64 values stay exact.
 func WithDigestFromExtentIdentity() Option { return func(c *config) { c.digestFromIdentity = true } }
 
 // Server is an in-process OSS endpoint. All state sits behind mu.
