@@ -57,7 +57,7 @@ func (s *Server) resolveCopySource(rq *request, dst *bucket) (copySource, error)
 		return copySource{}, err
 	}
 	if sb.versioning != "" {
-		rq.w.Header().Set("x-oss-copy-source-version-id", o.versionID)
+		rq.w.Header().Set("x-oss-copy-source-version-id", o.listedVersion())
 	}
 	return copySource{bucket: sb, obj: o}, nil
 }
@@ -134,7 +134,8 @@ func (s *Server) copyObject(rq *request) error {
 	}
 	n := &object{key: rq.key, data: o.data, size: o.size, etag: etag, crc: o.crc, modified: s.now(),
 		header: hdr, acl: acl, tags: tags}
-	s.writeVersionHeader(rq, dst, dst.storeLocked(n))
+	dst.storeLocked(n)
+	writeVersionHeader(rq.w.Header(), dst, n)
 	rq.w.Header().Set("x-oss-hash-crc64ecma", strconv.FormatUint(n.crc, 10))
 	echoSSE(rq.w.Header(), hdr)
 	return rq.writeXML(struct {

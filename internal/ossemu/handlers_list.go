@@ -231,15 +231,6 @@ type versionXML struct {
 	Owner        owner  `xml:"Owner"`
 }
 
-// listedVersionID is how a version ID appears in listings: "null" for
-// objects written without versioning.
-func listedVersionID(o *object) string {
-	if o.versionID == "" {
-		return "null"
-	}
-	return o.versionID
-}
-
 func (s *Server) listObjectVersions(rq *request) error {
 	q := rq.query
 	maxKeys, err := maxKeysParam(q.Get("max-keys"), 100)
@@ -279,7 +270,7 @@ func (s *Server) listObjectVersions(rq *request) error {
 			continue
 		}
 		o := e.obj
-		v := versionXML{Key: encodeKey(rq, e.key), VersionID: listedVersionID(o), IsLatest: e.latest,
+		v := versionXML{Key: encodeKey(rq, e.key), VersionID: o.listedVersion(), IsLatest: e.latest,
 			LastModified: formatTime(o.modified), Owner: theOwner}
 		if o.deleteMarker {
 			v.XMLName.Local = "DeleteMarker"
@@ -295,7 +286,7 @@ func (s *Server) listObjectVersions(rq *request) error {
 		last := rows[len(rows)-1]
 		out.NextKeyMarker = encodeKey(rq, last.key)
 		if !last.prefix {
-			out.NextVersionIDMarker = listedVersionID(last.obj)
+			out.NextVersionIDMarker = last.obj.listedVersion()
 		}
 	}
 	return rq.writeXML(out)
@@ -316,7 +307,7 @@ func versionsAfter(b *bucket, keyMarker, versionMarker string) func(string, *obj
 			if v == o {
 				return seenMarker
 			}
-			if listedVersionID(v) == versionMarker {
+			if v.listedVersion() == versionMarker {
 				seenMarker = true
 			}
 		}
@@ -340,7 +331,7 @@ func (s *Server) deleteLocked(b *bucket, key, versionID string) (deleteResult, e
 	if versionID != "" {
 		var victim *object
 		for _, o := range b.objects[key] {
-			if listedVersionID(o) == versionID {
+			if o.listedVersion() == versionID {
 				victim = o
 			}
 		}
@@ -363,7 +354,8 @@ func (s *Server) deleteLocked(b *bucket, key, versionID string) (deleteResult, e
 		return deleteResult{}, nil
 	}
 	marker := &object{key: key, deleteMarker: true, modified: now, header: http.Header{}}
-	id := b.storeLocked(marker)
+	b.storeLocked(marker)
+	id := marker.listedVersion()
 	return deleteResult{versionID: id, deleteMarker: true, markerVersion: id}, nil
 }
 

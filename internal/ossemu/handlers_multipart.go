@@ -147,7 +147,8 @@ func (s *Server) completeMultipartUpload(rq *request) error {
 	}
 	o := &object{key: rq.key, data: data, size: data.size(), etag: multipartETag(etags), crc: crc, modified: s.now(),
 		header: u.header, acl: u.acl, tags: u.tags, multipart: true}
-	s.writeVersionHeader(rq, b, b.storeLocked(o))
+	b.storeLocked(o)
+	writeVersionHeader(rq.w.Header(), b, o)
 	delete(b.uploads, uploadID)
 	rq.w.Header().Set("x-oss-hash-crc64ecma", strconv.FormatUint(crc, 10))
 	echoSSE(rq.w.Header(), u.header)

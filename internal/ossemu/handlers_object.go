@@ -63,7 +63,8 @@ func (s *Server) putObject(rq *request) error {
 		return err
 	}
 	o := &object{key: rq.key, data: c, size: c.size(), etag: etag, crc: crc, modified: s.now(), header: hdr, acl: acl, tags: tags}
-	s.writeVersionHeader(rq, b, b.storeLocked(o))
+	b.storeLocked(o)
+	writeVersionHeader(rq.w.Header(), b, o)
 	h := rq.w.Header()
 	h.Set("ETag", etag)
 	h.Set("x-oss-hash-crc64ecma", strconv.FormatUint(crc, 10))
@@ -82,10 +83,11 @@ func echoSSE(h, stored http.Header) {
 	}
 }
 
-// writeVersionHeader sets x-oss-version-id in buckets that have versioning.
-func (s *Server) writeVersionHeader(rq *request, b *bucket, versionID string) {
+// writeVersionHeader sets x-oss-version-id to o's version in buckets that
+// have versioning.
+func writeVersionHeader(h http.Header, b *bucket, o *object) {
 	if b.versioning != "" {
-		rq.w.Header().Set("x-oss-version-id", versionID)
+		h.Set("x-oss-version-id", o.listedVersion())
 	}
 }
 
@@ -125,9 +127,7 @@ func writeObjectHeaders(h http.Header, b *bucket, o *object) {
 		objectType = "Multipart"
 	}
 	h.Set("x-oss-object-type", objectType)
-	if b.versioning != "" {
-		h.Set("x-oss-version-id", o.versionID)
-	}
+	writeVersionHeader(h, b, o)
 	if len(o.tags) > 0 {
 		h.Set("x-oss-tagging-count", strconv.Itoa(len(o.tags)))
 	}
@@ -192,9 +192,7 @@ func (s *Server) getObjectMeta(rq *request) error {
 	h.Set("Last-Modified", httpTime(o.modified))
 	h.Set("x-oss-last-access-time", httpTime(o.modified))
 	h.Set("x-oss-hash-crc64ecma", strconv.FormatUint(o.crc, 10))
-	if b.versioning != "" {
-		h.Set("x-oss-version-id", o.versionID)
-	}
+	writeVersionHeader(h, b, o)
 	rq.w.WriteHeader(http.StatusOK)
 	return nil
 }
@@ -321,7 +319,7 @@ func (s *Server) putObjectTagging(rq *request) error {
 		return err
 	}
 	o.tags = v.Tags
-	s.writeVersionHeader(rq, b, o.versionID)
+	writeVersionHeader(rq.w.Header(), b, o)
 	return rq.writeEmpty(http.StatusOK)
 }
 
@@ -331,7 +329,7 @@ func (s *Server) getObjectTagging(rq *request) error {
 	var v taggingXML
 	if err == nil {
 		v.Tags = append(v.Tags, o.tags...)
-		s.writeVersionHeader(rq, b, o.versionID)
+		writeVersionHeader(rq.w.Header(), b, o)
 	}
 	s.mu.Unlock()
 	if err != nil {
@@ -348,7 +346,7 @@ func (s *Server) deleteObjectTagging(rq *request) error {
 		return err
 	}
 	o.tags = nil
-	s.writeVersionHeader(rq, b, o.versionID)
+	writeVersionHeader(rq.w.Header(), b, o)
 	return rq.writeEmpty(http.StatusNoContent)
 }
 
@@ -367,7 +365,7 @@ func (s *Server) putObjectACL(rq *request) error {
 		return err
 	}
 	o.acl = acl
-	s.writeVersionHeader(rq, b, o.versionID)
+	writeVersionHeader(rq.w.Header(), b, o)
 	return rq.writeEmpty(http.StatusOK)
 }
 
@@ -377,7 +375,7 @@ func (s *Server) getObjectACL(rq *request) error {
 	var acl string
 	if err == nil {
 		acl = o.acl
-		s.writeVersionHeader(rq, b, o.versionID)
+		writeVersionHeader(rq.w.Header(), b, o)
 	}
 	s.mu.Unlock()
 	if err != nil {

@@ -194,3 +194,38 @@ func sameSet(a, b []string) bool {
 	}
 	return true
 }
+
+// TestNullVersion: objects written before versioning was enabled, or while
+// it is suspended, carry the "null" version, and a suspended-mode write
+// replaces only that version.
+func TestNullVersion(t *testing.T) {
+	srv := ossemu.NewTestServer(t)
+	c := newClient(t, srv, oss.SignatureVersionV4)
+	if err := srv.CreateBucket("nul", ""); err != nil {
+		t.Fatal(err)
+	}
+	must[ossemu.ObjectInfo](t)(srv.PutObject("nul", "k", []byte("before"), nil))
+	if err := srv.SetBucketVersioning("nul", true); err != nil {
+		t.Fatal(err)
+	}
+	head := must[*oss.HeadObjectResult](t)(c.HeadObject(ctx, &oss.HeadObjectRequest{Bucket: oss.Ptr("nul"), Key: oss.Ptr("k")}))
+	if oss.ToString(head.VersionId) != "null" {
+		t.Errorf("old object's version = %q, want null", oss.ToString(head.VersionId))
+	}
+	v2 := must[*oss.PutObjectResult](t)(c.PutObject(ctx, &oss.PutObjectRequest{Bucket: oss.Ptr("nul"), Key: oss.Ptr("k"), Body: stringsReader("enabled")}))
+	if err := srv.SetBucketVersioning("nul", false); err != nil {
+		t.Fatal(err)
+	}
+	must[*oss.PutObjectResult](t)(c.PutObject(ctx, &oss.PutObjectRequest{Bucket: oss.Ptr("nul"), Key: oss.Ptr("k"), Body: stringsReader("suspended")}))
+	var got []string
+	for _, v := range srv.ListObjectVersions("nul", "k") {
+		got = append(got, v.VersionID)
+	}
+	if want := []string{"null", oss.ToString(v2.VersionId)}; !reflect.DeepEqual(got, want) {
+		t.Errorf("versions = %q, want %q", got, want)
+	}
+	old := must[*oss.GetObjectResult](t)(c.GetObject(ctx, &oss.GetObjectRequest{Bucket: oss.Ptr("nul"), Key: oss.Ptr("k"), VersionId: oss.Ptr("null")}))
+	if b := readAll(t, old.Body); b != "suspended" {
+		t.Errorf("null version = %q", b)
+	}
+}

@@ -110,6 +110,15 @@ func (o *object) info(bucket string) ObjectInfo {
 	return inf
 }
 
+// listedVersion is the version ID OSS shows for o: objects written before
+// versioning was enabled (or while suspended) have the "null" version.
+func (o *object) listedVersion() string {
+	if o.versionID == "" {
+		return "null"
+	}
+	return o.versionID
+}
+
 // --- lookups; callers hold s.mu ---
 
 func (s *Server) bucketLocked(name string) (*bucket, error) {
@@ -131,16 +140,16 @@ func (b *bucket) objectLocked(key, versionID string) (*object, error) {
 		}
 		if o := versions[0]; o.deleteMarker {
 			e := newError("NoSuchKey").with("Key", key)
-			e.header = http.Header{"X-Oss-Delete-Marker": {"true"}, "X-Oss-Version-Id": {o.versionID}}
+			e.header = http.Header{"X-Oss-Delete-Marker": {"true"}, "X-Oss-Version-Id": {o.listedVersion()}}
 			return nil, e
 		}
 		return versions[0], nil
 	}
 	for _, o := range versions {
-		if o.versionID == versionID {
+		if o.listedVersion() == versionID {
 			if o.deleteMarker {
 				e := newError("MethodNotAllowed")
-				e.header = http.Header{"X-Oss-Delete-Marker": {"true"}, "X-Oss-Version-Id": {o.versionID}}
+				e.header = http.Header{"X-Oss-Delete-Marker": {"true"}, "X-Oss-Version-Id": {versionID}}
 				return nil, e
 			}
 			return o, nil
@@ -175,8 +184,8 @@ func (b *bucket) checkWritable(key string, forbid bool, now time.Time) error {
 }
 
 // storeLocked makes o the current version of its key following the bucket's
-// versioning state, and returns the version ID given to it.
-func (b *bucket) storeLocked(o *object) string {
+// versioning state.
+func (b *bucket) storeLocked(o *object) {
 	switch b.versioning {
 	case "Enabled":
 		o.versionID = newVersionID()
@@ -190,14 +199,13 @@ func (b *bucket) storeLocked(o *object) string {
 		// The null version (or the only version) is replaced.
 		kept := versions[:0:0]
 		for _, v := range versions {
-			if v.versionID != o.versionID {
+			if v.listedVersion() != "null" {
 				kept = append(kept, v)
 			}
 		}
 		versions = kept
 	}
 	b.objects[o.key] = append([]*object{o}, versions...)
-	return o.versionID
 }
 
 func (b *bucket) removeVersionLocked(key, versionID string) {
