@@ -169,3 +169,83 @@ func exactMessage(msg string) *regexp.Regexp {
 	}
 	return regexp.MustCompile(strings.Join(words, `\s+`))
 }
+
+// clearEnv unsets variables for one sequential test, so that the machine's
+// own configuration cannot satisfy the provider.
+func clearEnv(t *testing.T, names ...[]string) {
+	for _, group := range names {
+		for _, name := range group {
+			t.Setenv(name, "")
+		}
+	}
+}
+
+func TestProvider_MissingRegion(t *testing.T) {
+	clearEnv(t, envRegion)
+	resource.UnitTest(t, resource.TestCase{
+		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
+		Steps: []resource.TestStep{{
+			Config: `
+provider "oss" {
+  access_key = "id"
+  secret_key = "secret"
+}
+` + copyConfig("dst-bucket", "k", "src-bucket", "k", ""),
+			PlanOnly: true,
+			ExpectError: exactMessage(`The oss provider needs the region of the buckets, for example cn-hangzhou. ` +
+				`Set the "region" argument in the provider block or one of the environment variables ` +
+				`OSS_REGION, ALICLOUD_REGION, ALIBABA_CLOUD_REGION.`),
+		}},
+	})
+}
+
+func TestProvider_AccessKeyWithoutSecret(t *testing.T) {
+	clearEnv(t, envSecretKey)
+	resource.UnitTest(t, resource.TestCase{
+		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
+		Steps: []resource.TestStep{{
+			Config: `
+provider "oss" {
+  region     = "cn-hangzhou"
+  access_key = "id"
+}
+` + copyConfig("dst-bucket", "k", "src-bucket", "k", ""),
+			PlanOnly: true,
+			ExpectError: exactMessage(`The oss provider needs the secret that goes with the access key ID that is ` +
+				`set. Set the "secret_key" argument in the provider block or one of the environment variables ` +
+				`OSS_ACCESS_KEY_SECRET, ALICLOUD_SECRET_KEY, ALIBABA_CLOUD_ACCESS_KEY_SECRET.`),
+		}},
+	})
+}
+
+func TestProvider_InvalidSignVersion(t *testing.T) {
+	t.Parallel()
+	resource.UnitTest(t, resource.TestCase{
+		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
+		Steps: []resource.TestStep{{
+			Config: `
+provider "oss" {
+  region       = "cn-hangzhou"
+  sign_version = "v2"
+}
+` + copyConfig("dst-bucket", "k", "src-bucket", "k", ""),
+			PlanOnly:    true,
+			ExpectError: exactMessage(`Attribute sign_version value must be one of: ["v4" "v1"], got: "v2"`),
+		}},
+	})
+}
+
+func TestAccObjectCopy_InvalidImportID(t *testing.T) {
+	t.Parallel()
+	resource.UnitTest(t, resource.TestCase{
+		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
+		Steps: []resource.TestStep{{
+			Config:        offlineProvider + copyConfig("dst-bucket", "k", "src-bucket", "k", ""),
+			ResourceName:  testResource,
+			ImportState:   true,
+			ImportStateId: "dst-bucket/k",
+			ExpectError: exactMessage(`The import ID "dst-bucket/k" is not valid: missing "=" between ` +
+				`destination and source.`),
+		}},
+	})
+}

@@ -1,0 +1,91 @@
+package provider
+
+import (
+	"testing"
+
+	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
+)
+
+// errorTest runs one apply that must fail with msg (matched exactly, up to
+// Terraform's line wrapping) and leave no copy and no multipart upload.
+func errorTest(t *testing.T, o *testOSS, config, msg string) {
+	t.Helper()
+	resource.ParallelTest(t, resource.TestCase{
+		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
+		CheckDestroy:             o.checkDestroy,
+		Steps: []resource.TestStep{{
+			Config:      config,
+			ExpectError: exactMessage(msg),
+		}},
+	})
+	if err := o.uploadsLeft(); err != nil {
+		t.Error(err)
+	}
+}
+
+func TestAccObjectCopy_MissingSource(t *testing.T) {
+	o := newTestOSS(t)
+	src, dst := o.newBucket(false), o.newBucket(false)
+	errorTest(t, o, o.config("%s", copyConfig(dst, "k", src, "missing.txt", "")),
+		"There is no object at oss://"+src+"/missing.txt. Check source_bucket, source_key and source_version_id.")
+}
+
+func TestAccObjectCopy_CrossRegion(t *testing.T) {
+	o := newTestOSS(t)
+	o.requireEmulator("it creates a bucket in a second region")
+	dst := o.newBucket(false)
+	const src = "tfacc-other-region"
+	if err := o.emu.CreateBucket(src, "cn-shanghai"); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := o.emu.PutObject(src, "k", []byte("far away"), nil); err != nil {
+		t.Fatal(err)
+	}
+	errorTest(t, o, o.config("%s", copyConfig(dst, "k", src, "k", "")),
+		"The source bucket "+src+" is in region cn-shanghai and the destination bucket "+dst+" is in region "+
+			o.region+"; OSS copies objects only within one region.")
+}
+
+func TestAccObjectCopy_RetentionPolicy(t *testing.T) {
+	o := newTestOSS(t)
+	// A locked retention policy cannot be removed: a real bucket would stay.
+	o.requireEmulator("a locked retention policy would leave a real bucket that cannot be deleted")
+	src, dst := o.newBucket(false), o.newBucket(false)
+	o.put(src, "k", []byte("k"), nil)
+	if err := o.emu.LockBucketRetention(dst, 1); err != nil {
+		t.Fatal(err)
+	}
+	errorTest(t, o, o.config("%s", copyConfig(dst, "k", src, "k", "")),
+		"A retention (WORM) policy protects the object: OSS refuses to copy into or out of a bucket under retention")
+}
+
+func TestAccObjectCopy_ForbidOverwrite(t *testing.T) {
+	o := newTestOSS(t)
+	src, dst := o.newBucket(false), o.newBucket(false)
+	o.put(src, "k", []byte("new"), nil)
+	o.put(dst, "k", []byte("already there"), nil)
+	errorTest(t, o, o.config("%s", copyConfig(dst, "k", src, "k", "forbid_overwrite = true")),
+		"An object already exists at oss://"+dst+"/k and forbid_overwrite is true.")
+	if err := o.checkContent(dst, "k", "already there")(nil); err != nil {
+		t.Error(err)
+	}
+}
+
+func TestAccObjectCopy_WrongSecret(t *testing.T) {
+	o := newTestOSS(t)
+	src, dst := o.newBucket(false), o.newBucket(false)
+	o.put(src, "k", []byte("k"), nil)
+	endpoint := ""
+	if o.endpoint != "" {
+		endpoint = "endpoint = " + hcl(o.endpoint)
+	}
+	config := `
+provider "oss" {
+  region     = ` + hcl(o.region) + `
+  ` + endpoint + `
+  access_key = ` + hcl(o.id) + `
+  secret_key = "not-the-secret"
+}
+` + copyConfig(dst, "k", src, "k", "")
+	errorTest(t, o, config, "OSS Rejected the Access Key Secret")
+}
