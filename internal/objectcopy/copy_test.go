@@ -51,11 +51,10 @@ func newEnv(t *testing.T) (*ossemu.Server, *oss.Client) {
 }
 
 func randomBytes(n int64, seed uint64) []byte {
-	r := rand.New(rand.NewPCG(seed, uint64(n)))
+	var key [32]byte
+	key[0], key[1] = byte(seed), byte(seed>>8)
 	b := make([]byte, n)
-	for i := range b {
-		b[i] = byte(r.Uint32())
-	}
+	_, _ = rand.NewChaCha8(key).Read(b)
 	return b
 }
 
@@ -152,8 +151,8 @@ func TestCopy_Sizes(t *testing.T) {
 		"one byte over one part":         {size: partSize + 1, partSize: partSize, wantParts: 2},
 		"one byte under three parts":     {size: 3*partSize - 1, partSize: partSize, wantParts: 3},
 		"exactly three parts":            {size: 3 * partSize, partSize: partSize, wantParts: 3},
-		"automatic, largest single copy": {size: 8 << 20},
-		"automatic, multipart":           {size: 8<<20 + 1, wantParts: objectcopy.DefaultParallelism},
+		"automatic, largest single copy": {size: 16 << 20},
+		"automatic, multipart":           {size: 16<<20 + 1, wantParts: objectcopy.DefaultParallelism},
 	}
 
 	for name, tc := range testCases {
