@@ -1,0 +1,403 @@
+// Command copybench compares three ways of copying an OSS object on the
+// server side, on one in-process emulator whose performance model stands in
+// for OSS: the seed's algorithm (sequential 1 MiB UploadPartCopy), the SDK's
+// Copier with its defaults, and this project's engine with its defaults.
+//
+// Usage:
+//
+//	go run ./internal/objectcopy/cmd/copybench [flags]
+//
+// BENCH_QUICK=1 copies only 1 MiB, 64 MiB and 1 GiB. Every size ends with
+// one summary line:
+//
+//	size=... seed=...s copier=...s ours=...s speedup_vs_seed=... speedup_vs_copier=... ratio_to_bound=...
+//
+// The model's lower bound for a copy is four round trips (learn the size,
+// Initiate, one part, Complete) plus the size divided by the aggregate cap.
+package main
+
+import (
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"maps"
+	"os"
+	"runtime"
+	"runtime/metrics"
+	"slices"
+	"strconv"
+	"strings"
+	"sync/atomic"
+	"time"
+
+	"github.com/aliyun/alibabacloud-oss-go-sdk-v2/oss"
+	"github.com/aliyun/alibabacloud-oss-go-sdk-v2/oss/credentials"
+
+	"github.com/ossprovider/terraform-provider-oss/internal/objectcopy"
+	"github.com/ossprovider/terraform-provider-oss/internal/ossemu"
+)
+
+const (
+	srcBucket = "bench-source"
+	dstBucket = "bench-destination"
+	// seedPartSize is the part size of the seed's sample.
+	seedPartSize = 1 << 20
+)
+
+func main() {
+	if err := run(os.Args[1:], os.Stdout); err != nil {
+		fmt.Fprintln(os.Stderr, "copybench:", err)
+		os.Exit(1)
+	}
+}
+
+type config struct {
+	perf    ossemu.Performance
+	sizes   []int64
+	copiers []string
+}
+
+func parseFlags(args []string) (*config, error) {
+	fs := flag.NewFlagSet("copybench", flag.ContinueOnError)
+	roundTrip := fs.Duration("round-trip", 30*time.Millisecond, "modeled round trip added to every request")
+	copyRate := fs.String("copy-rate", "150MiB", "modeled copy rate of one UploadPartCopy or CopyObject stream, per second")
+	aggregate := fs.String("aggregate-cap", "2GiB", "modeled copy rate of all streams together, per second")
+	timeScale := fs.Float64("time-scale", 1, "factor applied to every modeled delay (ratios do not depend on it)")
+	sizes := fs.String("sizes", "1MiB,64MiB,1GiB,9GiB,12GiB", "comma-separated object sizes (BENCH_QUICK=1: 1MiB,64MiB,1GiB)")
+	copiers := fs.String("copiers", "seed,copier,ours", "comma-separated copiers to run")
+	if err := fs.Parse(args); err != nil {
+		return nil, err
+	}
+	cfg := &config{perf: ossemu.Performance{RoundTrip: *roundTrip, TimeScale: *timeScale}}
+	var err error
+	if cfg.perf.CopyRate, err = parseSize(*copyRate); err != nil {
+		return nil, err
+	}
+	if cfg.perf.AggregateCap, err = parseSize(*aggregate); err != nil {
+		return nil, err
+	}
+	sizeList := *sizes
+	if os.Getenv("BENCH_QUICK") == "1" && !flagSet(fs, "sizes") {
+		sizeList = "1MiB,64MiB,1GiB"
+	}
+	for s := range strings.SplitSeq(sizeList, ",") {
+		n, err := parseSize(s)
+		if err != nil {
+			return nil, err
+		}
+		cfg.sizes = append(cfg.sizes, n)
+	}
+	for c := range strings.SplitSeq(*copiers, ",") {
+		if _, ok := copierFuncs[c]; !ok {
+			return nil, fmt.Errorf("unknown copier %q (known: seed, copier, ours)", c)
+		}
+		cfg.copiers = append(cfg.copiers, c)
+	}
+	return cfg, nil
+}
+
+func flagSet(fs *flag.FlagSet, name string) bool {
+	set := false
+	fs.Visit(func(f *flag.Flag) { set = set || f.Name == name })
+	return set
+}
+
+// copyFunc copies srcBucket/srcKey to dstBucket/dstKey.
+type copyFunc func(ctx context.Context, c *oss.Client, srcKey, dstKey string) error
+
+var copierFuncs = map[string]copyFunc{
+	"seed":   seedCopy,
+	"copier": sdkCopierCopy,
+	"ours":   engineCopy,
+}
+
+// seedCopy is the seed's sample in Go: GetObjectMeta, Initiate, 1 MiB parts
+// one after another, Complete, and no abort when something fails.
+func seedCopy(ctx context.Context, c *oss.Client, srcKey, dstKey string) error {
+	meta, err := c.GetObjectMeta(ctx, &oss.GetObjectMetaRequest{Bucket: oss.Ptr(srcBucket), Key: oss.Ptr(srcKey)})
+	if err != nil {
+		return err
+	}
+	up, err := c.InitiateMultipartUpload(ctx, &oss.InitiateMultipartUploadRequest{Bucket: oss.Ptr(dstBucket), Key: oss.Ptr(dstKey)})
+	if err != nil {
+		return err
+	}
+	var parts []oss.UploadPart
+	for off, n := int64(0), int32(1); off < meta.ContentLength; off, n = off+seedPartSize, n+1 {
+		last := min(off+seedPartSize, meta.ContentLength) - 1
+		res, err := c.UploadPartCopy(ctx, &oss.UploadPartCopyRequest{
+			Bucket: oss.Ptr(dstBucket), Key: oss.Ptr(dstKey), UploadId: up.UploadId, PartNumber: n,
+			SourceBucket: oss.Ptr(srcBucket), SourceKey: oss.Ptr(srcKey),
+			Range: oss.Ptr(fmt.Sprintf("bytes=%d-%d", off, last)),
+		})
+		if err != nil {
+			return fmt.Errorf("part %d: %w", n, err)
+		}
+		parts = append(parts, oss.UploadPart{PartNumber: n, ETag: res.ETag})
+	}
+	_, err = c.CompleteMultipartUpload(ctx, &oss.CompleteMultipartUploadRequest{
+		Bucket: oss.Ptr(dstBucket), Key: oss.Ptr(dstKey), UploadId: up.UploadId,
+		CompleteMultipartUpload: &oss.CompleteMultipartUpload{Parts: parts},
+	})
+	return err
+}
+
+func sdkCopierCopy(ctx context.Context, c *oss.Client, srcKey, dstKey string) error {
+	_, err := c.NewCopier().Copy(ctx, &oss.CopyObjectRequest{
+		Bucket: oss.Ptr(dstBucket), Key: oss.Ptr(dstKey), SourceBucket: oss.Ptr(srcBucket), SourceKey: oss.Ptr(srcKey),
+	})
+	return err
+}
+
+func engineCopy(ctx context.Context, c *oss.Client, srcKey, dstKey string) error {
+	_, err := objectcopy.Copy(ctx, c, objectcopy.Params{
+		SourceBucket: srcBucket, SourceKey: srcKey, Bucket: dstBucket, Key: dstKey,
+	})
+	return err
+}
+
+type measurement struct {
+	wall     time.Duration
+	requests map[string]int
+	peakHeap uint64
+	err      error
+	verified bool
+}
+
+func (m measurement) total() int {
+	n := 0
+	for _, v := range m.requests {
+		n += v
+	}
+	return n
+}
+
+func run(args []string, out io.Writer) error {
+	cfg, err := parseFlags(args)
+	if err != nil {
+		return err
+	}
+	// Extent-identity digests: hashing gigabytes of generated bytes would
+	// cost the emulator more CPU than the copies being measured.
+	srv, err := ossemu.NewServer(ossemu.WithDigestFromExtentIdentity())
+	if err != nil {
+		return err
+	}
+	defer srv.Close()
+	for _, b := range []string{srcBucket, dstBucket} {
+		if err := srv.CreateBucket(b, ""); err != nil {
+			return err
+		}
+	}
+	srv.SetPerformance(cfg.perf)
+
+	p := cfg.perf
+	fmt.Fprintf(out, "model: round_trip=%s copy_rate=%s/s aggregate_cap=%s/s time_scale=%g\n",
+		p.RoundTrip, formatSize(p.CopyRate), formatSize(p.AggregateCap), p.TimeScale)
+	fmt.Fprintf(out, "engine defaults: parallelism=%d, part size automatic, single CopyObject up to the threshold\n", objectcopy.DefaultParallelism)
+	fmt.Fprintf(out, "peak_heap: growth of the process's live heap during the copy (copier and emulator share the process)\n\n")
+
+	var summaries []string
+	for i, size := range cfg.sizes {
+		srcKey := "source-" + formatSize(size)
+		src, err := srv.PutGeneratedObject(srcBucket, srcKey, size, uint64(i+1), nil)
+		if err != nil {
+			return err
+		}
+		bound := lowerBound(p, size)
+		fmt.Fprintf(out, "size=%s bound=%.3fs\n", formatSize(size), bound.Seconds())
+		results := map[string]measurement{}
+		for _, name := range cfg.copiers {
+			dstKey := name + "-" + formatSize(size)
+			m := measure(srv, copierFuncs[name], srcKey, dstKey)
+			if m.err == nil {
+				dst, err := srv.HeadObject(dstBucket, dstKey, "")
+				m.verified = err == nil && dst.CRC64 == src.CRC64 && dst.Size == src.Size
+			}
+			if err := abortLeftovers(srv); err != nil {
+				return err
+			}
+			results[name] = m
+			report(out, name, m, bound)
+		}
+		summaries = append(summaries, summary(size, results, bound))
+		fmt.Fprintln(out)
+	}
+	for _, s := range summaries {
+		fmt.Fprintln(out, s)
+	}
+	return nil
+}
+
+// lowerBound is the model's bound: four round trips and the bytes at the
+// aggregate cap, with the time scale applied.
+func lowerBound(p ossemu.Performance, size int64) time.Duration {
+	scale := p.TimeScale
+	if scale == 0 {
+		scale = 1
+	}
+	d := 4 * p.RoundTrip
+	if p.AggregateCap > 0 {
+		d += time.Duration(float64(size) / float64(p.AggregateCap) * float64(time.Second))
+	}
+	return time.Duration(float64(d) * scale)
+}
+
+func newClient(srv *ossemu.Server) *oss.Client {
+	id, secret := srv.Credentials()
+	return oss.NewClient(oss.LoadDefaultConfig().
+		WithCredentialsProvider(credentials.NewStaticCredentialsProvider(id, secret)).
+		WithRegion(srv.Region()).
+		WithEndpoint(srv.Endpoint()).
+		WithUsePathStyle(true))
+}
+
+// measure runs one copy with a fresh client, so that no copier inherits
+// another's warm connections, and samples the heap while it runs.
+func measure(srv *ossemu.Server, run copyFunc, srcKey, dstKey string) measurement {
+	c := newClient(srv)
+	runtime.GC()
+	base := liveHeap()
+	var peak atomic.Uint64
+	stop := make(chan struct{})
+	sampled := make(chan struct{})
+	go func() {
+		defer close(sampled)
+		t := time.NewTicker(2 * time.Millisecond)
+		defer t.Stop()
+		for {
+			if h := liveHeap(); h > peak.Load() {
+				peak.Store(h)
+			}
+			select {
+			case <-stop:
+				return
+			case <-t.C:
+			}
+		}
+	}()
+	srv.ResetCounts()
+	start := time.Now()
+	err := run(context.Background(), c, srcKey, dstKey)
+	wall := time.Since(start)
+	close(stop)
+	<-sampled
+	m := measurement{wall: wall, requests: srv.RequestCounts(), err: err}
+	if p := peak.Load(); p > base {
+		m.peakHeap = p - base
+	}
+	return m
+}
+
+func liveHeap() uint64 {
+	s := []metrics.Sample{{Name: "/memory/classes/heap/objects:bytes"}}
+	metrics.Read(s)
+	return s[0].Value.Uint64()
+}
+
+// abortLeftovers aborts uploads a copier left behind (the seed's algorithm
+// never aborts), so that they do not weigh on the next copier.
+func abortLeftovers(srv *ossemu.Server) error {
+	c := newClient(srv)
+	for _, u := range srv.Uploads() {
+		if _, err := c.AbortMultipartUpload(context.Background(), &oss.AbortMultipartUploadRequest{
+			Bucket: oss.Ptr(u.Bucket), Key: oss.Ptr(u.Key), UploadId: oss.Ptr(u.UploadID),
+		}); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+func report(out io.Writer, name string, m measurement, bound time.Duration) {
+	var ops []string
+	for _, op := range slices.Sorted(maps.Keys(m.requests)) {
+		ops = append(ops, fmt.Sprintf("%s=%d", op, m.requests[op]))
+	}
+	status := "verified"
+	switch {
+	case m.err != nil:
+		status = "FAILED: " + oneLine(m.err)
+	case !m.verified:
+		status = "WRONG CONTENT"
+	}
+	fmt.Fprintf(out, "  %-6s wall=%8.3fs ratio_to_bound=%6.2f requests=%d (%s) peak_heap=%s %s\n",
+		name, m.wall.Seconds(), m.wall.Seconds()/bound.Seconds(), m.total(), strings.Join(ops, " "), formatSize(int64(m.peakHeap)), status)
+}
+
+func summary(size int64, r map[string]measurement, bound time.Duration) string {
+	secs := func(name string) string {
+		m, ok := r[name]
+		switch {
+		case !ok:
+			return "n/a"
+		case m.err != nil || !m.verified:
+			return "failed"
+		}
+		return fmt.Sprintf("%.3fs", m.wall.Seconds())
+	}
+	speedup := func(name string) string {
+		m, ok := r[name]
+		ours, oursOK := r["ours"]
+		if !ok || !oursOK || m.err != nil || !m.verified || ours.err != nil || !ours.verified {
+			return "n/a"
+		}
+		return fmt.Sprintf("%.2f", m.wall.Seconds()/ours.wall.Seconds())
+	}
+	ratio := "n/a"
+	if ours, ok := r["ours"]; ok && ours.err == nil && ours.verified {
+		ratio = fmt.Sprintf("%.3f", ours.wall.Seconds()/bound.Seconds())
+	}
+	return fmt.Sprintf("size=%s seed=%s copier=%s ours=%s speedup_vs_seed=%s speedup_vs_copier=%s ratio_to_bound=%s",
+		formatSize(size), secs("seed"), secs("copier"), secs("ours"), speedup("seed"), speedup("copier"), ratio)
+}
+
+// oneLine shortens an SDK error, whose text spans several lines, to the
+// operation and OSS error code.
+func oneLine(err error) string {
+	var se *oss.ServiceError
+	msg := strings.SplitN(err.Error(), "\n", 2)[0]
+	if errors.As(err, &se) {
+		msg += fmt.Sprintf(" %s (HTTP %d): %s", se.Code, se.StatusCode, se.Message)
+	}
+	return msg
+}
+
+var units = []struct {
+	suffix string
+	n      int64
+}{{"TiB", 1 << 40}, {"GiB", 1 << 30}, {"MiB", 1 << 20}, {"KiB", 1 << 10}, {"B", 1}}
+
+func parseSize(s string) (int64, error) {
+	s = strings.TrimSpace(s)
+	for _, u := range units {
+		if num, ok := strings.CutSuffix(s, u.suffix); ok {
+			f, err := strconv.ParseFloat(num, 64)
+			if err != nil || f < 0 {
+				return 0, fmt.Errorf("invalid size %q", s)
+			}
+			return int64(f * float64(u.n)), nil
+		}
+	}
+	n, err := strconv.ParseInt(s, 10, 64)
+	if err != nil || n < 0 {
+		return 0, fmt.Errorf("invalid size %q (use a number of bytes or a KiB, MiB, GiB or TiB suffix)", s)
+	}
+	return n, nil
+}
+
+func formatSize(n int64) string {
+	for _, u := range units {
+		switch {
+		case n < u.n:
+			continue
+		case n%u.n == 0:
+			return fmt.Sprintf("%d%s", n/u.n, u.suffix)
+		default:
+			return fmt.Sprintf("%.1f%s", float64(n)/float64(u.n), u.suffix)
+		}
+	}
+	return "0B"
+}
