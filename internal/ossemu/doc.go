@@ -55,7 +55,8 @@
 // or unsatisfiable range returns the whole object unless
 // x-oss-range-behavior: standard), conditional headers and response-*
 // overrides. UploadPartCopy supports x-oss-copy-source with versionId, a
-// range (invalid or unsatisfiable: the whole object), and the four
+// range (invalid or unsatisfiable: the whole object; a version that is a
+// delete marker: NoSuchKey), and the four
 // x-oss-copy-source-if-* conditions (412 PreconditionFailed or 304).
 // Re-sending a part number replaces the part. Complete checks part order,
 // part ETags and the 100 KiB minimum of every part but the last. Part numbers
@@ -76,11 +77,12 @@
 // in x-oss-err; every response carries x-oss-request-id. EC values are OSS's
 // where OSS's documentation or recorded OSS responses show them, including
 // operation-specific ones (NoSuchUpload is 0042-00000104 from UploadPart and
-// 0042-00000002 elsewhere). For errors whose EC could not be found —
-// AccessDenied, FileImmutable, InvalidPart, NoSuchVersion, PreconditionFailed,
-// SecurityTokenExpired, InvalidSecurityToken, InvalidBucketName, InvalidRange,
-// EntityTooLarge and the WORM configuration errors among them — the
-// emulator sends no EC at all rather than an invented one.
+// 0042-00000002 elsewhere; a cross-region copy is 0016-00000306 from
+// CopyObject). For errors whose EC could not be found — FileImmutable,
+// InvalidPart, NoSuchVersion, SecurityTokenExpired, InvalidSecurityToken,
+// InvalidBucketName, InvalidRange, EntityTooLarge, most AccessDenied cases
+// and the WORM configuration errors among them — the emulator sends no EC at
+// all rather than an invented one.
 //
 // # Storage
 //

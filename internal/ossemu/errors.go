@@ -75,7 +75,7 @@ var errorSpecs = map[string]errorSpec{
 	"NoSuchWORMConfiguration":  {404, "The WORM Configuration does not exist.", ""},
 	"NotImplemented":           {501, "The operation is not implemented by this emulator.", ""},
 	"NotModified":              {304, "", ""},
-	"PreconditionFailed":       {412, "At least one of the pre-conditions you specified did not hold.", ""},
+	"PreconditionFailed":       {412, "At least one of the pre-conditions you specified did not hold", "0017-00001001"},
 	"RequestTimeTooSkewed":     {403, "The difference between the request time and the current time is too large.", "0002-00000504"},
 	"SecurityTokenExpired":     {403, "The security token you provided has expired.", ""},
 	"SignatureDoesNotMatch":    {403, "The request signature we calculated does not match the signature you provided. Check your key and signing method.", "0002-00000040"},

@@ -42,13 +42,18 @@ func (s *Server) resolveCopySource(rq *request, dst *bucket) (copySource, error)
 	}
 	o, err := sb.objectLocked(srcKey, versionID)
 	if err != nil {
-		if oe, ok := err.(*ossError); ok && versionID != "" && oe.code == "MethodNotAllowed" {
-			return copySource{}, errorf("InvalidRequest", "The source of a copy request may not specifically refer to a delete marker by version id.")
+		if oe, ok := err.(*ossError); ok && oe.code == "MethodNotAllowed" {
+			// A version ID naming a delete marker reads as a missing object.
+			return copySource{}, newError("NoSuchKey").with("Key", srcKey)
 		}
 		return copySource{}, err
 	}
 	if sb.region != dst.region {
-		return copySource{}, errorf("AccessDenied", "Target object does not reside in the same data center as source object.")
+		e := errorf("AccessDenied", "Target object does not reside in the same data center as source object.")
+		if rq.op == "CopyObject" {
+			e.withEC("0016-00000306") // documented for CopyObject only
+		}
+		return copySource{}, e
 	}
 	if sb.underRetention() || dst.underRetention() {
 		return copySource{}, newError("FileImmutable")

@@ -151,7 +151,7 @@ func TestErrorTable(t *testing.T) {
 		{"AccessDenied across regions, CopyObject", func(c *oss.Client, _ *errorFixture) error {
 			_, err := c.CopyObject(ctx, &oss.CopyObjectRequest{Bucket: oss.Ptr("dst"), Key: oss.Ptr("c"), SourceBucket: oss.Ptr("far"), SourceKey: oss.Ptr("obj")})
 			return err
-		}, 403, "AccessDenied", "", "Target object does not reside in the same data center as source object."},
+		}, 403, "AccessDenied", "0016-00000306", "Target object does not reside in the same data center as source object."},
 		{"FileAlreadyExists", func(c *oss.Client, _ *errorFixture) error {
 			_, err := c.PutObject(ctx, &oss.PutObjectRequest{Bucket: oss.Ptr("src"), Key: oss.Ptr("obj"), Body: strings.NewReader("x"), ForbidOverwrite: oss.Ptr("true")})
 			return err
@@ -183,14 +183,14 @@ func TestErrorTable(t *testing.T) {
 		}, 409, "FileImmutable", "", "The object you specified is immutable."},
 		{"PreconditionFailed if-match", func(c *oss.Client, f *errorFixture) error {
 			return f.partCopy(c, "src", func(r *oss.UploadPartCopyRequest) { r.IfMatch = oss.Ptr(`"0123456789ABCDEF0123456789ABCDEF"`) })
-		}, 412, "PreconditionFailed", "", "At least one of the pre-conditions you specified did not hold."},
+		}, 412, "PreconditionFailed", "0017-00001001", "At least one of the pre-conditions you specified did not hold"},
 		{"PreconditionFailed if-unmodified-since", func(c *oss.Client, f *errorFixture) error {
 			return f.partCopy(c, "src", func(r *oss.UploadPartCopyRequest) { r.IfUnmodifiedSince = oss.Ptr(past) })
-		}, 412, "PreconditionFailed", "", ""},
+		}, 412, "PreconditionFailed", "0017-00001001", ""},
 		{"PreconditionFailed on HEAD", func(c *oss.Client, _ *errorFixture) error {
 			_, err := c.HeadObject(ctx, &oss.HeadObjectRequest{Bucket: oss.Ptr("src"), Key: oss.Ptr("obj"), IfMatch: oss.Ptr(`"nope"`)})
 			return err
-		}, 412, "PreconditionFailed", "", ""},
+		}, 412, "PreconditionFailed", "0017-00001001", ""},
 		{"NotModified if-none-match", func(c *oss.Client, f *errorFixture) error {
 			return f.partCopy(c, "src", func(r *oss.UploadPartCopyRequest) { r.IfNoneMatch = oss.Ptr(f.srcETag) })
 		}, 304, "", "", ""},

@@ -98,6 +98,9 @@ func TestVersionsAndDeleteMarkers(t *testing.T) {
 	}
 	_, err := c.HeadObject(ctx, &oss.HeadObjectRequest{Bucket: oss.Ptr("ver"), Key: oss.Ptr("k")})
 	expectCode(t, err, 404, "NoSuchKey")
+	// OSS answers 404 for a copy whose source version is a delete marker.
+	_, err = c.CopyObject(ctx, &oss.CopyObjectRequest{Bucket: oss.Ptr("ver"), Key: oss.Ptr("copy"), SourceKey: oss.Ptr("k"), SourceVersionId: del.VersionId})
+	expectCode(t, err, 404, "NoSuchKey")
 	old := must[*oss.GetObjectResult](t)(c.GetObject(ctx, &oss.GetObjectRequest{Bucket: oss.Ptr("ver"), Key: oss.Ptr("k"), VersionId: oss.Ptr(ids[1])}))
 	if b := readAll(t, old.Body); b != "v1" {
 		t.Errorf("version 1 = %q", b)
