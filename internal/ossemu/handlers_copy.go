@@ -51,7 +51,7 @@ func (s *Server) resolveCopySource(rq *request, dst *bucket) (copySource, error)
 	if sb.region != dst.region {
 		e := errorf("AccessDenied", "Target object does not reside in the same data center as source object.")
 		if rq.op == "CopyObject" {
-			e.withEC("0016-00000306") // documented for CopyObject only
+			e = e.withEC("0016-00000306") // documented for CopyObject only
 		}
 		return copySource{}, e
 	}
