@@ -166,7 +166,9 @@ func headSource(ctx context.Context, c *oss.Client, bucket, key, versionID strin
 // multipart copy whose parts are each pinned to the source's version and
 // ETag. The copy's CRC64 is compared with the source's. On any failure,
 // including cancellation of ctx, the multipart upload is aborted and an
-// object that failed verification is deleted. Errors are *Error values.
+// object that failed verification is deleted. A failed OSS operation is
+// reported as an *Error; invalid parameters, and an object too large for
+// MaxParts parts, as plain errors before anything is written.
 func Copy(ctx context.Context, c *oss.Client, p Params) (*Result, error) {
 	if err := p.validate(); err != nil {
 		return nil, err
@@ -209,7 +211,7 @@ func (p *Params) validate() error {
 			problems = append(problems, f.name+" is required")
 		}
 	}
-	switch d := strings.ToUpper(p.MetadataDirective); d {
+	switch strings.ToUpper(p.MetadataDirective) {
 	case "", DirectiveCopy:
 		if p.ContentType != "" || p.CacheControl != "" || p.ContentDisposition != "" || p.ContentEncoding != "" || p.Expires != "" || len(p.Metadata) > 0 {
 			problems = append(problems, "content headers and Metadata apply only with MetadataDirective REPLACE")
@@ -218,7 +220,7 @@ func (p *Params) validate() error {
 	default:
 		problems = append(problems, fmt.Sprintf("MetadataDirective %q is neither COPY nor REPLACE", p.MetadataDirective))
 	}
-	switch d := strings.ToUpper(p.TaggingDirective); d {
+	switch strings.ToUpper(p.TaggingDirective) {
 	case "", DirectiveCopy:
 		if len(p.Tags) > 0 {
 			problems = append(problems, "Tags apply only with TaggingDirective REPLACE")
