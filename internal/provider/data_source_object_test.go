@@ -56,7 +56,7 @@ func TestAccDataSourceObject_Versions(t *testing.T) {
 				// Without version_id: the current version, which has no
 				// headers, metadata or tags of its own.
 				PreConfig: o.resetRequests,
-				Config:    o.config("%s", objectConfig(bucket, key, "")),
+				Config:    o.config(objectConfig(bucket, key, "")),
 				ConfigPlanChecks: resource.ConfigPlanChecks{
 					PreApply: []plancheck.PlanCheck{o.expectRequests(map[string]int{"HeadObject": 1, "GetObjectTagging": 1})},
 				},
@@ -73,7 +73,7 @@ func TestAccDataSourceObject_Versions(t *testing.T) {
 			},
 			{
 				// A pinned older version, with everything it was written with.
-				Config: o.config("%s", objectConfig(bucket, key, "version_id = "+hcl(v1))),
+				Config: o.config(objectConfig(bucket, key, "version_id = "+hcl(v1))),
 				ConfigStateChecks: []statecheck.StateCheck{
 					statecheck.ExpectKnownValue(testObjectDataSource, tfjsonpath.New("version_id"), knownvalue.StringExact(v1)),
 					statecheck.ExpectKnownValue(testObjectDataSource, tfjsonpath.New("size"), knownvalue.Int64Exact(7)),
@@ -110,15 +110,15 @@ func TestAccDataSourceObject_Unversioned(t *testing.T) {
 		Steps: []resource.TestStep{
 			{
 				// Error steps come first: the post-test destroy uses the last step's configuration.
-				Config:      o.config("%s", objectConfig(bucket, "missing", "")),
+				Config:      o.config(objectConfig(bucket, "missing", "")),
 				ExpectError: regexp.MustCompile(`Object Not Found`),
 			},
 			{
-				Config:      o.config("%s", objectConfig(bucket, "/abs", "")),
+				Config:      o.config(objectConfig(bucket, "/abs", "")),
 				ExpectError: regexp.MustCompile(`must not start with "/" or "\\"`),
 			},
 			{
-				Config: o.config("%s", objectConfig(bucket, "k", "")),
+				Config: o.config(objectConfig(bucket, "k", "")),
 				ConfigStateChecks: []statecheck.StateCheck{
 					statecheck.ExpectKnownValue(testObjectDataSource, tfjsonpath.New("version_id"), knownvalue.Null()),
 					statecheck.ExpectKnownValue(testObjectDataSource, tfjsonpath.New("size"), knownvalue.Int64Exact(1)),

@@ -62,7 +62,7 @@ func TestAccDataSourceObjects_Listing(t *testing.T) {
 		Steps: []resource.TestStep{
 			{
 				// Every key under the prefix, with what the listing says about each.
-				Config: o.config("%s", objectsConfig(bucket, `prefix = "in/"`)),
+				Config: o.config(objectsConfig(bucket, `prefix = "in/"`)),
 				ConfigStateChecks: []statecheck.StateCheck{
 					statecheck.ExpectKnownValue(testObjectsDataSource, tfjsonpath.New("keys"), stringsExact(keys...)),
 					statecheck.ExpectKnownValue(testObjectsDataSource, tfjsonpath.New("common_prefixes"), knownvalue.ListSizeExact(0)),
@@ -79,7 +79,7 @@ func TestAccDataSourceObjects_Listing(t *testing.T) {
 			},
 			{
 				// One directory level: the keys in it and its subdirectories.
-				Config: o.config("%s", objectsConfig(bucket, `
+				Config: o.config(objectsConfig(bucket, `
   prefix    = "in/"
   delimiter = "/"
 `)),
@@ -93,7 +93,7 @@ func TestAccDataSourceObjects_Listing(t *testing.T) {
 			{
 				// start_after skips keys up to and including it; max_keys stops
 				// after that many entries.
-				Config: o.config("%s", objectsConfig(bucket, `
+				Config: o.config(objectsConfig(bucket, `
   prefix      = "in/"
   start_after = "in/a+b=c%20?#.txt"
   max_keys    = 2
@@ -105,7 +105,7 @@ func TestAccDataSourceObjects_Listing(t *testing.T) {
 			},
 			{
 				// A prefix nothing is under gives empty lists, not nulls.
-				Config: o.config("%s", objectsConfig(bucket, `prefix = "nothing/"`)),
+				Config: o.config(objectsConfig(bucket, `prefix = "nothing/"`)),
 				ConfigStateChecks: []statecheck.StateCheck{
 					statecheck.ExpectKnownValue(testObjectsDataSource, tfjsonpath.New("keys"), knownvalue.ListSizeExact(0)),
 					statecheck.ExpectKnownValue(testObjectsDataSource, tfjsonpath.New("objects"), knownvalue.ListSizeExact(0)),
@@ -113,7 +113,7 @@ func TestAccDataSourceObjects_Listing(t *testing.T) {
 			},
 			{
 				// The whole bucket.
-				Config: o.config("%s", objectsConfig(bucket, "")),
+				Config: o.config(objectsConfig(bucket, "")),
 				ConfigStateChecks: []statecheck.StateCheck{
 					statecheck.ExpectKnownValue(testObjectsDataSource, tfjsonpath.New("keys"), knownvalue.ListSizeExact(len(keys)+2)),
 				},
@@ -129,15 +129,15 @@ func TestAccDataSourceObjects_Errors(t *testing.T) {
 		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
 		Steps: []resource.TestStep{
 			{
-				Config:      o.config("%s", objectsConfig(missing, "")),
+				Config:      o.config(objectsConfig(missing, "")),
 				ExpectError: regexp.MustCompile(`Bucket Not Found`),
 			},
 			{
-				Config:      o.config("%s", objectsConfig("Not_A_Bucket", "")),
+				Config:      o.config(objectsConfig("Not_A_Bucket", "")),
 				ExpectError: regexp.MustCompile(`must be 3-63 lowercase letters`),
 			},
 			{
-				Config:      o.config("%s", objectsConfig("some-bucket", "max_keys = 0")),
+				Config:      o.config(objectsConfig("some-bucket", "max_keys = 0")),
 				ExpectError: regexp.MustCompile(`max_keys value must be at least 1`),
 			},
 		},
@@ -168,7 +168,7 @@ func TestAccDataSourceObjects_TenThousandKeys(t *testing.T) {
 		Steps: []resource.TestStep{
 			{
 				PreConfig: o.resetRequests,
-				Config:    o.config("%s", objectsConfig(bucket, `prefix = "many/"`)) + keysOutput,
+				Config:    o.config(objectsConfig(bucket, `prefix = "many/"`)) + keysOutput,
 				ConfigPlanChecks: resource.ConfigPlanChecks{
 					// The plan read the data source once.
 					PreApply: []plancheck.PlanCheck{o.expectRequests(map[string]int{"ListObjectsV2": n / listPageSize})},
@@ -185,7 +185,7 @@ func TestAccDataSourceObjects_TenThousandKeys(t *testing.T) {
 			{
 				// A limit that ends inside a page asks only for what is left.
 				PreConfig: o.resetRequests,
-				Config:    o.config("%s", objectsConfig(bucket, "prefix = \"many/\"\n  max_keys = 2500")) + keysOutput,
+				Config:    o.config(objectsConfig(bucket, "prefix = \"many/\"\n  max_keys = 2500")) + keysOutput,
 				ConfigPlanChecks: resource.ConfigPlanChecks{
 					PreApply: []plancheck.PlanCheck{o.expectRequests(map[string]int{"ListObjectsV2": 3})},
 				},

@@ -112,8 +112,8 @@ provider "oss" {
 }
 
 // config prepends the provider block to a test configuration.
-func (o *testOSS) config(format string, args ...any) string {
-	return o.providerBlock() + fmt.Sprintf(format, args...)
+func (o *testOSS) config(body string) string {
+	return o.providerBlock() + body
 }
 
 // newBucket creates a bucket with a unique name.

@@ -26,7 +26,7 @@ func errorTest(t *testing.T, o *testOSS, config, msg string) {
 func TestAccObjectCopy_MissingSource(t *testing.T) {
 	o := newTestOSS(t)
 	src, dst := o.newBucket(false), o.newBucket(false)
-	errorTest(t, o, o.config("%s", copyConfig(dst, "k", src, "missing.txt", "")),
+	errorTest(t, o, o.config(copyConfig(dst, "k", src, "missing.txt", "")),
 		"There is no object at oss://"+src+"/missing.txt. Check source_bucket, source_key and source_version_id.")
 }
 
@@ -41,7 +41,7 @@ func TestAccObjectCopy_CrossRegion(t *testing.T) {
 	if _, err := o.emu.PutObject(src, "k", []byte("far away"), nil); err != nil {
 		t.Fatal(err)
 	}
-	errorTest(t, o, o.config("%s", copyConfig(dst, "k", src, "k", "")),
+	errorTest(t, o, o.config(copyConfig(dst, "k", src, "k", "")),
 		"The source bucket "+src+" is in region cn-shanghai and the destination bucket "+dst+" is in region "+
 			o.region+"; OSS copies objects only within one region.")
 }
@@ -55,7 +55,7 @@ func TestAccObjectCopy_RetentionPolicy(t *testing.T) {
 	if err := o.emu.LockBucketRetention(dst, 1); err != nil {
 		t.Fatal(err)
 	}
-	errorTest(t, o, o.config("%s", copyConfig(dst, "k", src, "k", "")),
+	errorTest(t, o, o.config(copyConfig(dst, "k", src, "k", "")),
 		"A retention (WORM) policy protects the object: OSS refuses to copy into or out of a bucket under retention")
 }
 
@@ -64,7 +64,7 @@ func TestAccObjectCopy_ForbidOverwrite(t *testing.T) {
 	src, dst := o.newBucket(false), o.newBucket(false)
 	o.put(src, "k", []byte("new"), nil)
 	o.put(dst, "k", []byte("already there"), nil)
-	errorTest(t, o, o.config("%s", copyConfig(dst, "k", src, "k", "forbid_overwrite = true")),
+	errorTest(t, o, o.config(copyConfig(dst, "k", src, "k", "forbid_overwrite = true")),
 		"An object already exists at oss://"+dst+"/k and forbid_overwrite is true.")
 	if err := o.checkContent(dst, "k", "already there")(nil); err != nil {
 		t.Error(err)

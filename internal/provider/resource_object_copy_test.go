@@ -49,7 +49,7 @@ func TestAccObjectCopy_Basic(t *testing.T) {
 		CheckDestroy:             o.checkDestroy,
 		Steps: []resource.TestStep{
 			{
-				Config: o.config("%s", copyConfig(dst, "out/hello.txt", src, "in/hello.txt", "")),
+				Config: o.config(copyConfig(dst, "out/hello.txt", src, "in/hello.txt", "")),
 				ConfigStateChecks: []statecheck.StateCheck{
 					statecheck.ExpectKnownValue(testResource, tfjsonpath.New("id"),
 						knownvalue.StringExact(dst+"/out/hello.txt="+src+"/in/hello.txt")),
@@ -66,7 +66,7 @@ func TestAccObjectCopy_Basic(t *testing.T) {
 			},
 			{
 				// A refresh and plan with nothing changed must be empty.
-				Config:   o.config("%s", copyConfig(dst, "out/hello.txt", src, "in/hello.txt", "")),
+				Config:   o.config(copyConfig(dst, "out/hello.txt", src, "in/hello.txt", "")),
 				PlanOnly: true,
 			},
 			{
@@ -103,7 +103,7 @@ func TestAccObjectCopy_Multipart(t *testing.T) {
 		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
 		CheckDestroy:             o.checkDestroy,
 		Steps: []resource.TestStep{{
-			Config: o.config("%s", copyConfig(dst, "big.bin", src, "big.bin",
+			Config: o.config(copyConfig(dst, "big.bin", src, "big.bin",
 				fmt.Sprintf("part_size = %d\n  parallelism = 3", objectcopy.MinPartSize))),
 			ConfigStateChecks: []statecheck.StateCheck{
 				statecheck.ExpectKnownValue(testResource, tfjsonpath.New("etag"),
@@ -164,7 +164,7 @@ resource "oss_object_copy" %q {
 		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
 		CheckDestroy:             o.checkDestroy,
 		Steps: []resource.TestStep{{
-			Config:            o.config("%s", config.String()),
+			Config:            o.config(config.String()),
 			ConfigStateChecks: checks,
 			Check:             resource.ComposeTestCheckFunc(byteChecks...),
 		}},
@@ -186,7 +186,7 @@ func TestAccObjectCopy_MetadataCopy(t *testing.T) {
 		CheckDestroy:             o.checkDestroy,
 		Steps: []resource.TestStep{{
 			// A .txt key: with MIME guessing the copy would become text/plain.
-			Config: o.config("%s", copyConfig(dst, "copy.txt", src, "report.csv", "")),
+			Config: o.config(copyConfig(dst, "copy.txt", src, "report.csv", "")),
 			ConfigStateChecks: []statecheck.StateCheck{
 				statecheck.ExpectKnownValue(testResource, tfjsonpath.New("content_type"), knownvalue.StringExact("text/csv")),
 				statecheck.ExpectKnownValue(testResource, tfjsonpath.New("metadata"), knownvalue.Null()),
@@ -222,7 +222,7 @@ func TestAccObjectCopy_MetadataReplace(t *testing.T) {
 		CheckDestroy:             o.checkDestroy,
 		Steps: []resource.TestStep{
 			{
-				Config: o.config("%s", copyConfig(dst, "copy.json", src, "report.csv", replace)),
+				Config: o.config(copyConfig(dst, "copy.json", src, "report.csv", replace)),
 				ConfigStateChecks: []statecheck.StateCheck{
 					statecheck.ExpectKnownValue(testResource, tfjsonpath.New("content_type"), knownvalue.StringExact("application/json")),
 				},
@@ -241,7 +241,7 @@ func TestAccObjectCopy_MetadataReplace(t *testing.T) {
 			},
 			{
 				// Metadata is part of what was copied: changing it copies again.
-				Config: o.config("%s", copyConfig(dst, "copy.json", src, "report.csv",
+				Config: o.config(copyConfig(dst, "copy.json", src, "report.csv",
 					strings.Replace(replace, `team = "data"`, `team = "platform"`, 1))),
 				ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
 					plancheck.ExpectResourceAction(testResource, plancheck.ResourceActionReplace),
@@ -264,12 +264,12 @@ func TestAccObjectCopy_Tags(t *testing.T) {
 		Steps: []resource.TestStep{
 			{
 				// COPY carries the source's tags over.
-				Config:            o.config("%s", copyConfig(dst, "copied-tags", src, "tagged", "")),
+				Config:            o.config(copyConfig(dst, "copied-tags", src, "tagged", "")),
 				ConfigStateChecks: []statecheck.StateCheck{etag.AddStateValue(testResource, tfjsonpath.New("etag"))},
 				Check:             o.checkTags(dst, "copied-tags", map[string]string{"origin": "source"}),
 			},
 			{
-				Config: o.config("%s", copyConfig(dst, "tags", src, "tagged",
+				Config: o.config(copyConfig(dst, "tags", src, "tagged",
 					"tagging_directive = \"REPLACE\"\n  tags = { env = \"dev\" }")),
 				Check: o.checkTags(dst, "tags", map[string]string{"env": "dev"}),
 				ConfigStateChecks: []statecheck.StateCheck{
@@ -280,7 +280,7 @@ func TestAccObjectCopy_Tags(t *testing.T) {
 			{
 				// Tags change in place: no new copy, same ETag.
 				PreConfig: o.resetRequests,
-				Config: o.config("%s", copyConfig(dst, "tags", src, "tagged",
+				Config: o.config(copyConfig(dst, "tags", src, "tagged",
 					"tagging_directive = \"REPLACE\"\n  tags = { env = \"prod\", team = \"data\" }")),
 				ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
 					plancheck.ExpectResourceAction(testResource, plancheck.ResourceActionUpdate),
@@ -305,12 +305,12 @@ func TestAccObjectCopy_ACL(t *testing.T) {
 		CheckDestroy:             o.checkDestroy,
 		Steps: []resource.TestStep{
 			{
-				Config:            o.config("%s", copyConfig(dst, "acl", src, "acl", `acl = "private"`)),
+				Config:            o.config(copyConfig(dst, "acl", src, "acl", `acl = "private"`)),
 				ConfigStateChecks: []statecheck.StateCheck{etag.AddStateValue(testResource, tfjsonpath.New("etag"))},
 				Check:             o.checkACL(dst, "acl", "private"),
 			},
 			{
-				Config: o.config("%s", copyConfig(dst, "acl", src, "acl", `acl = "public-read"`)),
+				Config: o.config(copyConfig(dst, "acl", src, "acl", `acl = "public-read"`)),
 				ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
 					plancheck.ExpectResourceAction(testResource, plancheck.ResourceActionUpdate),
 				}},
@@ -334,7 +334,7 @@ func TestAccObjectCopy_StorageClassAndEncryption(t *testing.T) {
 		CheckDestroy:             o.checkDestroy,
 		Steps: []resource.TestStep{
 			{
-				Config: o.config("%s", copyConfig(dst, "cold", src, "cold",
+				Config: o.config(copyConfig(dst, "cold", src, "cold",
 					"storage_class = \"IA\"\n  server_side_encryption = \"AES256\""+tuning)),
 				ConfigStateChecks: []statecheck.StateCheck{
 					statecheck.ExpectKnownValue(testResource, tfjsonpath.New("storage_class"), knownvalue.StringExact("IA")),
@@ -346,7 +346,7 @@ func TestAccObjectCopy_StorageClassAndEncryption(t *testing.T) {
 				}),
 			},
 			{
-				Config: o.config("%s", copyConfig(dst, "cold", src, "cold",
+				Config: o.config(copyConfig(dst, "cold", src, "cold",
 					"storage_class = \"Standard\"\n  server_side_encryption = \"AES256\""+tuning)),
 				ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
 					plancheck.ExpectResourceAction(testResource, plancheck.ResourceActionReplace),
@@ -383,7 +383,7 @@ func TestAccObjectCopy_Versioned(t *testing.T) {
 		},
 		Steps: []resource.TestStep{
 			{
-				Config: o.config("%s", copyConfig(dst, "v.txt", src, "v.txt", "")),
+				Config: o.config(copyConfig(dst, "v.txt", src, "v.txt", "")),
 				ConfigStateChecks: []statecheck.StateCheck{
 					statecheck.ExpectKnownValue(testResource, tfjsonpath.New("version_id"), knownvalue.NotNull()),
 				},
@@ -398,7 +398,7 @@ func TestAccObjectCopy_Versioned(t *testing.T) {
 			{
 				// A newer write to the key leaves our version intact: no drift.
 				PreConfig: func() { o.put(dst, "v.txt", []byte("newer"), nil) },
-				Config:    o.config("%s", copyConfig(dst, "v.txt", src, "v.txt", "")),
+				Config:    o.config(copyConfig(dst, "v.txt", src, "v.txt", "")),
 				PlanOnly:  true,
 			},
 			{
@@ -410,7 +410,7 @@ func TestAccObjectCopy_Versioned(t *testing.T) {
 					}
 					o.remove(dst, "v.txt", oss.ToString(head.VersionId))
 				},
-				Config:   o.config("%s", copyConfig(dst, "v.txt", src, "v.txt", "")),
+				Config:   o.config(copyConfig(dst, "v.txt", src, "v.txt", "")),
 				PlanOnly: true,
 			},
 		},
@@ -422,7 +422,7 @@ func TestAccObjectCopy_SourceVersionPinned(t *testing.T) {
 	src, dst := o.newBucket(true), o.newBucket(false)
 	v1 := o.put(src, "doc", []byte("first"), nil)
 	o.put(src, "doc", []byte("second"), nil)
-	config := o.config("%s", copyConfig(dst, "doc", src, "doc", "source_version_id = "+hcl(v1)))
+	config := o.config(copyConfig(dst, "doc", src, "doc", "source_version_id = "+hcl(v1)))
 
 	resource.ParallelTest(t, resource.TestCase{
 		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
@@ -456,7 +456,7 @@ func TestAccObjectCopy_DestinationDeleted(t *testing.T) {
 	o := newTestOSS(t)
 	src, dst := o.newBucket(false), o.newBucket(false)
 	o.put(src, "a", []byte("a"), nil)
-	config := o.config("%s", copyConfig(dst, "a", src, "a", ""))
+	config := o.config(copyConfig(dst, "a", src, "a", ""))
 
 	resource.ParallelTest(t, resource.TestCase{
 		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
@@ -479,7 +479,7 @@ func TestAccObjectCopy_DestinationOverwritten(t *testing.T) {
 	o := newTestOSS(t)
 	src, dst := o.newBucket(false), o.newBucket(false)
 	o.put(src, "a", []byte("from source"), nil)
-	config := o.config("%s", copyConfig(dst, "a", src, "a", ""))
+	config := o.config(copyConfig(dst, "a", src, "a", ""))
 
 	resource.ParallelTest(t, resource.TestCase{
 		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
@@ -502,7 +502,7 @@ func TestAccObjectCopy_SourceChanged(t *testing.T) {
 	o := newTestOSS(t)
 	src, dst := o.newBucket(false), o.newBucket(false)
 	o.put(src, "a", []byte("old"), nil)
-	config := o.config("%s", copyConfig(dst, "a", src, "a", ""))
+	config := o.config(copyConfig(dst, "a", src, "a", ""))
 	sourceETag := statecheck.CompareValue(compare.ValuesDiffer())
 
 	resource.ParallelTest(t, resource.TestCase{
@@ -534,7 +534,7 @@ func TestAccObjectCopy_TuningCopiesNothing(t *testing.T) {
 	o.put(src, "a", testData(3*objectcopy.MinPartSize, 4), nil)
 	etag := statecheck.CompareValue(compare.ValuesSame())
 	tuned := func(partSize int64, parallelism int) string {
-		return o.config("%s", copyConfig(dst, "a", src, "a",
+		return o.config(copyConfig(dst, "a", src, "a",
 			fmt.Sprintf("part_size = %d\n  parallelism = %d", partSize, parallelism)))
 	}
 
@@ -578,7 +578,7 @@ func TestAccObjectCopy_KeyCharacters(t *testing.T) {
 		CheckDestroy:             o.checkDestroy,
 		Steps: []resource.TestStep{
 			{
-				Config: o.config("%s", copyConfig(dst, dstKey, src, srcKey, "")),
+				Config: o.config(copyConfig(dst, dstKey, src, srcKey, "")),
 				ConfigStateChecks: []statecheck.StateCheck{
 					statecheck.ExpectKnownValue(testResource, tfjsonpath.New("key"), knownvalue.StringExact(dstKey)),
 					statecheck.ExpectKnownValue(testResource, tfjsonpath.New("id"), knownvalue.StringExact(

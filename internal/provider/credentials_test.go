@@ -1,0 +1,100 @@
+package provider
+
+import (
+	"context"
+	"fmt"
+	"os"
+	"path/filepath"
+	"testing"
+
+	"github.com/hashicorp/terraform-plugin-framework/types"
+	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
+)
+
+// writeCLIConfig writes an Alibaba Cloud CLI configuration with one AK
+// profile and returns its path.
+func writeCLIConfig(t *testing.T, profile, id, secret string) string {
+	t.Helper()
+	path := filepath.Join(t.TempDir(), "config.json")
+	body := fmt.Sprintf(`{"current":"other","profiles":[{"name":"other","mode":"AK","access_key_id":"wrong",`+
+		`"access_key_secret":"wrong"},{"name":%q,"mode":"AK","access_key_id":%q,"access_key_secret":%q}]}`,
+		profile, id, secret)
+	if err := os.WriteFile(path, []byte(body), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	return path
+}
+
+// TestProvider_CredentialPrecedence checks the documented order: arguments,
+// then environment variables, then a profile.
+func TestProvider_CredentialPrecedence(t *testing.T) {
+	clearEnv(t, envAccessKey, envSecretKey, envSecurityToken, envProfile, envCredsFile)
+	file := writeCLIConfig(t, "dev", "profile-id", "profile-secret")
+	model := func(accessKey, secretKey string) ossProviderModel {
+		return ossProviderModel{
+			AccessKey:             types.StringValue(accessKey),
+			SecretKey:             types.StringValue(secretKey),
+			Profile:               types.StringValue("dev"),
+			SharedCredentialsFile: types.StringValue(file),
+		}
+	}
+	get := func(m ossProviderModel) string {
+		t.Helper()
+		p, diags := credentialsFromConfig(m, "cn-hangzhou")
+		if diags.HasError() {
+			t.Fatal(diags)
+		}
+		c, err := p.GetCredentials(context.Background())
+		if err != nil {
+			t.Fatal(err)
+		}
+		return c.AccessKeyID + ":" + c.AccessKeySecret
+	}
+
+	if got := get(model("", "")); got != "profile-id:profile-secret" {
+		t.Errorf("profile only: got %s", got)
+	}
+	t.Setenv("ALIBABA_CLOUD_ACCESS_KEY_ID", "env-id")
+	t.Setenv("ALIBABA_CLOUD_ACCESS_KEY_SECRET", "env-secret")
+	if got := get(model("", "")); got != "env-id:env-secret" {
+		t.Errorf("environment over profile: got %s", got)
+	}
+	t.Setenv("OSS_ACCESS_KEY_ID", "oss-id")
+	t.Setenv("OSS_ACCESS_KEY_SECRET", "oss-secret")
+	if got := get(model("", "")); got != "oss-id:oss-secret" {
+		t.Errorf("OSS_* over ALIBABA_CLOUD_*: got %s", got)
+	}
+	if got := get(model("arg-id", "arg-secret")); got != "arg-id:arg-secret" {
+		t.Errorf("arguments over environment: got %s", got)
+	}
+}
+
+// TestAccObjectCopy_ProfileCredentials copies with credentials that only a
+// profile in a shared credentials file holds.
+func TestAccObjectCopy_ProfileCredentials(t *testing.T) {
+	o := newTestOSS(t) // reads the real-OSS key pair before it is cleared
+	clearEnv(t, envAccessKey, envSecretKey, envSecurityToken, envProfile, envCredsFile)
+	src, dst := o.newBucket(false), o.newBucket(false)
+	o.put(src, "k", []byte("by profile"), nil)
+	endpoint := ""
+	if o.endpoint != "" {
+		endpoint = "endpoint = " + hcl(o.endpoint)
+	}
+	config := `
+provider "oss" {
+  region                  = ` + hcl(o.region) + `
+  ` + endpoint + `
+  profile                 = "copier"
+  shared_credentials_file = ` + hcl(writeCLIConfig(t, "copier", o.id, o.secret)) + `
+}
+` + copyConfig(dst, "k", src, "k", "")
+
+	resource.Test(t, resource.TestCase{
+		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
+		CheckDestroy:             o.checkDestroy,
+		Steps: []resource.TestStep{{
+			Config: config,
+			Check:  o.checkContent(dst, "k", "by profile"),
+		}},
+	})
+}
