@@ -77,16 +77,18 @@ func crcCombine(crcA, crcB uint64, lenB int64) uint64 {
 	return crcShift(crcA, lenB) ^ crcB
 }
 
-// crcZeroBlock is the CRC64 of blockSize-headerLen zero bytes: a generated
-// block is its base block XOR (header || zeros), and CRC64 is affine, so
-// crc(block) = crc(base) ^ crc(header||zeros) ^ crc(zeros of blockSize).
+// A generated block is its base block XOR (header || zeros). CRC64 is affine
+// in the data for a fixed length, so
+// crc(block) = crc(base) ^ crc(header || zeros) ^ crc(blockSize zeros), and
+// crc(header || zeros) is crc(header) advanced over the zeros (tailOp)
+// combined with crc(zeros).
 var (
 	crcZerosTail  = crc64.Update(0, crcTable, make([]byte, blockSize-headerLen))
 	crcZerosBlock = crc64.Update(0, crcTable, make([]byte, blockSize))
+	tailOp        = shiftOp(blockSize - headerLen)
 )
 
-var tailOp = shiftOp(blockSize - headerLen)
-
+// baseCRC is the CRC64 of the seed's base block.
 func baseCRC(seed uint64) uint64 {
 	baseBlock(seed) // fills the cache
 	seedCache.Lock()

@@ -21,9 +21,18 @@ func (s *Server) readUpload(rq *request) (content, string, uint64, error) {
 	if rq.r.ContentLength > maxPutSize {
 		return nil, "", 0, newError("EntityTooLarge")
 	}
-	data, err := readAllLimit(rq.r.Body, maxPutSize)
-	if err != nil {
-		return nil, "", 0, err
+	var data []byte
+	if n := rq.r.ContentLength; n >= 0 {
+		// One allocation of the announced size; net/http ends the body there.
+		data = make([]byte, n)
+		if _, err := io.ReadFull(rq.r.Body, data); err != nil {
+			return nil, "", 0, errorf("InvalidRequest", "Reading the request body failed: "+err.Error())
+		}
+	} else {
+		var err error
+		if data, err = readAllLimit(rq.r.Body, maxPutSize); err != nil {
+			return nil, "", 0, err
+		}
 	}
 	if err := checkContentMD5(rq.r.Header, data); err != nil {
 		return nil, "", 0, err
