@@ -2,6 +2,7 @@ package provider
 
 import (
 	"testing"
+	"time"
 
 	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
 )
@@ -88,4 +89,23 @@ provider "oss" {
 }
 ` + copyConfig(dst, "k", src, "k", "")
 	errorTest(t, o, config, "OSS Rejected the Access Key Secret")
+}
+
+// TestAccObjectCopy_ConnectionRefused needs no server: nothing listens on
+// port 1, and the apply must give up within seconds, not minutes.
+func TestAccObjectCopy_ConnectionRefused(t *testing.T) {
+	t.Parallel()
+	start := time.Now()
+	resource.UnitTest(t, resource.TestCase{
+		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
+		Steps: []resource.TestStep{{
+			Config: offlineProvider + copyConfig("dst-bucket", "k", "src-bucket", "k", ""),
+			ExpectError: exactMessage(`The provider could not connect to the OSS endpoint http://127.0.0.1:1. ` +
+				`Check "endpoint" and "region" (or OSS_ENDPOINT and OSS_REGION, ALICLOUD_REGION, ` +
+				`ALIBABA_CLOUD_REGION) and the network.`),
+		}},
+	})
+	if elapsed := time.Since(start); elapsed > 30*time.Second {
+		t.Errorf("a refused connection took %s to fail", elapsed)
+	}
 }
