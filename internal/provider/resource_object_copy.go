@@ -161,8 +161,10 @@ func objectCopySchema(ctx context.Context) schema.Schema {
 			"**Import** takes the id `" + importIDFormat + "`. Keys are percent-encoded (RFC 3986) " +
 			"except for `/`; `%`, `=` and `?` in a key must be encoded, other characters may be. Add " +
 			"`?versionId=...` when the configuration pins `source_version_id`. Import reads the current " +
-			"version of the destination and of the source, and assumes `COPY` directives; settings that " +
-			"OSS does not report on a `HeadObject` (`tags`, `acl`, `REPLACE` metadata) are not imported.",
+			"version of the destination and of the source, and assumes `COPY` directives. What OSS does " +
+			"not report on a `HeadObject` is not imported: `tags`, `acl` and `REPLACE` metadata would plan " +
+			"a change, while `part_size`, `parallelism`, `forbid_overwrite` and `timeouts` plan an " +
+			"in-place update that copies nothing.",
 		Attributes: map[string]schema.Attribute{
 			// Required attributes.
 			"bucket": schema.StringAttribute{

@@ -109,3 +109,38 @@ func TestAccObjectCopy_ConnectionRefused(t *testing.T) {
 		t.Errorf("a refused connection took %s to fail", elapsed)
 	}
 }
+
+// TestAccObjectCopy_RetentionOnDestroy locks the destination bucket after
+// the copy: destroy must fail and explain the retention, and succeed once
+// the retention period is over.
+func TestAccObjectCopy_RetentionOnDestroy(t *testing.T) {
+	o := newTestOSS(t)
+	o.requireEmulator("a locked retention policy would leave a real bucket that cannot be deleted")
+	src, dst := o.newBucket(false), o.newBucket(false)
+	o.put(src, "k", []byte("k"), nil)
+	config := o.config(copyConfig(dst, "k", src, "k", ""))
+
+	resource.ParallelTest(t, resource.TestCase{
+		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
+		CheckDestroy:             o.checkDestroy,
+		Steps: []resource.TestStep{
+			{Config: config},
+			{
+				PreConfig: func() {
+					if err := o.emu.LockBucketRetention(dst, 1); err != nil {
+						t.Fatal(err)
+					}
+				},
+				Config:      config,
+				Destroy:     true,
+				ExpectError: exactMessage("Object Is Immutable (Retention Policy)"),
+			},
+			{
+				// Two days later the retention is over; the SDK corrects its
+				// clock to the server's on the first RequestTimeTooSkewed.
+				PreConfig: func() { o.emu.SetClockSkew(48 * time.Hour) },
+				Config:    config,
+			},
+		},
+	})
+}
