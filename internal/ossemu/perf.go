@@ -3,7 +3,9 @@ package ossemu
 import (
 	"context"
 	"errors"
+	"fmt"
 	"math"
+	"strconv"
 	"sync"
 	"time"
 )
@@ -28,6 +30,31 @@ type Performance struct {
 // TimeScale multiplies all of these durations, which keeps their ratios
 // while letting quick runs shrink them.
 func (s *Server) SetPerformance(m Performance) { s.ctl.bw.set(m) }
+
+// String states the model for logs and benchmark reports, e.g. "round
+// trip 30ms, copy rate 150MiB/s per stream, aggregate cap 2GiB/s, time
+// scale 1".
+func (p Performance) String() string {
+	if p.RoundTrip == 0 && p.CopyRate == 0 && p.AggregateCap == 0 {
+		return "no modeled delays"
+	}
+	return fmt.Sprintf("round trip %v, copy rate %s per stream, aggregate cap %s, time scale %g",
+		p.RoundTrip, formatRate(p.CopyRate), formatRate(p.AggregateCap), p.scale())
+}
+
+// formatRate writes bytes per second in the largest binary unit that
+// keeps the number at least 1.
+func formatRate(r int64) string {
+	if r <= 0 {
+		return "unlimited"
+	}
+	units := []string{"B", "KiB", "MiB", "GiB", "TiB"}
+	v, i := float64(r), 0
+	for ; v >= 1024 && i < len(units)-1; i++ {
+		v /= 1024
+	}
+	return strconv.FormatFloat(v, 'f', -1, 64) + units[i] + "/s"
+}
 
 // errServerClosing ends a modeled wait when the server closes under it.
 var errServerClosing = errors.New("ossemu: server closing")

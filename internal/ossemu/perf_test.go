@@ -288,3 +288,33 @@ func TestDigestFromExtentIdentity(t *testing.T) {
 		t.Errorf("identity mode (%v) was not faster than hashing (%v)", elapsed["identity"], elapsed["hashed"])
 	}
 }
+
+func TestPerformanceString(t *testing.T) {
+	testCases := map[string]struct {
+		in   ossemu.Performance
+		want string
+	}{
+		"zero":            {want: "no modeled delays"},
+		"time scale only": {in: ossemu.Performance{TimeScale: 0.1}, want: "no modeled delays"},
+		"benchmark default": {
+			in:   ossemu.Performance{RoundTrip: 30 * time.Millisecond, CopyRate: 150 * mib, AggregateCap: 2 << 30},
+			want: "round trip 30ms, copy rate 150MiB/s per stream, aggregate cap 2GiB/s, time scale 1",
+		},
+		"latency only": {
+			in:   ossemu.Performance{RoundTrip: 5 * time.Millisecond, TimeScale: 0.25},
+			want: "round trip 5ms, copy rate unlimited per stream, aggregate cap unlimited, time scale 0.25",
+		},
+		"odd rates": {
+			in:   ossemu.Performance{CopyRate: 1536 << 10, AggregateCap: 1000},
+			want: "round trip 0s, copy rate 1.5MiB/s per stream, aggregate cap 1000B/s, time scale 1",
+		},
+	}
+	for name, tc := range testCases {
+		t.Run(name, func(t *testing.T) {
+			t.Parallel()
+			if got := tc.in.String(); got != tc.want {
+				t.Errorf("%+v.String() = %q, want %q", tc.in, got, tc.want)
+			}
+		})
+	}
+}

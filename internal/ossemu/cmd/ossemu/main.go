@@ -107,7 +107,7 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 		return 1
 	}
 	fmt.Fprintln(stdout, srv.Endpoint())
-	fmt.Fprintf(stderr, "ossemu: serving region %s at %s; %s\n", srv.Region(), srv.Endpoint(), describe(o.perf))
+	fmt.Fprintf(stderr, "ossemu: serving region %s at %s; performance model: %v\n", srv.Region(), srv.Endpoint(), o.perf)
 	<-ctx.Done()
 	if err := srv.Close(); err != nil {
 		fmt.Fprintln(stderr, "ossemu: close:", err)
@@ -246,30 +246,6 @@ func parseSize(s string) (int64, error) {
 	return int64(b), nil
 }
 
-// describe states the performance model for the log.
-func describe(p ossemu.Performance) string {
-	if p == (ossemu.Performance{TimeScale: p.TimeScale}) {
-		return "no modeled delays"
-	}
-	rate := func(r int64) string {
-		if r == 0 {
-			return "unlimited"
-		}
-		return formatSize(r) + "/s"
-	}
-	return fmt.Sprintf("model: round trip %v, copy rate %s per stream, aggregate cap %s, time scale %g",
-		p.RoundTrip, rate(p.CopyRate), rate(p.AggregateCap), p.TimeScale)
-}
-
-func formatSize(n int64) string {
-	for _, u := range units {
-		if f := float64(n) / u.factor; f >= 1 {
-			return strconv.FormatFloat(f, 'f', -1, 64) + u.suffix
-		}
-	}
-	return strconv.FormatInt(n, 10) + "B"
-}
-
 // listFlag collects a repeatable flag's values.
 type listFlag []string
 
@@ -287,7 +263,7 @@ func (s *sizeFlag) String() string {
 	if *s == 0 {
 		return ""
 	}
-	return formatSize(int64(*s))
+	return strconv.FormatInt(int64(*s), 10)
 }
 
 func (s *sizeFlag) Set(v string) error {

@@ -197,7 +197,7 @@ func TestCommand(t *testing.T) {
 			t.Errorf("ver versioning %q, want Enabled", got)
 		}
 		p.stop(t, syscall.SIGTERM)
-		if !strings.Contains(p.stderrText(t), "model: round trip 40ms, copy rate 150MiB/s per stream, aggregate cap 2GiB/s, time scale 0.5") {
+		if !strings.Contains(p.stderrText(t), "performance model: round trip 40ms, copy rate 150MiB/s per stream, aggregate cap 2GiB/s, time scale 0.5") {
 			t.Errorf("stderr does not state the model:\n%s", p.stderrText(t))
 		}
 	})
