@@ -103,6 +103,9 @@ func classifyError(err error, pd *providerData, t target) (summary, advice strin
 	return "OSS Request Failed", ""
 }
 
+// summaryObjectNotFound is compared by copyErrorDiag, which names the source.
+const summaryObjectNotFound = "Object Not Found"
+
 func classifyServiceError(se *oss.ServiceError, t target) (summary, advice string) {
 	switch se.Code {
 	case "InvalidAccessKeyId":
@@ -132,7 +135,7 @@ func classifyServiceError(se *oss.ServiceError, t target) (summary, advice strin
 		return "Bucket Not Found", "The bucket " + t.bucket + " does not exist in this region. Check the " +
 			"bucket name and the provider's region."
 	case "NoSuchKey", "NoSuchVersion":
-		return "Object Not Found", "There is no object at " + t.String() + ". Check the bucket, key and " +
+		return summaryObjectNotFound, "There is no object at " + t.String() + ". Check the bucket, key and " +
 			"version."
 	case "AccessDenied":
 		if isCrossRegion(se) {
@@ -183,7 +186,7 @@ func (r *objectCopyResource) copyErrorDiag(ctx context.Context, p objectcopy.Par
 			"region, or use cross-region replication.",
 			src.bucket, r.bucketRegion(ctx, src.bucket), dst.bucket, r.bucketRegion(ctx, dst.bucket))
 	}
-	if t == src && summary == "Object Not Found" {
+	if t == src && summary == summaryObjectNotFound {
 		summary = "Source Object Not Found"
 		advice = "There is no object at " + src.String() + ". Check source_bucket, source_key and " +
 			"source_version_id."

@@ -218,17 +218,16 @@ func (p *ossProvider) Configure(ctx context.Context, req provider.ConfigureReque
 		return
 	}
 
-	unknown := map[string]bool{
-		"region":         cfg.Region.IsUnknown(),
-		"endpoint":       cfg.Endpoint.IsUnknown(),
-		"access_key":     cfg.AccessKey.IsUnknown(),
-		"secret_key":     cfg.SecretKey.IsUnknown(),
-		"security_token": cfg.SecurityToken.IsUnknown(),
-		"profile":        cfg.Profile.IsUnknown(),
-	}
-	for name, isUnknown := range unknown {
-		if isUnknown {
-			resp.Diagnostics.Append(unknownProviderArgumentDiag(name))
+	for _, a := range []struct {
+		name  string
+		value types.String
+	}{
+		{"region", cfg.Region}, {"endpoint", cfg.Endpoint}, {"access_key", cfg.AccessKey},
+		{"secret_key", cfg.SecretKey}, {"security_token", cfg.SecurityToken}, {"profile", cfg.Profile},
+		{"shared_credentials_file", cfg.SharedCredentialsFile}, {"sign_version", cfg.SignVersion},
+	} {
+		if a.value.IsUnknown() {
+			resp.Diagnostics.Append(unknownProviderArgumentDiag(a.name))
 		}
 	}
 	if resp.Diagnostics.HasError() {
