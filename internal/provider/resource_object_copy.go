@@ -158,6 +158,16 @@ func objectCopySchema(ctx context.Context) schema.Schema {
 			"source. A source that no longer exists leaves the copy alone, with a warning.\n\n" +
 			"**Destroy** deletes the object; in a versioned bucket it deletes exactly the version this " +
 			"resource created, without a delete marker, and leaves every other version alone.\n\n" +
+			"**Interrupts.** On an error, a create timeout or an interrupt (Ctrl-C) the multipart upload is " +
+			"aborted before the apply ends and nothing is recorded in state; the next apply copies from " +
+			"scratch. A provider killed outright (SIGKILL, out of memory, a lost machine) cannot abort: its " +
+			"upload and the parts copied so far stay, and are billed, until OSS expires them. Give buckets " +
+			"that receive large copies a lifecycle rule that aborts incomplete multipart uploads, for example " +
+			"after one day (with the alicloud provider, an `abort_multipart_upload { days = 1 }` block in a " +
+			"`lifecycle_rule` of `alicloud_oss_bucket`). The next create does not " +
+			"clean such uploads itself: OSS lists an upload in progress only by key, upload ID and start " +
+			"time, so nothing proves that an earlier run of this resource started it rather than another " +
+			"writer of the same key, whose copy aborting it would break.\n\n" +
 			"**Import** takes the id `" + importIDFormat + "`. Keys are percent-encoded (RFC 3986) " +
 			"except for `/`; `%`, `=` and `?` in a key must be encoded, other characters may be. Add " +
 			"`?versionId=...` when the configuration pins `source_version_id`. Import reads the current " +
