@@ -1,0 +1,183 @@
+package provider
+
+import (
+	"bytes"
+	"encoding/json"
+	"fmt"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"runtime"
+	"sync"
+	"syscall"
+	"testing"
+	"time"
+)
+
+// The tests in this package that need what terraform-plugin-testing cannot
+// give (a signal in the middle of an apply, -parallelism, the complete log
+// of terraform and the provider process) run the real terraform binary
+// against the real provider binary, installed through dev_overrides as the
+// toolchain notes describe: no terraform init, nothing downloaded.
+
+var (
+	providerBinaryOnce sync.Once
+	providerBinaryDir  string
+	errProviderBinary  error
+)
+
+// providerBinary builds the provider once per test process and returns the
+// directory holding terraform-provider-oss.
+func providerBinary(t *testing.T) string {
+	t.Helper()
+	providerBinaryOnce.Do(func() {
+		dir, err := os.MkdirTemp("", "tfprovider-oss-bin-")
+		if err != nil {
+			errProviderBinary = err
+			return
+		}
+		_, file, _, _ := runtime.Caller(0)
+		root := filepath.Join(filepath.Dir(file), "..", "..")
+		cmd := exec.Command("go", "build", "-o", filepath.Join(dir, "terraform-provider-oss"), ".")
+		cmd.Dir = root
+		if out, err := cmd.CombinedOutput(); err != nil {
+			errProviderBinary = fmt.Errorf("building the provider: %v\n%s", err, out)
+			return
+		}
+		providerBinaryDir = dir
+	})
+	if errProviderBinary != nil {
+		t.Fatal(errProviderBinary)
+	}
+	return providerBinaryDir
+}
+
+// terraformCLI is a working directory with its own CLI configuration,
+// in which terraform runs with the provider under test.
+type terraformCLI struct {
+	t         *testing.T
+	terraform string
+	dir       string
+	env       []string
+}
+
+// newTerraformCLI skips unless acceptance tests are on (TF_ACC), like the
+// tests that terraform-plugin-testing runs, and writes a CLI configuration
+// whose dev_overrides point at the freshly built provider.
+func newTerraformCLI(t *testing.T) *terraformCLI {
+	t.Helper()
+	if os.Getenv("TF_ACC") == "" {
+		t.Skip("runs terraform; set TF_ACC=1")
+	}
+	tf := os.Getenv("TF_ACC_TERRAFORM_PATH")
+	if tf == "" {
+		var err error
+		if tf, err = exec.LookPath("terraform"); err != nil {
+			t.Skip("no terraform on PATH and TF_ACC_TERRAFORM_PATH not set")
+		}
+	}
+	bin := providerBinary(t)
+	dir := t.TempDir()
+	cliConfig := filepath.Join(dir, ".terraformrc")
+	writeFile(t, cliConfig, fmt.Sprintf(`provider_installation {
+  dev_overrides {
+    "ossprovider/oss" = %q
+  }
+  direct {}
+}
+`, bin))
+	// The environment is built from scratch so that nothing from the machine
+	// (credentials, TF_LOG, another CLI configuration) changes what the
+	// test sees; HOME points at the test's directory for the same reason.
+	env := []string{
+		"PATH=" + os.Getenv("PATH"),
+		"HOME=" + dir,
+		"TMPDIR=" + os.TempDir(),
+		"TF_CLI_CONFIG_FILE=" + cliConfig,
+		"CHECKPOINT_DISABLE=1",
+		"TF_IN_AUTOMATION=1",
+		"TF_INPUT=0",
+		"ALIBABA_CLOUD_ECS_METADATA_DISABLED=true",
+	}
+	return &terraformCLI{t: t, terraform: tf, dir: dir, env: env}
+}
+
+// writeConfig replaces the working directory's configuration.
+func (c *terraformCLI) writeConfig(config string) {
+	c.t.Helper()
+	writeFile(c.t, filepath.Join(c.dir, "main.tf"), `terraform {
+  required_providers {
+    oss = { source = "ossprovider/oss" }
+  }
+}
+`+config)
+}
+
+func writeFile(t *testing.T, name, content string) {
+	t.Helper()
+	if err := os.WriteFile(name, []byte(content), 0o600); err != nil {
+		t.Fatal(err)
+	}
+}
+
+// command prepares terraform with args in the working directory; stdout
+// and stderr go to out.
+func (c *terraformCLI) command(out *bytes.Buffer, extraEnv []string, args ...string) *exec.Cmd {
+	cmd := exec.Command(c.terraform, append(args, "-no-color")...)
+	cmd.Dir = c.dir
+	cmd.Env = append(append([]string{}, c.env...), extraEnv...)
+	cmd.Stdout, cmd.Stderr = out, out
+	// A process group of its own, so that an interrupt reaches terraform
+	// and the provider together, as Ctrl-C in a terminal does.
+	cmd.SysProcAttr = &syscall.SysProcAttr{Setpgid: true}
+	return cmd
+}
+
+// run runs terraform to the end and returns its output and exit error.
+func (c *terraformCLI) run(args ...string) (string, error) {
+	c.t.Helper()
+	var out bytes.Buffer
+	err := c.command(&out, nil, args...).Run()
+	return out.String(), err
+}
+
+// mustRun runs terraform and fails the test when it fails.
+func (c *terraformCLI) mustRun(args ...string) string {
+	c.t.Helper()
+	start := time.Now()
+	out, err := c.run(args...)
+	if err != nil {
+		c.t.Fatalf("terraform %v: %v\n%s", args, err, out)
+	}
+	c.t.Logf("terraform %v took %v", args, time.Since(start).Round(time.Millisecond))
+	return out
+}
+
+// stateResources lists the resources recorded in the working directory's
+// state file (none when there is no state).
+func (c *terraformCLI) stateResources() []string {
+	c.t.Helper()
+	raw, err := os.ReadFile(filepath.Join(c.dir, "terraform.tfstate"))
+	if os.IsNotExist(err) {
+		return nil
+	}
+	if err != nil {
+		c.t.Fatal(err)
+	}
+	var state struct {
+		Resources []struct {
+			Type, Name string
+			Instances  []json.RawMessage
+		}
+	}
+	if err := json.Unmarshal(raw, &state); err != nil {
+		c.t.Fatalf("terraform.tfstate: %v", err)
+	}
+	var addrs []string
+	for _, r := range state.Resources {
+		for range r.Instances {
+			addrs = append(addrs, r.Type+"."+r.Name)
+		}
+	}
+	return addrs
+}
