@@ -110,6 +110,7 @@ func (s *Server) completeMultipartUpload(rq *request) error {
 	var req completeXML
 	switch {
 	case completeAll && len(body) > 0:
+		// OSS's own wording, typo included.
 		return errorf("InvalidArgument", "Should not speficy both complete all header and http body.")
 	case !completeAll:
 		if err := xml.Unmarshal(body, &req); err != nil || len(req.Parts) == 0 {
@@ -136,15 +137,16 @@ func (s *Server) completeMultipartUpload(rq *request) error {
 		return overrideEC(err, "FileAlreadyExists", "0042-00000214") // Complete's own EC
 	}
 	var (
-		data  content
-		crc   uint64
-		etags []string
+		pieces []content
+		crc    uint64
+		etags  []string
 	)
 	for _, p := range parts {
-		data = concat(data, p.data)
+		pieces = append(pieces, p.data)
 		crc = crcCombine(crc, p.crc, p.size)
 		etags = append(etags, p.etag)
 	}
+	data := concat(pieces...)
 	o := &object{key: rq.key, data: data, size: data.size(), etag: multipartETag(etags), crc: crc, modified: s.now(),
 		header: u.header, acl: u.acl, tags: u.tags, multipart: true}
 	b.storeLocked(o)
