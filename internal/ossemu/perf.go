@@ -63,17 +63,20 @@ var errServerClosing = errors.New("ossemu: server closing")
 // performance model and the injected faults. They have their own locks so
 // that waiting requests never hold s.mu.
 type controls struct {
-	stop   chan struct{} // closed by close: every modeled wait ends at once
-	bw     bandwidth
-	faults faultSet
+	stop     chan struct{} // closed by close: every modeled wait ends at once
+	stopOnce sync.Once     // Server.Close may be called more than once
+	bw       bandwidth
+	faults   faultSet
 }
 
 func newControls() controls { return controls{stop: make(chan struct{})} }
 
 // close ends all waits so that Server.Close does not wait for modeled time.
 func (c *controls) close() {
-	close(c.stop)
-	c.bw.close()
+	c.stopOnce.Do(func() {
+		close(c.stop)
+		c.bw.close()
+	})
 }
 
 // sleep waits d unless ctx ends (the client hung up) or the server closes.

@@ -246,6 +246,9 @@ func TestCloseEndsModeledWaits(t *testing.T) {
 	if d := time.Since(begin); d > time.Second {
 		t.Errorf("Close took %v with modeled waits in progress", d)
 	}
+	if err := srv.Close(); err != nil {
+		t.Errorf("second Close: %v", err)
+	}
 	wg.Wait()
 	buf := make([]byte, 1<<20)
 	stacks := string(buf[:runtime.Stack(buf, true)])
