@@ -45,8 +45,10 @@
 // with AccessDenied and OSS's message. Versioning (enabled or suspended)
 // keeps versions and delete markers; a DELETE with versionId removes a
 // version for good. Retention (WORM, in progress or locked) protects objects
-// from overwrite and delete, and any copy from or into a bucket under
-// retention fails with FileImmutable. x-oss-forbid-overwrite is honoured by
+// for its period: overwriting or deleting a protected object fails with
+// FileImmutable (with versioning enabled new versions and delete markers are
+// still written, but a protected version cannot be removed), and any copy
+// from or into a bucket under retention fails with FileImmutable. x-oss-forbid-overwrite is honoured by
 // PutObject, CopyObject and CompleteMultipartUpload in buckets without
 // versioning, as in OSS. Content headers, x-oss-meta-*, storage class, SSE
 // headers, object ACL and tags (x-oss-tagging, tagging and metadata

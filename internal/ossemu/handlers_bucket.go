@@ -155,9 +155,6 @@ func (s *Server) putBucketVersioning(rq *request) error {
 	if err != nil {
 		return err
 	}
-	if b.worm != nil {
-		return errorf("InvalidRequest", "Versioning cannot be configured for a bucket with a retention policy.")
-	}
 	b.versioning = v.Status
 	return rq.writeEmpty(http.StatusOK)
 }

@@ -345,8 +345,7 @@ func (s *Server) deleteLocked(b *bucket, key, versionID string) (deleteResult, e
 		b.removeVersionLocked(key, victim.versionID)
 		return deleteResult{versionID: versionID, deleteMarker: victim.deleteMarker}, nil
 	}
-	versions := b.objects[key]
-	if len(versions) > 0 && b.protected(versions[0], now) {
+	if old := b.replacedLocked(key); old != nil && b.protected(old, now) {
 		return deleteResult{}, newError("FileImmutable")
 	}
 	if b.versioning == "" {

@@ -196,3 +196,31 @@ func TestMultipartOperations(t *testing.T) {
 		})
 	}
 }
+
+// TestRetentionWithVersioning: with versioning enabled, a bucket under
+// retention still takes new versions and delete markers, but no protected
+// version can be removed.
+func TestRetentionWithVersioning(t *testing.T) {
+	srv := ossemu.NewTestServer(t)
+	c := newClient(t, srv, oss.SignatureVersionV4)
+	if err := srv.CreateBucket("kept", ""); err != nil {
+		t.Fatal(err)
+	}
+	if err := srv.SetBucketVersioning("kept", true); err != nil {
+		t.Fatal(err)
+	}
+	first := must[ossemu.ObjectInfo](t)(srv.PutObject("kept", "k", []byte("v1"), nil))
+	if err := srv.LockBucketRetention("kept", 30); err != nil {
+		t.Fatal(err)
+	}
+	must[*oss.PutObjectResult](t)(c.PutObject(ctx, &oss.PutObjectRequest{Bucket: oss.Ptr("kept"), Key: oss.Ptr("k"), Body: strings.NewReader("v2")}))
+	del := must[*oss.DeleteObjectResult](t)(c.DeleteObject(ctx, &oss.DeleteObjectRequest{Bucket: oss.Ptr("kept"), Key: oss.Ptr("k")}))
+	if !del.DeleteMarker {
+		t.Error("delete did not add a delete marker")
+	}
+	_, err := c.DeleteObject(ctx, &oss.DeleteObjectRequest{Bucket: oss.Ptr("kept"), Key: oss.Ptr("k"), VersionId: oss.Ptr(first.VersionID)})
+	expectCode(t, err, 409, "FileImmutable")
+	if n := len(srv.ListObjectVersions("kept", "k")); n != 3 {
+		t.Errorf("versions = %d, want 3 (two objects and a delete marker)", n)
+	}
+}

@@ -167,17 +167,37 @@ func (b *bucket) protected(o *object, now time.Time) bool {
 	return b.worm != nil && !o.deleteMarker && now.Before(o.modified.AddDate(0, 0, b.worm.days))
 }
 
-// checkWritable applies WORM retention and x-oss-forbid-overwrite before key
-// is replaced. OSS ignores x-oss-forbid-overwrite in buckets with versioning.
-func (b *bucket) checkWritable(key string, forbid bool, now time.Time) error {
+// replacedLocked is the version a write (or a delete without versionId) of
+// key destroys: the current object without versioning, the null version when
+// versioning is suspended, none when it is enabled.
+func (b *bucket) replacedLocked(key string) *object {
 	versions := b.objects[key]
-	if len(versions) == 0 || versions[0].deleteMarker {
+	switch b.versioning {
+	case "Enabled":
+		return nil
+	case "Suspended":
+		for _, v := range versions {
+			if v.listedVersion() == "null" {
+				return v
+			}
+		}
 		return nil
 	}
-	if b.protected(versions[0], now) {
+	if len(versions) == 0 {
+		return nil
+	}
+	return versions[0]
+}
+
+// checkWritable applies WORM retention and x-oss-forbid-overwrite before key
+// is written: retention forbids destroying a protected version, and OSS
+// ignores x-oss-forbid-overwrite in buckets with versioning.
+func (b *bucket) checkWritable(key string, forbid bool, now time.Time) error {
+	if old := b.replacedLocked(key); old != nil && b.protected(old, now) {
 		return newError("FileImmutable")
 	}
-	if forbid && b.versioning == "" {
+	versions := b.objects[key]
+	if forbid && b.versioning == "" && len(versions) > 0 && !versions[0].deleteMarker {
 		return newError("FileAlreadyExists")
 	}
 	return nil
