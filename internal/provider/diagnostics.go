@@ -93,6 +93,9 @@ func classifyError(err error, pd *providerData, t target) (summary, advice strin
 		return "OSS Operation Timed Out", "The operation did not finish in time. Raise the timeout in the " +
 			"resource's timeouts block (a large copy may need a longer \"create\"); any multipart upload " +
 			"was aborted."
+	case errors.Is(err, context.Canceled):
+		return "OSS Operation Interrupted", "The operation was interrupted (for example by Ctrl-C); any " +
+			"multipart upload was aborted and nothing was recorded. Apply again to retry."
 	case errors.As(err, &se):
 		return classifyServiceError(se, t)
 	case errors.As(err, &opErr):
