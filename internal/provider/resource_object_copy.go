@@ -522,13 +522,6 @@ func (r *objectCopyResource) Create(ctx context.Context, req resource.CreateRequ
 	plan.ID = types.StringValue(plan.objectID().String())
 	plan.SourceETag = types.StringValue(trimETag(result.Source.ETag))
 	plan.SourceVersionID = stringOrNull(result.Source.VersionID)
-	plan.ETag = types.StringValue(trimETag(result.ETag))
-	plan.VersionID = stringOrNull(result.VersionID)
-	plan.CRC64 = types.StringValue(strconv.FormatUint(result.CRC64, 10))
-	plan.Size = types.Int64Value(result.Size)
-	plan.LastModified = types.StringValue(result.LastModified.UTC().Format(time.RFC3339))
-	plan.ContentType = types.StringValue(result.ContentType)
-
 	// The copy result does not report storage class or encryption; one HEAD
 	// of the new version does, and it formats every value the way Read will.
 	head, err := headObject(ctx, r.data.client, params.Bucket, params.Key, result.VersionID)
@@ -536,7 +529,7 @@ func (r *objectCopyResource) Create(ctx context.Context, req resource.CreateRequ
 		plan.fromHead(head)
 	} else {
 		resp.Diagnostics.Append(readBackWarning(params.Bucket, params.Key, err))
-		plan.nullUnknownComputed()
+		plan.fromResult(result)
 	}
 	resp.Diagnostics.Append(resp.State.Set(ctx, &plan)...)
 	resp.Diagnostics.Append(setCopiedETag(ctx, resp.Private, plan.ETag.ValueString())...)
@@ -757,8 +750,15 @@ func (m *objectCopyResourceModel) fromHead(h *oss.HeadObjectResult) {
 	m.KMSKeyID = stringOrNull(oss.ToString(h.ServerSideEncryptionKeyId))
 }
 
-// nullUnknownComputed settles computed values that nothing reported.
-func (m *objectCopyResourceModel) nullUnknownComputed() {
+// fromResult records what the copy reported, for when the destination
+// cannot be read back; what it does not report stays as configured or null.
+func (m *objectCopyResourceModel) fromResult(r *objectcopy.Result) {
+	m.ETag = types.StringValue(trimETag(r.ETag))
+	m.VersionID = stringOrNull(r.VersionID)
+	m.CRC64 = types.StringValue(strconv.FormatUint(r.CRC64, 10))
+	m.Size = types.Int64Value(r.Size)
+	m.LastModified = types.StringValue(r.LastModified.UTC().Format(time.RFC3339))
+	m.ContentType = types.StringValue(r.ContentType)
 	for _, v := range []*types.String{&m.StorageClass, &m.ServerSideEncryption, &m.KMSKeyID} {
 		if v.IsUnknown() {
 			*v = types.StringNull()
