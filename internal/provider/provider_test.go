@@ -60,7 +60,7 @@ type testOSS struct {
 	buckets  []string
 }
 
-func newTestOSS(t *testing.T) *testOSS {
+func newTestOSS(t *testing.T, opts ...ossemu.Option) *testOSS {
 	t.Helper()
 	o := &testOSS{t: t}
 	if os.Getenv(realOSSEnv) != "" {
@@ -73,7 +73,7 @@ func newTestOSS(t *testing.T) *testOSS {
 		}
 		t.Cleanup(o.removeBuckets)
 	} else {
-		o.emu = ossemu.NewTestServer(t)
+		o.emu = ossemu.NewTestServer(t, opts...)
 		o.region, o.endpoint = o.emu.Region(), o.emu.Endpoint()
 		o.id, o.secret = o.emu.Credentials()
 	}
