@@ -240,6 +240,30 @@ func (s *Server) completeBucketWorm(rq *request) error {
 	return rq.writeEmpty(http.StatusOK)
 }
 
+// extendBucketWorm lengthens a locked policy; a retention period can only grow.
+func (s *Server) extendBucketWorm(rq *request) error {
+	var v struct {
+		Days int `xml:"RetentionPeriodInDays"`
+	}
+	if err := rq.readXML(&v); err != nil {
+		return err
+	}
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	b, err := s.bucketLocked(rq.bucket)
+	if err != nil {
+		return err
+	}
+	if b.worm == nil || b.worm.id != rq.query.Get("wormId") {
+		return newError("NoSuchWORMConfiguration")
+	}
+	if b.worm.state != "Locked" || v.Days <= b.worm.days || v.Days > 25550 {
+		return errorf("InvalidWORMConfiguration", "Only a locked retention policy can be extended, to at most 25550 days.")
+	}
+	b.worm.days = v.Days
+	return rq.writeEmpty(http.StatusOK)
+}
+
 func (s *Server) abortBucketWorm(rq *request) error {
 	s.mu.Lock()
 	defer s.mu.Unlock()

@@ -61,6 +61,19 @@ func TestBucketOperations(t *testing.T) {
 			}
 			_, err := c.AbortBucketWorm(ctx, &oss.AbortBucketWormRequest{Bucket: oss.Ptr("bkt1")})
 			expectCode(t, err, 400, "InvalidWORMConfiguration")
+			extend := func(days int32) error {
+				_, err := c.ExtendBucketWorm(ctx, &oss.ExtendBucketWormRequest{Bucket: oss.Ptr("bkt1"), WormId: worm.WormId,
+					ExtendWormConfiguration: &oss.ExtendWormConfiguration{RetentionPeriodInDays: oss.Ptr(days)}})
+				return err
+			}
+			if err := extend(10); err != nil {
+				t.Fatal(err)
+			}
+			expectCode(t, extend(5), 400, "InvalidWORMConfiguration")
+			got = must[*oss.GetBucketWormResult](t)(c.GetBucketWorm(ctx, &oss.GetBucketWormRequest{Bucket: oss.Ptr("bkt1")}))
+			if days := got.WormConfiguration.RetentionPeriodInDays; days == nil || *days != 10 {
+				t.Errorf("extended retention = %v days, want 10", days)
+			}
 
 			must[*oss.PutBucketResult](t)(c.PutBucket(ctx, &oss.PutBucketRequest{Bucket: oss.Ptr("bkt2")}))
 			must[*oss.DeleteBucketResult](t)(c.DeleteBucket(ctx, &oss.DeleteBucketRequest{Bucket: oss.Ptr("bkt2")}))

@@ -214,6 +214,7 @@ func init() {
 		"InitiateBucketWorm":      (*Server).initiateBucketWorm,
 		"CompleteBucketWorm":      (*Server).completeBucketWorm,
 		"AbortBucketWorm":         (*Server).abortBucketWorm,
+		"ExtendBucketWorm":        (*Server).extendBucketWorm,
 		"GetBucketWorm":           (*Server).getBucketWorm,
 		"ListObjects":             (*Server).listObjects,
 		"ListObjectsV2":           (*Server).listObjectsV2,
