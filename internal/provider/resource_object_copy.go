@@ -320,7 +320,8 @@ func objectCopySchema(ctx context.Context) schema.Schema {
 			},
 			"forbid_overwrite": schema.BoolAttribute{
 				MarkdownDescription: "Refuse to create the copy when an object already exists at " +
-					"`bucket`/`key` (`x-oss-forbid-overwrite`). It matters only while creating; changing " +
+					"`bucket`/`key` (`x-oss-forbid-overwrite`; OSS ignores it in versioned buckets, where " +
+					"nothing is overwritten). It matters only while creating; changing " +
 					"it updates state only. Default value is `false`.",
 				Optional: true,
 				Computed: true,
