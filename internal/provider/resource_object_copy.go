@@ -728,8 +728,8 @@ func (m objectCopyResourceModel) objectID() objectCopyID {
 		Bucket: m.Bucket.ValueString(), Key: m.Key.ValueString(),
 		SourceBucket: m.SourceBucket.ValueString(), SourceKey: m.SourceKey.ValueString(),
 	}
-	// Only a pinned version is part of the identity; ModifyPlan sees
-	// whether it was configured, Create only that it was known beforehand.
+	// Only a version pinned in the configuration belongs to the id; one
+	// that is not pinned is still unknown when Create builds the id.
 	if !m.SourceVersionID.IsUnknown() {
 		id.SourceVersionID = m.SourceVersionID.ValueString()
 	}
@@ -740,8 +740,9 @@ func (m objectCopyResourceModel) objectID() objectCopyID {
 func (m *objectCopyResourceModel) fromHead(h *oss.HeadObjectResult) {
 	m.ETag = types.StringValue(trimETag(oss.ToString(h.ETag)))
 	m.VersionID = stringOrNull(oss.ToString(h.VersionId))
-	m.CRC64 = types.StringValue(oss.ToString(h.HashCRC64))
+	m.CRC64 = stringOrNull(oss.ToString(h.HashCRC64))
 	m.Size = types.Int64Value(h.ContentLength)
+	m.LastModified = types.StringNull()
 	if h.LastModified != nil {
 		m.LastModified = types.StringValue(h.LastModified.UTC().Format(time.RFC3339))
 	}
