@@ -136,8 +136,10 @@ func (s *Server) Credentials() (id, secret string) { return s.cfg.id, s.cfg.secr
 
 // Close stops serving, closes open connections and waits for running handlers.
 func (s *Server) Close() error {
-	s.ctl.close()
 	err := s.srv.Close()
+	// Connections are closed now, so requests that stop waiting cannot
+	// send anything that a client could take for an answer.
+	s.ctl.close()
 	<-s.served
 	s.handlers.Wait()
 	if errors.Is(err, net.ErrClosed) {
