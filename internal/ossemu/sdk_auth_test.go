@@ -19,38 +19,35 @@ var signatureVersions = map[string]oss.SignatureVersionType{"V4": oss.SignatureV
 
 // TestSignatureVersions exercises requests whose canonical forms differ:
 // sub-resources, keys needing escapes, x-oss-* headers, Content-MD5.
-func TestSignatureVersions(t *testing.T) {
-	for name, version := range signatureVersions {
-		t.Run(name, func(t *testing.T) {
-			t.Parallel()
-			srv := ossemu.NewTestServer(t)
-			c := newClient(t, srv, version)
-			must[*oss.PutBucketResult](t)(c.PutBucket(ctx, &oss.PutBucketRequest{Bucket: oss.Ptr("signed")}))
-			key := "dir/ü ~!*'()&=+$,;@#[].txt"
-			body := []byte("payload")
-			must[*oss.PutObjectResult](t)(c.PutObject(ctx, &oss.PutObjectRequest{
-				Bucket: oss.Ptr("signed"), Key: oss.Ptr(key), Body: bytes.NewReader(body),
-				Metadata: map[string]string{"a": "1", "b": " spaced "}, ContentMD5: oss.Ptr(contentMD5(body)),
-			}))
-			must[*oss.PutObjectTaggingResult](t)(c.PutObjectTagging(ctx, &oss.PutObjectTaggingRequest{
-				Bucket: oss.Ptr("signed"), Key: oss.Ptr(key),
-				Tagging: &oss.Tagging{TagSet: &oss.TagSet{Tags: []oss.Tag{{Key: oss.Ptr("t"), Value: oss.Ptr("v")}}}},
-			}))
-			tags := must[*oss.GetObjectTaggingResult](t)(c.GetObjectTagging(ctx, &oss.GetObjectTaggingRequest{Bucket: oss.Ptr("signed"), Key: oss.Ptr(key)}))
-			if len(tags.Tags) != 1 || oss.ToString(tags.Tags[0].Value) != "v" {
-				t.Errorf("tags = %+v", tags.Tags)
-			}
-			list := must[*oss.ListObjectsV2Result](t)(c.ListObjectsV2(ctx, &oss.ListObjectsV2Request{Bucket: oss.Ptr("signed"), Prefix: oss.Ptr("dir/")}))
-			if len(list.Contents) != 1 || oss.ToString(list.Contents[0].Key) != key {
-				t.Errorf("list = %+v", list.Contents)
-			}
-			get := must[*oss.GetObjectResult](t)(c.GetObject(ctx, &oss.GetObjectRequest{Bucket: oss.Ptr("signed"), Key: oss.Ptr(key),
-				ResponseContentType: oss.Ptr("text/x-override")}))
-			got := must[[]byte](t)(io.ReadAll(get.Body))
-			if !bytes.Equal(got, body) || oss.ToString(get.ContentType) != "text/x-override" || get.Metadata["b"] != "spaced" {
-				t.Errorf("get = %q %q %v", got, oss.ToString(get.ContentType), get.Metadata)
-			}
-		})
+func TestSignatureVersions(t *testing.T) { forEachSignature(t, testSignatureVersions) }
+
+func testSignatureVersions(t *testing.T, version oss.SignatureVersionType) {
+	srv := ossemu.NewTestServer(t)
+	c := newClient(t, srv, version)
+	must[*oss.PutBucketResult](t)(c.PutBucket(ctx, &oss.PutBucketRequest{Bucket: oss.Ptr("signed")}))
+	key := "dir/ü ~!*'()&=+$,;@#[].txt"
+	body := []byte("payload")
+	must[*oss.PutObjectResult](t)(c.PutObject(ctx, &oss.PutObjectRequest{
+		Bucket: oss.Ptr("signed"), Key: oss.Ptr(key), Body: bytes.NewReader(body),
+		Metadata: map[string]string{"a": "1", "b": " spaced "}, ContentMD5: oss.Ptr(contentMD5(body)),
+	}))
+	must[*oss.PutObjectTaggingResult](t)(c.PutObjectTagging(ctx, &oss.PutObjectTaggingRequest{
+		Bucket: oss.Ptr("signed"), Key: oss.Ptr(key),
+		Tagging: &oss.Tagging{TagSet: &oss.TagSet{Tags: []oss.Tag{{Key: oss.Ptr("t"), Value: oss.Ptr("v")}}}},
+	}))
+	tags := must[*oss.GetObjectTaggingResult](t)(c.GetObjectTagging(ctx, &oss.GetObjectTaggingRequest{Bucket: oss.Ptr("signed"), Key: oss.Ptr(key)}))
+	if len(tags.Tags) != 1 || oss.ToString(tags.Tags[0].Value) != "v" {
+		t.Errorf("tags = %+v", tags.Tags)
+	}
+	list := must[*oss.ListObjectsV2Result](t)(c.ListObjectsV2(ctx, &oss.ListObjectsV2Request{Bucket: oss.Ptr("signed"), Prefix: oss.Ptr("dir/")}))
+	if len(list.Contents) != 1 || oss.ToString(list.Contents[0].Key) != key {
+		t.Errorf("list = %+v", list.Contents)
+	}
+	get := must[*oss.GetObjectResult](t)(c.GetObject(ctx, &oss.GetObjectRequest{Bucket: oss.Ptr("signed"), Key: oss.Ptr(key),
+		ResponseContentType: oss.Ptr("text/x-override")}))
+	got := must[[]byte](t)(io.ReadAll(get.Body))
+	if !bytes.Equal(got, body) || oss.ToString(get.ContentType) != "text/x-override" || get.Metadata["b"] != "spaced" {
+		t.Errorf("get = %q %q %v", got, oss.ToString(get.ContentType), get.Metadata)
 	}
 }
 

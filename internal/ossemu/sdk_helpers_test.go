@@ -89,3 +89,13 @@ func readAll(t *testing.T, r io.ReadCloser) string {
 	defer r.Close()
 	return string(must[[]byte](t)(io.ReadAll(r)))
 }
+
+// forEachSignature runs test once per signature version, in parallel.
+func forEachSignature(t *testing.T, test func(*testing.T, oss.SignatureVersionType)) {
+	for name, version := range signatureVersions {
+		t.Run(name, func(t *testing.T) {
+			t.Parallel()
+			test(t, version)
+		})
+	}
+}

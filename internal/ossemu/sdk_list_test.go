@@ -12,7 +12,7 @@ import (
 
 // listFixture creates bucket "list" with keys that exercise delimiters and
 // characters that encoding-type=url must carry.
-func listFixture(t *testing.T) (*ossemu.Server, *oss.Client) {
+func listFixture(t *testing.T, version oss.SignatureVersionType) (*ossemu.Server, *oss.Client) {
 	t.Helper()
 	srv := ossemu.NewTestServer(t)
 	if err := srv.CreateBucket("list", ""); err != nil {
@@ -21,11 +21,13 @@ func listFixture(t *testing.T) (*ossemu.Server, *oss.Client) {
 	for _, k := range []string{"a.txt", "b/1", "b/2", "c/x/1", "d&e +f", "z"} {
 		must[ossemu.ObjectInfo](t)(srv.PutObject("list", k, []byte(k), nil))
 	}
-	return srv, newClient(t, srv, oss.SignatureVersionV4)
+	return srv, newClient(t, srv, version)
 }
 
-func TestListObjectsV2Paging(t *testing.T) {
-	_, c := listFixture(t)
+func TestListObjectsV2Paging(t *testing.T) { forEachSignature(t, testListObjectsV2Paging) }
+
+func testListObjectsV2Paging(t *testing.T, version oss.SignatureVersionType) {
+	_, c := listFixture(t, version)
 	p := c.NewListObjectsV2Paginator(&oss.ListObjectsV2Request{Bucket: oss.Ptr("list"), Delimiter: oss.Ptr("/"), MaxKeys: 2})
 	var rows []string
 	pages := 0
@@ -54,8 +56,10 @@ func TestListObjectsV2Paging(t *testing.T) {
 	}
 }
 
-func TestListObjectsV1Paging(t *testing.T) {
-	_, c := listFixture(t)
+func TestListObjectsV1Paging(t *testing.T) { forEachSignature(t, testListObjectsV1Paging) }
+
+func testListObjectsV1Paging(t *testing.T, version oss.SignatureVersionType) {
+	_, c := listFixture(t, version)
 	var keys []string
 	marker := ""
 	for {
@@ -80,9 +84,11 @@ func TestListObjectsV1Paging(t *testing.T) {
 	expectCode(t, err, 404, "NoSuchBucket")
 }
 
-func TestVersionsAndDeleteMarkers(t *testing.T) {
+func TestVersionsAndDeleteMarkers(t *testing.T) { forEachSignature(t, testVersionsAndDeleteMarkers) }
+
+func testVersionsAndDeleteMarkers(t *testing.T, version oss.SignatureVersionType) {
 	srv := ossemu.NewTestServer(t)
-	c := newClient(t, srv, oss.SignatureVersionV4)
+	c := newClient(t, srv, version)
 	must[*oss.PutBucketResult](t)(c.PutBucket(ctx, &oss.PutBucketRequest{Bucket: oss.Ptr("ver")}))
 	must[*oss.PutBucketVersioningResult](t)(c.PutBucketVersioning(ctx, &oss.PutBucketVersioningRequest{
 		Bucket: oss.Ptr("ver"), VersioningConfiguration: &oss.VersioningConfiguration{Status: oss.VersionEnabled}}))
@@ -134,8 +140,10 @@ func TestVersionsAndDeleteMarkers(t *testing.T) {
 	}
 }
 
-func TestDeleteMultipleObjects(t *testing.T) {
-	srv, c := listFixture(t)
+func TestDeleteMultipleObjects(t *testing.T) { forEachSignature(t, testDeleteMultipleObjects) }
+
+func testDeleteMultipleObjects(t *testing.T, version oss.SignatureVersionType) {
+	srv, c := listFixture(t, version)
 	res := must[*oss.DeleteMultipleObjectsResult](t)(c.DeleteMultipleObjects(ctx, &oss.DeleteMultipleObjectsRequest{
 		Bucket:  oss.Ptr("list"),
 		Objects: []oss.DeleteObject{{Key: oss.Ptr("b/1")}, {Key: oss.Ptr("d&e +f")}, {Key: oss.Ptr("never-existed")}},
@@ -155,14 +163,16 @@ func TestDeleteMultipleObjects(t *testing.T) {
 	}
 }
 
-func TestListBuckets(t *testing.T) {
+func TestListBuckets(t *testing.T) { forEachSignature(t, testListBuckets) }
+
+func testListBuckets(t *testing.T, version oss.SignatureVersionType) {
 	srv := ossemu.NewTestServer(t)
 	for _, b := range []string{"app-a", "app-b", "app-c", "other"} {
 		if err := srv.CreateBucket(b, ""); err != nil {
 			t.Fatal(err)
 		}
 	}
-	c := newClient(t, srv, oss.SignatureVersionV4)
+	c := newClient(t, srv, version)
 	p := c.NewListBucketsPaginator(&oss.ListBucketsRequest{Prefix: oss.Ptr("app-"), MaxKeys: 2})
 	var names []string
 	for p.HasNext() {

@@ -13,200 +13,191 @@ import (
 )
 
 // TestBucketOperations walks the bucket API with both signature versions.
-func TestBucketOperations(t *testing.T) {
-	for name, version := range signatureVersions {
-		t.Run(name, func(t *testing.T) {
-			t.Parallel()
-			srv := ossemu.NewTestServer(t, ossemu.WithRegion("cn-shanghai"))
-			c := newClient(t, srv, version)
-			put := must[*oss.PutBucketResult](t)(c.PutBucket(ctx, &oss.PutBucketRequest{Bucket: oss.Ptr("bkt1"), Acl: oss.BucketACLPublicRead,
-				CreateBucketConfiguration: &oss.CreateBucketConfiguration{StorageClass: oss.StorageClassIA}}))
-			if put.Headers.Get("x-oss-request-id") == "" {
-				t.Error("success without x-oss-request-id")
-			}
-			info := must[*oss.GetBucketInfoResult](t)(c.GetBucketInfo(ctx, &oss.GetBucketInfoRequest{Bucket: oss.Ptr("bkt1")}))
-			bi := info.BucketInfo
-			if oss.ToString(bi.Location) != "oss-cn-shanghai" || oss.ToString(bi.ACL) != "public-read" ||
-				oss.ToString(bi.StorageClass) != "IA" || bi.CreationDate == nil {
-				t.Errorf("bucket info = %+v", bi)
-			}
-			loc := must[*oss.GetBucketLocationResult](t)(c.GetBucketLocation(ctx, &oss.GetBucketLocationRequest{Bucket: oss.Ptr("bkt1")}))
-			if oss.ToString(loc.LocationConstraint) != "oss-cn-shanghai" {
-				t.Errorf("location = %q", oss.ToString(loc.LocationConstraint))
-			}
+func TestBucketOperations(t *testing.T) { forEachSignature(t, testBucketOperations) }
 
-			must[*oss.PutBucketAclResult](t)(c.PutBucketAcl(ctx, &oss.PutBucketAclRequest{Bucket: oss.Ptr("bkt1"), Acl: oss.BucketACLPrivate}))
-			acl := must[*oss.GetBucketAclResult](t)(c.GetBucketAcl(ctx, &oss.GetBucketAclRequest{Bucket: oss.Ptr("bkt1")}))
-			if oss.ToString(acl.ACL) != "private" {
-				t.Errorf("bucket ACL = %q", oss.ToString(acl.ACL))
-			}
-
-			ver := must[*oss.GetBucketVersioningResult](t)(c.GetBucketVersioning(ctx, &oss.GetBucketVersioningRequest{Bucket: oss.Ptr("bkt1")}))
-			if ver.VersionStatus != nil {
-				t.Errorf("new bucket versioning = %q, want none", oss.ToString(ver.VersionStatus))
-			}
-			must[*oss.PutBucketVersioningResult](t)(c.PutBucketVersioning(ctx, &oss.PutBucketVersioningRequest{Bucket: oss.Ptr("bkt1"),
-				VersioningConfiguration: &oss.VersioningConfiguration{Status: oss.VersionSuspended}}))
-			ver = must[*oss.GetBucketVersioningResult](t)(c.GetBucketVersioning(ctx, &oss.GetBucketVersioningRequest{Bucket: oss.Ptr("bkt1")}))
-			if oss.ToString(ver.VersionStatus) != "Suspended" {
-				t.Errorf("versioning = %q", oss.ToString(ver.VersionStatus))
-			}
-
-			worm := must[*oss.InitiateBucketWormResult](t)(c.InitiateBucketWorm(ctx, &oss.InitiateBucketWormRequest{Bucket: oss.Ptr("bkt1"),
-				InitiateWormConfiguration: &oss.InitiateWormConfiguration{RetentionPeriodInDays: oss.Ptr(int32(3))}}))
-			must[*oss.CompleteBucketWormResult](t)(c.CompleteBucketWorm(ctx, &oss.CompleteBucketWormRequest{Bucket: oss.Ptr("bkt1"), WormId: worm.WormId}))
-			got := must[*oss.GetBucketWormResult](t)(c.GetBucketWorm(ctx, &oss.GetBucketWormRequest{Bucket: oss.Ptr("bkt1")}))
-			if w := got.WormConfiguration; oss.ToString(w.WormId) != oss.ToString(worm.WormId) || w.State != "Locked" || w.RetentionPeriodInDays == nil || *w.RetentionPeriodInDays != 3 {
-				t.Errorf("worm = %+v", w)
-			}
-			_, err := c.AbortBucketWorm(ctx, &oss.AbortBucketWormRequest{Bucket: oss.Ptr("bkt1")})
-			expectCode(t, err, 400, "InvalidWORMConfiguration")
-			extend := func(days int32) error {
-				_, err := c.ExtendBucketWorm(ctx, &oss.ExtendBucketWormRequest{Bucket: oss.Ptr("bkt1"), WormId: worm.WormId,
-					ExtendWormConfiguration: &oss.ExtendWormConfiguration{RetentionPeriodInDays: oss.Ptr(days)}})
-				return err
-			}
-			if err := extend(10); err != nil {
-				t.Fatal(err)
-			}
-			expectCode(t, extend(5), 400, "InvalidWORMConfiguration")
-			got = must[*oss.GetBucketWormResult](t)(c.GetBucketWorm(ctx, &oss.GetBucketWormRequest{Bucket: oss.Ptr("bkt1")}))
-			if days := got.WormConfiguration.RetentionPeriodInDays; days == nil || *days != 10 {
-				t.Errorf("extended retention = %v days, want 10", days)
-			}
-
-			must[*oss.PutBucketResult](t)(c.PutBucket(ctx, &oss.PutBucketRequest{Bucket: oss.Ptr("bkt2")}))
-			must[*oss.DeleteBucketResult](t)(c.DeleteBucket(ctx, &oss.DeleteBucketRequest{Bucket: oss.Ptr("bkt2")}))
-			_, err = c.GetBucketInfo(ctx, &oss.GetBucketInfoRequest{Bucket: oss.Ptr("bkt2")})
-			expectCode(t, err, 404, "NoSuchBucket")
-		})
+func testBucketOperations(t *testing.T, version oss.SignatureVersionType) {
+	srv := ossemu.NewTestServer(t, ossemu.WithRegion("cn-shanghai"))
+	c := newClient(t, srv, version)
+	put := must[*oss.PutBucketResult](t)(c.PutBucket(ctx, &oss.PutBucketRequest{Bucket: oss.Ptr("bkt1"), Acl: oss.BucketACLPublicRead,
+		CreateBucketConfiguration: &oss.CreateBucketConfiguration{StorageClass: oss.StorageClassIA}}))
+	if put.Headers.Get("x-oss-request-id") == "" {
+		t.Error("success without x-oss-request-id")
 	}
+	info := must[*oss.GetBucketInfoResult](t)(c.GetBucketInfo(ctx, &oss.GetBucketInfoRequest{Bucket: oss.Ptr("bkt1")}))
+	bi := info.BucketInfo
+	if oss.ToString(bi.Location) != "oss-cn-shanghai" || oss.ToString(bi.ACL) != "public-read" ||
+		oss.ToString(bi.StorageClass) != "IA" || bi.CreationDate == nil {
+		t.Errorf("bucket info = %+v", bi)
+	}
+	loc := must[*oss.GetBucketLocationResult](t)(c.GetBucketLocation(ctx, &oss.GetBucketLocationRequest{Bucket: oss.Ptr("bkt1")}))
+	if oss.ToString(loc.LocationConstraint) != "oss-cn-shanghai" {
+		t.Errorf("location = %q", oss.ToString(loc.LocationConstraint))
+	}
+
+	must[*oss.PutBucketAclResult](t)(c.PutBucketAcl(ctx, &oss.PutBucketAclRequest{Bucket: oss.Ptr("bkt1"), Acl: oss.BucketACLPrivate}))
+	acl := must[*oss.GetBucketAclResult](t)(c.GetBucketAcl(ctx, &oss.GetBucketAclRequest{Bucket: oss.Ptr("bkt1")}))
+	if oss.ToString(acl.ACL) != "private" {
+		t.Errorf("bucket ACL = %q", oss.ToString(acl.ACL))
+	}
+
+	ver := must[*oss.GetBucketVersioningResult](t)(c.GetBucketVersioning(ctx, &oss.GetBucketVersioningRequest{Bucket: oss.Ptr("bkt1")}))
+	if ver.VersionStatus != nil {
+		t.Errorf("new bucket versioning = %q, want none", oss.ToString(ver.VersionStatus))
+	}
+	must[*oss.PutBucketVersioningResult](t)(c.PutBucketVersioning(ctx, &oss.PutBucketVersioningRequest{Bucket: oss.Ptr("bkt1"),
+		VersioningConfiguration: &oss.VersioningConfiguration{Status: oss.VersionSuspended}}))
+	ver = must[*oss.GetBucketVersioningResult](t)(c.GetBucketVersioning(ctx, &oss.GetBucketVersioningRequest{Bucket: oss.Ptr("bkt1")}))
+	if oss.ToString(ver.VersionStatus) != "Suspended" {
+		t.Errorf("versioning = %q", oss.ToString(ver.VersionStatus))
+	}
+
+	worm := must[*oss.InitiateBucketWormResult](t)(c.InitiateBucketWorm(ctx, &oss.InitiateBucketWormRequest{Bucket: oss.Ptr("bkt1"),
+		InitiateWormConfiguration: &oss.InitiateWormConfiguration{RetentionPeriodInDays: oss.Ptr(int32(3))}}))
+	must[*oss.CompleteBucketWormResult](t)(c.CompleteBucketWorm(ctx, &oss.CompleteBucketWormRequest{Bucket: oss.Ptr("bkt1"), WormId: worm.WormId}))
+	got := must[*oss.GetBucketWormResult](t)(c.GetBucketWorm(ctx, &oss.GetBucketWormRequest{Bucket: oss.Ptr("bkt1")}))
+	if w := got.WormConfiguration; oss.ToString(w.WormId) != oss.ToString(worm.WormId) || w.State != "Locked" || w.RetentionPeriodInDays == nil || *w.RetentionPeriodInDays != 3 {
+		t.Errorf("worm = %+v", w)
+	}
+	_, err := c.AbortBucketWorm(ctx, &oss.AbortBucketWormRequest{Bucket: oss.Ptr("bkt1")})
+	expectCode(t, err, 400, "InvalidWORMConfiguration")
+	extend := func(days int32) error {
+		_, err := c.ExtendBucketWorm(ctx, &oss.ExtendBucketWormRequest{Bucket: oss.Ptr("bkt1"), WormId: worm.WormId,
+			ExtendWormConfiguration: &oss.ExtendWormConfiguration{RetentionPeriodInDays: oss.Ptr(days)}})
+		return err
+	}
+	if err := extend(10); err != nil {
+		t.Fatal(err)
+	}
+	expectCode(t, extend(5), 400, "InvalidWORMConfiguration")
+	got = must[*oss.GetBucketWormResult](t)(c.GetBucketWorm(ctx, &oss.GetBucketWormRequest{Bucket: oss.Ptr("bkt1")}))
+	if days := got.WormConfiguration.RetentionPeriodInDays; days == nil || *days != 10 {
+		t.Errorf("extended retention = %v days, want 10", days)
+	}
+
+	must[*oss.PutBucketResult](t)(c.PutBucket(ctx, &oss.PutBucketRequest{Bucket: oss.Ptr("bkt2")}))
+	must[*oss.DeleteBucketResult](t)(c.DeleteBucket(ctx, &oss.DeleteBucketRequest{Bucket: oss.Ptr("bkt2")}))
+	_, err = c.GetBucketInfo(ctx, &oss.GetBucketInfoRequest{Bucket: oss.Ptr("bkt2")})
+	expectCode(t, err, 404, "NoSuchBucket")
 }
 
 // TestObjectOperations walks the object API with both signature versions.
-func TestObjectOperations(t *testing.T) {
-	for name, version := range signatureVersions {
-		t.Run(name, func(t *testing.T) {
-			t.Parallel()
-			srv := ossemu.NewTestServer(t)
-			c := newClient(t, srv, version)
-			for _, b := range []string{"src", "dst"} {
-				if err := srv.CreateBucket(b, ""); err != nil {
-					t.Fatal(err)
-				}
-			}
-			if err := srv.SetBucketVersioning("src", true); err != nil {
-				t.Fatal(err)
-			}
-			v1 := must[ossemu.ObjectInfo](t)(srv.PutObject("src", "o", []byte("first version"), http.Header{
-				"Content-Type": {"text/plain"}, "X-Oss-Meta-Color": {"red"}, "X-Oss-Tagging": {"a=1"}}))
-			must[ossemu.ObjectInfo](t)(srv.PutObject("src", "o", []byte("second version"), nil))
+func TestObjectOperations(t *testing.T) { forEachSignature(t, testObjectOperations) }
 
-			// CopyObject of an older version, metadata and tags copied.
-			cp := must[*oss.CopyObjectResult](t)(c.CopyObject(ctx, &oss.CopyObjectRequest{Bucket: oss.Ptr("dst"), Key: oss.Ptr("copy"),
-				SourceBucket: oss.Ptr("src"), SourceKey: oss.Ptr("o"), SourceVersionId: oss.Ptr(v1.VersionID),
-				TrafficLimit: 100 * 1024 * 8}))
-			if oss.ToString(cp.SourceVersionId) != v1.VersionID || oss.ToString(cp.ETag) != v1.ETag || oss.ToString(cp.HashCRC64) != fmt.Sprint(v1.CRC64) {
-				t.Errorf("copy = %+v", cp)
-			}
-			copied := must[ossemu.ObjectInfo](t)(srv.HeadObject("dst", "copy", ""))
-			if copied.ContentType != "text/plain" || copied.Metadata["color"] != "red" || copied.Tags["a"] != "1" {
-				t.Errorf("COPY directive lost metadata or tags: %+v", copied)
-			}
-			// REPLACE takes metadata and tags from the request.
-			must[*oss.CopyObjectResult](t)(c.CopyObject(ctx, &oss.CopyObjectRequest{Bucket: oss.Ptr("dst"), Key: oss.Ptr("replaced"),
-				SourceBucket: oss.Ptr("src"), SourceKey: oss.Ptr("o"), MetadataDirective: oss.Ptr("REPLACE"),
-				ContentType: oss.Ptr("application/json"), Metadata: map[string]string{"shape": "round"},
-				TaggingDirective: oss.Ptr("Replace"), Tagging: oss.Ptr("b=2")}))
-			replaced := must[ossemu.ObjectInfo](t)(srv.HeadObject("dst", "replaced", ""))
-			if replaced.ContentType != "application/json" || replaced.Metadata["shape"] != "round" || replaced.Metadata["color"] != "" ||
-				replaced.Tags["b"] != "2" || len(replaced.Tags) != 1 {
-				t.Errorf("REPLACE directive: %+v", replaced)
-			}
+func testObjectOperations(t *testing.T, version oss.SignatureVersionType) {
+	srv := ossemu.NewTestServer(t)
+	c := newClient(t, srv, version)
+	for _, b := range []string{"src", "dst"} {
+		if err := srv.CreateBucket(b, ""); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if err := srv.SetBucketVersioning("src", true); err != nil {
+		t.Fatal(err)
+	}
+	v1 := must[ossemu.ObjectInfo](t)(srv.PutObject("src", "o", []byte("first version"), http.Header{
+		"Content-Type": {"text/plain"}, "X-Oss-Meta-Color": {"red"}, "X-Oss-Tagging": {"a=1"}}))
+	must[ossemu.ObjectInfo](t)(srv.PutObject("src", "o", []byte("second version"), nil))
 
-			meta := must[*oss.GetObjectMetaResult](t)(c.GetObjectMeta(ctx, &oss.GetObjectMetaRequest{Bucket: oss.Ptr("dst"), Key: oss.Ptr("copy")}))
-			if meta.ContentLength != int64(len("first version")) || oss.ToString(meta.ETag) != v1.ETag {
-				t.Errorf("meta = %+v", meta)
-			}
+	// CopyObject of an older version, metadata and tags copied.
+	cp := must[*oss.CopyObjectResult](t)(c.CopyObject(ctx, &oss.CopyObjectRequest{Bucket: oss.Ptr("dst"), Key: oss.Ptr("copy"),
+		SourceBucket: oss.Ptr("src"), SourceKey: oss.Ptr("o"), SourceVersionId: oss.Ptr(v1.VersionID),
+		TrafficLimit: 100 * 1024 * 8}))
+	if oss.ToString(cp.SourceVersionId) != v1.VersionID || oss.ToString(cp.ETag) != v1.ETag || oss.ToString(cp.HashCRC64) != fmt.Sprint(v1.CRC64) {
+		t.Errorf("copy = %+v", cp)
+	}
+	copied := must[ossemu.ObjectInfo](t)(srv.HeadObject("dst", "copy", ""))
+	if copied.ContentType != "text/plain" || copied.Metadata["color"] != "red" || copied.Tags["a"] != "1" {
+		t.Errorf("COPY directive lost metadata or tags: %+v", copied)
+	}
+	// REPLACE takes metadata and tags from the request.
+	must[*oss.CopyObjectResult](t)(c.CopyObject(ctx, &oss.CopyObjectRequest{Bucket: oss.Ptr("dst"), Key: oss.Ptr("replaced"),
+		SourceBucket: oss.Ptr("src"), SourceKey: oss.Ptr("o"), MetadataDirective: oss.Ptr("REPLACE"),
+		ContentType: oss.Ptr("application/json"), Metadata: map[string]string{"shape": "round"},
+		TaggingDirective: oss.Ptr("Replace"), Tagging: oss.Ptr("b=2")}))
+	replaced := must[ossemu.ObjectInfo](t)(srv.HeadObject("dst", "replaced", ""))
+	if replaced.ContentType != "application/json" || replaced.Metadata["shape"] != "round" || replaced.Metadata["color"] != "" ||
+		replaced.Tags["b"] != "2" || len(replaced.Tags) != 1 {
+		t.Errorf("REPLACE directive: %+v", replaced)
+	}
 
-			must[*oss.PutObjectAclResult](t)(c.PutObjectAcl(ctx, &oss.PutObjectAclRequest{Bucket: oss.Ptr("dst"), Key: oss.Ptr("copy"), Acl: oss.ObjectACLPublicRead}))
-			acl := must[*oss.GetObjectAclResult](t)(c.GetObjectAcl(ctx, &oss.GetObjectAclRequest{Bucket: oss.Ptr("dst"), Key: oss.Ptr("copy")}))
-			if oss.ToString(acl.ACL) != "public-read" {
-				t.Errorf("object ACL = %q", oss.ToString(acl.ACL))
-			}
-			must[*oss.DeleteObjectTaggingResult](t)(c.DeleteObjectTagging(ctx, &oss.DeleteObjectTaggingRequest{Bucket: oss.Ptr("dst"), Key: oss.Ptr("copy")}))
-			if tags := must[ossemu.ObjectInfo](t)(srv.HeadObject("dst", "copy", "")).Tags; len(tags) != 0 {
-				t.Errorf("tags after delete = %v", tags)
-			}
+	meta := must[*oss.GetObjectMetaResult](t)(c.GetObjectMeta(ctx, &oss.GetObjectMetaRequest{Bucket: oss.Ptr("dst"), Key: oss.Ptr("copy")}))
+	if meta.ContentLength != int64(len("first version")) || oss.ToString(meta.ETag) != v1.ETag {
+		t.Errorf("meta = %+v", meta)
+	}
 
-			must[*oss.DeleteObjectResult](t)(c.DeleteObject(ctx, &oss.DeleteObjectRequest{Bucket: oss.Ptr("dst"), Key: oss.Ptr("replaced")}))
-			if _, err := srv.HeadObject("dst", "replaced", ""); err == nil {
-				t.Error("deleted object still there")
-			}
-		})
+	must[*oss.PutObjectAclResult](t)(c.PutObjectAcl(ctx, &oss.PutObjectAclRequest{Bucket: oss.Ptr("dst"), Key: oss.Ptr("copy"), Acl: oss.ObjectACLPublicRead}))
+	acl := must[*oss.GetObjectAclResult](t)(c.GetObjectAcl(ctx, &oss.GetObjectAclRequest{Bucket: oss.Ptr("dst"), Key: oss.Ptr("copy")}))
+	if oss.ToString(acl.ACL) != "public-read" {
+		t.Errorf("object ACL = %q", oss.ToString(acl.ACL))
+	}
+	must[*oss.DeleteObjectTaggingResult](t)(c.DeleteObjectTagging(ctx, &oss.DeleteObjectTaggingRequest{Bucket: oss.Ptr("dst"), Key: oss.Ptr("copy")}))
+	if tags := must[ossemu.ObjectInfo](t)(srv.HeadObject("dst", "copy", "")).Tags; len(tags) != 0 {
+		t.Errorf("tags after delete = %v", tags)
+	}
+
+	must[*oss.DeleteObjectResult](t)(c.DeleteObject(ctx, &oss.DeleteObjectRequest{Bucket: oss.Ptr("dst"), Key: oss.Ptr("replaced")}))
+	if _, err := srv.HeadObject("dst", "replaced", ""); err == nil {
+		t.Error("deleted object still there")
 	}
 }
 
 // TestMultipartOperations covers the upload bookkeeping around UploadPartCopy.
-func TestMultipartOperations(t *testing.T) {
-	for name, version := range signatureVersions {
-		t.Run(name, func(t *testing.T) {
-			t.Parallel()
-			srv := ossemu.NewTestServer(t)
-			c := newClient(t, srv, version)
-			if err := srv.CreateBucket("bkt", ""); err != nil {
-				t.Fatal(err)
-			}
-			src := bytes.Repeat([]byte("0123456789abcdef"), 16<<10) // 256 KiB
-			must[ossemu.ObjectInfo](t)(srv.PutObject("bkt", "src", src, nil))
-			var ids []string
-			for _, key := range []string{"k/one", "k/two", "other"} {
-				res := must[*oss.InitiateMultipartUploadResult](t)(c.InitiateMultipartUpload(ctx, &oss.InitiateMultipartUploadRequest{
-					Bucket: oss.Ptr("bkt"), Key: oss.Ptr(key), StorageClass: oss.StorageClassIA}))
-				ids = append(ids, oss.ToString(res.UploadId))
-			}
-			list := must[*oss.ListMultipartUploadsResult](t)(c.ListMultipartUploads(ctx, &oss.ListMultipartUploadsRequest{Bucket: oss.Ptr("bkt"), Prefix: oss.Ptr("k/")}))
-			if len(list.Uploads) != 2 || oss.ToString(list.Uploads[0].Key) != "k/one" || oss.ToString(list.Uploads[1].UploadId) != ids[1] {
-				t.Errorf("uploads = %+v", list.Uploads)
-			}
+func TestMultipartOperations(t *testing.T) { forEachSignature(t, testMultipartOperations) }
 
-			// An unsatisfiable range copies the whole object; a valid one, that range.
-			whole := must[*oss.UploadPartCopyResult](t)(c.UploadPartCopy(ctx, &oss.UploadPartCopyRequest{Bucket: oss.Ptr("bkt"), Key: oss.Ptr("k/one"),
-				UploadId: oss.Ptr(ids[0]), PartNumber: 1, SourceKey: oss.Ptr("src"), Range: oss.Ptr("bytes=500000-600000")}))
-			if oss.ToString(whole.ETag) != quotedMD5(src) {
-				t.Errorf("out-of-range copy ETag = %s, want the whole object's", oss.ToString(whole.ETag))
-			}
-			must[*oss.UploadPartCopyResult](t)(c.UploadPartCopy(ctx, &oss.UploadPartCopyRequest{Bucket: oss.Ptr("bkt"), Key: oss.Ptr("k/one"),
-				UploadId: oss.Ptr(ids[0]), PartNumber: 2, SourceKey: oss.Ptr("src"), Range: oss.Ptr("bytes=10-19")}))
-			// Sending a part number again replaces the part.
-			again := must[*oss.UploadPartCopyResult](t)(c.UploadPartCopy(ctx, &oss.UploadPartCopyRequest{Bucket: oss.Ptr("bkt"), Key: oss.Ptr("k/one"),
-				UploadId: oss.Ptr(ids[0]), PartNumber: 2, SourceKey: oss.Ptr("src"), Range: oss.Ptr("bytes=0-9")}))
-			parts := must[*oss.ListPartsResult](t)(c.ListParts(ctx, &oss.ListPartsRequest{Bucket: oss.Ptr("bkt"), Key: oss.Ptr("k/one"), UploadId: oss.Ptr(ids[0])}))
-			if len(parts.Parts) != 2 || parts.Parts[0].Size != int64(len(src)) || parts.Parts[1].Size != 10 ||
-				oss.ToString(parts.Parts[1].ETag) != oss.ToString(again.ETag) || oss.ToString(parts.Parts[1].HashCRC64) != crcString(src[:10]) {
-				t.Errorf("parts = %+v", parts.Parts)
-			}
-			done := must[*oss.CompleteMultipartUploadResult](t)(c.CompleteMultipartUpload(ctx, &oss.CompleteMultipartUploadRequest{
-				Bucket: oss.Ptr("bkt"), Key: oss.Ptr("k/one"), UploadId: oss.Ptr(ids[0]), CompleteAll: oss.Ptr("yes")}))
-			want := append(append([]byte(nil), src...), src[:10]...)
-			if oss.ToString(done.HashCRC64) != crcString(want) {
-				t.Errorf("complete-all CRC = %s, want %s", oss.ToString(done.HashCRC64), crcString(want))
-			}
-			if info := must[ossemu.ObjectInfo](t)(srv.HeadObject("bkt", "k/one", "")); info.StorageClass != "IA" || !strings.HasSuffix(info.ETag, `-2"`) {
-				t.Errorf("completed object = %+v (storage class comes from Initiate)", info)
-			}
+func testMultipartOperations(t *testing.T, version oss.SignatureVersionType) {
+	srv := ossemu.NewTestServer(t)
+	c := newClient(t, srv, version)
+	if err := srv.CreateBucket("bkt", ""); err != nil {
+		t.Fatal(err)
+	}
+	src := bytes.Repeat([]byte("0123456789abcdef"), 16<<10) // 256 KiB
+	must[ossemu.ObjectInfo](t)(srv.PutObject("bkt", "src", src, nil))
+	var ids []string
+	for _, key := range []string{"k/one", "k/two", "other"} {
+		res := must[*oss.InitiateMultipartUploadResult](t)(c.InitiateMultipartUpload(ctx, &oss.InitiateMultipartUploadRequest{
+			Bucket: oss.Ptr("bkt"), Key: oss.Ptr(key), StorageClass: oss.StorageClassIA}))
+		ids = append(ids, oss.ToString(res.UploadId))
+	}
+	list := must[*oss.ListMultipartUploadsResult](t)(c.ListMultipartUploads(ctx, &oss.ListMultipartUploadsRequest{Bucket: oss.Ptr("bkt"), Prefix: oss.Ptr("k/")}))
+	if len(list.Uploads) != 2 || oss.ToString(list.Uploads[0].Key) != "k/one" || oss.ToString(list.Uploads[1].UploadId) != ids[1] {
+		t.Errorf("uploads = %+v", list.Uploads)
+	}
 
-			must[*oss.AbortMultipartUploadResult](t)(c.AbortMultipartUpload(ctx, &oss.AbortMultipartUploadRequest{Bucket: oss.Ptr("bkt"), Key: oss.Ptr("k/two"), UploadId: oss.Ptr(ids[1])}))
-			left := srv.Uploads()
-			if len(left) != 1 || left[0].Key != "other" || left[0].UploadID != ids[2] {
-				t.Errorf("uploads left = %+v", left)
-			}
-			_, err := c.DeleteBucket(ctx, &oss.DeleteBucketRequest{Bucket: oss.Ptr("bkt")})
-			expectCode(t, err, 409, "BucketNotEmpty")
-			if n := srv.RequestCount("UploadPartCopy"); n != 3 {
-				t.Errorf("UploadPartCopy count = %d, want 3", n)
-			}
-		})
+	// An unsatisfiable range copies the whole object; a valid one, that range.
+	whole := must[*oss.UploadPartCopyResult](t)(c.UploadPartCopy(ctx, &oss.UploadPartCopyRequest{Bucket: oss.Ptr("bkt"), Key: oss.Ptr("k/one"),
+		UploadId: oss.Ptr(ids[0]), PartNumber: 1, SourceKey: oss.Ptr("src"), Range: oss.Ptr("bytes=500000-600000")}))
+	if oss.ToString(whole.ETag) != quotedMD5(src) {
+		t.Errorf("out-of-range copy ETag = %s, want the whole object's", oss.ToString(whole.ETag))
+	}
+	must[*oss.UploadPartCopyResult](t)(c.UploadPartCopy(ctx, &oss.UploadPartCopyRequest{Bucket: oss.Ptr("bkt"), Key: oss.Ptr("k/one"),
+		UploadId: oss.Ptr(ids[0]), PartNumber: 2, SourceKey: oss.Ptr("src"), Range: oss.Ptr("bytes=10-19")}))
+	// Sending a part number again replaces the part.
+	again := must[*oss.UploadPartCopyResult](t)(c.UploadPartCopy(ctx, &oss.UploadPartCopyRequest{Bucket: oss.Ptr("bkt"), Key: oss.Ptr("k/one"),
+		UploadId: oss.Ptr(ids[0]), PartNumber: 2, SourceKey: oss.Ptr("src"), Range: oss.Ptr("bytes=0-9")}))
+	parts := must[*oss.ListPartsResult](t)(c.ListParts(ctx, &oss.ListPartsRequest{Bucket: oss.Ptr("bkt"), Key: oss.Ptr("k/one"), UploadId: oss.Ptr(ids[0])}))
+	if len(parts.Parts) != 2 || parts.Parts[0].Size != int64(len(src)) || parts.Parts[1].Size != 10 ||
+		oss.ToString(parts.Parts[1].ETag) != oss.ToString(again.ETag) || oss.ToString(parts.Parts[1].HashCRC64) != crcString(src[:10]) {
+		t.Errorf("parts = %+v", parts.Parts)
+	}
+	done := must[*oss.CompleteMultipartUploadResult](t)(c.CompleteMultipartUpload(ctx, &oss.CompleteMultipartUploadRequest{
+		Bucket: oss.Ptr("bkt"), Key: oss.Ptr("k/one"), UploadId: oss.Ptr(ids[0]), CompleteAll: oss.Ptr("yes")}))
+	want := append(append([]byte(nil), src...), src[:10]...)
+	if oss.ToString(done.HashCRC64) != crcString(want) {
+		t.Errorf("complete-all CRC = %s, want %s", oss.ToString(done.HashCRC64), crcString(want))
+	}
+	if info := must[ossemu.ObjectInfo](t)(srv.HeadObject("bkt", "k/one", "")); info.StorageClass != "IA" || !strings.HasSuffix(info.ETag, `-2"`) {
+		t.Errorf("completed object = %+v (storage class comes from Initiate)", info)
+	}
+
+	must[*oss.AbortMultipartUploadResult](t)(c.AbortMultipartUpload(ctx, &oss.AbortMultipartUploadRequest{Bucket: oss.Ptr("bkt"), Key: oss.Ptr("k/two"), UploadId: oss.Ptr(ids[1])}))
+	left := srv.Uploads()
+	if len(left) != 1 || left[0].Key != "other" || left[0].UploadID != ids[2] {
+		t.Errorf("uploads left = %+v", left)
+	}
+	_, err := c.DeleteBucket(ctx, &oss.DeleteBucketRequest{Bucket: oss.Ptr("bkt")})
+	expectCode(t, err, 409, "BucketNotEmpty")
+	if n := srv.RequestCount("UploadPartCopy"); n != 3 {
+		t.Errorf("UploadPartCopy count = %d, want 3", n)
 	}
 }
 
