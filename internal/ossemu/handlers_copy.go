@@ -150,16 +150,6 @@ func (s *Server) copyObject(rq *request) error {
 	}{ETag: etag, LastModified: formatTime(n.modified)})
 }
 
-// partNumber reads and checks the partNumber parameter (1..10,000).
-func partNumber(rq *request) (int, error) {
-	n, err := strconv.Atoi(rq.query.Get("partNumber"))
-	if err != nil || n < 1 || n > 10000 {
-		return 0, errorf("InvalidArgument", "Part number must be an integer between 1 and 10000, inclusive.").
-			with("ArgumentName", "PartNumber").with("ArgumentValue", rq.query.Get("partNumber")).withEC("0017-00000220")
-	}
-	return n, nil
-}
-
 func (s *Server) uploadPartCopy(rq *request) error {
 	num, err := partNumber(rq)
 	if err != nil {
@@ -201,34 +191,4 @@ func (s *Server) uploadPartCopy(rq *request) error {
 		LastModified string   `xml:"LastModified"`
 		ETag         string   `xml:"ETag"`
 	}{LastModified: formatTime(p.modified), ETag: p.etag})
-}
-
-// storePart records p in the upload (replacing a part with its number) and
-// sets the part's response headers. The upload may have been completed or
-// aborted while the part's digests were computed.
-func (s *Server) storePart(rq *request, uploadID string, p *part) error {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	b, err := s.bucketLocked(rq.bucket)
-	if err != nil {
-		return err
-	}
-	u, err := b.uploadLocked(uploadID, rq.key)
-	if err != nil {
-		return err
-	}
-	p.modified = s.now()
-	u.parts[p.num] = p
-	h := rq.w.Header()
-	h.Set("ETag", p.etag)
-	h.Set("x-oss-hash-crc64ecma", strconv.FormatUint(p.crc, 10))
-	return nil
-}
-
-func (b *bucket) uploadLocked(id, key string) (*upload, error) {
-	u, ok := b.uploads[id]
-	if !ok || u.key != key {
-		return nil, newError("NoSuchUpload").with("UploadId", id)
-	}
-	return u, nil
 }

@@ -1,0 +1,123 @@
+package ossemu
+
+import (
+	"encoding/xml"
+	"net/http"
+)
+
+// deleteResult is what deleting one key or version did.
+type deleteResult struct {
+	versionID     string // the version removed or the delete marker created
+	deleteMarker  bool   // a delete marker was removed or created
+	markerVersion string // the delete marker created
+}
+
+// deleteLocked deletes key (versionID "" = current) following the bucket's
+// versioning, as DeleteObject does.
+func (s *Server) deleteLocked(b *bucket, key, versionID string) (deleteResult, error) {
+	now := s.now()
+	if versionID != "" {
+		var victim *object
+		for _, o := range b.objects[key] {
+			if o.listedVersion() == versionID {
+				victim = o
+			}
+		}
+		if victim == nil {
+			// Deleting a version that does not exist succeeds in OSS.
+			return deleteResult{versionID: versionID}, nil
+		}
+		if b.protected(victim, now) {
+			return deleteResult{}, newError("FileImmutable")
+		}
+		b.removeVersionLocked(key, victim.versionID)
+		return deleteResult{versionID: versionID, deleteMarker: victim.deleteMarker}, nil
+	}
+	if old := b.replacedLocked(key); old != nil && b.protected(old, now) {
+		return deleteResult{}, newError("FileImmutable")
+	}
+	if b.versioning == "" {
+		delete(b.objects, key)
+		return deleteResult{}, nil
+	}
+	marker := &object{key: key, deleteMarker: true, modified: now, header: http.Header{}}
+	b.storeLocked(marker)
+	id := marker.listedVersion()
+	return deleteResult{versionID: id, deleteMarker: true, markerVersion: id}, nil
+}
+
+func (s *Server) deleteObject(rq *request) error {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	b, err := s.bucketLocked(rq.bucket)
+	if err != nil {
+		return err
+	}
+	res, err := s.deleteLocked(b, rq.key, rq.query.Get("versionId"))
+	if err != nil {
+		return err
+	}
+	h := rq.w.Header()
+	if res.versionID != "" {
+		h.Set("x-oss-version-id", res.versionID)
+	}
+	if res.deleteMarker {
+		h.Set("x-oss-delete-marker", "true")
+	}
+	return rq.writeEmpty(http.StatusNoContent)
+}
+
+func (s *Server) deleteMultipleObjects(rq *request) error {
+	var req struct {
+		Quiet   bool `xml:"Quiet"`
+		Objects []struct {
+			Key       string `xml:"Key"`
+			VersionID string `xml:"VersionId"`
+		} `xml:"Object"`
+	}
+	if err := rq.readXML(&req); err != nil {
+		return err
+	}
+	if len(req.Objects) == 0 || len(req.Objects) > 1000 {
+		return newError("MalformedXML")
+	}
+	for _, o := range req.Objects {
+		if err := checkObjectName(o.Key); err != nil {
+			return err
+		}
+	}
+	type deletedXML struct {
+		Key                   string `xml:"Key"`
+		VersionID             string `xml:"VersionId,omitempty"`
+		DeleteMarker          bool   `xml:"DeleteMarker,omitempty"`
+		DeleteMarkerVersionID string `xml:"DeleteMarkerVersionId,omitempty"`
+	}
+	out := struct {
+		XMLName      xml.Name     `xml:"DeleteResult"`
+		EncodingType string       `xml:"EncodingType,omitempty"`
+		Deleted      []deletedXML `xml:"Deleted"`
+	}{EncodingType: encodingType(rq)}
+	s.mu.Lock()
+	b, err := s.bucketLocked(rq.bucket)
+	if err != nil {
+		s.mu.Unlock()
+		return err
+	}
+	for _, o := range req.Objects {
+		res, err := s.deleteLocked(b, o.Key, o.VersionID)
+		if err != nil {
+			s.mu.Unlock()
+			return err
+		}
+		if req.Quiet {
+			continue
+		}
+		d := deletedXML{Key: encodeKey(rq, o.Key), VersionID: o.VersionID, DeleteMarker: res.deleteMarker}
+		if res.markerVersion != "" {
+			d.DeleteMarkerVersionID = res.markerVersion
+		}
+		out.Deleted = append(out.Deleted, d)
+	}
+	s.mu.Unlock()
+	return rq.writeXML(out)
+}
