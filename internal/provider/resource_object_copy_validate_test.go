@@ -218,21 +218,39 @@ provider "oss" {
 	})
 }
 
-func TestProvider_InvalidSignVersion(t *testing.T) {
+func TestProvider_PlanTimeValidation(t *testing.T) {
 	t.Parallel()
-	resource.UnitTest(t, resource.TestCase{
-		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
-		Steps: []resource.TestStep{{
-			Config: `
-provider "oss" {
-  region       = "cn-hangzhou"
-  sign_version = "v2"
-}
-` + copyConfig("dst-bucket", "k", "src-bucket", "k", ""),
-			PlanOnly:    true,
-			ExpectError: exactMessage(`Attribute sign_version value must be one of: ["v4" "v1"], got: "v2"`),
-		}},
-	})
+	testCases := map[string]struct {
+		arguments string // inside the provider block, besides the region
+		want      string
+	}{
+		"sign_version": {
+			`sign_version = "v2"`,
+			`Attribute sign_version value must be one of: ["v4" "v1"], got: "v2"`,
+		},
+		"max_retries": {
+			`max_retries = 21`,
+			`Attribute max_retries value must be between 0 and 20, got: 21`,
+		},
+		"assume_role duration": {
+			"assume_role {\n    role_arn = \"acs:ram::1:role/r\"\n    duration_seconds = 899\n  }",
+			`Attribute assume_role.duration_seconds value must be between 900 and 43200, got: 899`,
+		},
+	}
+	for name, tc := range testCases {
+		t.Run(name, func(t *testing.T) {
+			t.Parallel()
+			resource.UnitTest(t, resource.TestCase{
+				ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
+				Steps: []resource.TestStep{{
+					Config: "provider \"oss\" {\n  region = \"cn-hangzhou\"\n  " + tc.arguments + "\n}\n" +
+						copyConfig("dst-bucket", "k", "src-bucket", "k", ""),
+					PlanOnly:    true,
+					ExpectError: exactMessage(tc.want),
+				}},
+			})
+		})
+	}
 }
 
 func TestAccObjectCopy_InvalidImportID(t *testing.T) {
