@@ -11,60 +11,55 @@ import (
 // objects must be copied with UploadPartCopy.
 const maxCopyObjectSize = 1 << 30
 
-// copySource is a resolved, checked x-oss-copy-source.
-type copySource struct {
-	bucket *bucket
-	obj    *object
-}
-
-// resolveCopySource parses x-oss-copy-source ("/bucket/escaped-key" with an
-// optional "?versionId=") and applies the rules OSS checks for every copy:
-// source exists and is not a delete marker, same region as the destination,
-// neither bucket under retention, and the four copy-source conditions.
+// resolveCopySource finds the object x-oss-copy-source names
+// ("/bucket/escaped-key", optionally "?versionId=") and applies the rules OSS
+// checks for every copy: the source exists and is not a delete marker, it is
+// in the destination's region, neither bucket is under retention, and the
+// four copy-source conditions hold.
 // The caller holds s.mu; dst is the destination bucket.
-func (s *Server) resolveCopySource(rq *request, dst *bucket) (copySource, error) {
+func (s *Server) resolveCopySource(rq *request, dst *bucket) (*object, error) {
 	raw := rq.r.Header.Get("x-oss-copy-source")
 	path, rawQuery, _ := strings.Cut(raw, "?")
 	path, err := url.PathUnescape(strings.TrimPrefix(path, "/"))
 	srcBucket, srcKey, ok := strings.Cut(path, "/")
 	if err != nil || !ok || srcKey == "" {
-		return copySource{}, errorf("InvalidArgument", "Copy Source must mention the source bucket and key: /sourcebucket/sourcekey.").
+		return nil, errorf("InvalidArgument", "Copy Source must mention the source bucket and key: /sourcebucket/sourcekey.").
 			with("ArgumentName", "x-oss-copy-source").with("ArgumentValue", raw)
 	}
 	q, err := url.ParseQuery(rawQuery)
 	if err != nil {
-		return copySource{}, errorf("InvalidArgument", "The version ID in x-oss-copy-source is invalid.")
+		return nil, errorf("InvalidArgument", "The version ID in x-oss-copy-source is invalid.")
 	}
 	versionID := q.Get("versionId")
 	sb, err := s.bucketLocked(srcBucket)
 	if err != nil {
-		return copySource{}, err
+		return nil, err
 	}
 	o, err := sb.objectLocked(srcKey, versionID)
 	if err != nil {
 		if oe, ok := err.(*ossError); ok && oe.code == "MethodNotAllowed" {
 			// A version ID naming a delete marker reads as a missing object.
-			return copySource{}, newError("NoSuchKey").with("Key", srcKey)
+			return nil, newError("NoSuchKey").with("Key", srcKey)
 		}
-		return copySource{}, err
+		return nil, err
 	}
 	if sb.region != dst.region {
 		e := errorf("AccessDenied", "Target object does not reside in the same data center as source object.")
 		if rq.op == "CopyObject" {
 			e = e.withEC("0016-00000306") // documented for CopyObject only
 		}
-		return copySource{}, e
+		return nil, e
 	}
 	if sb.underRetention() || dst.underRetention() {
-		return copySource{}, newError("FileImmutable")
+		return nil, newError("FileImmutable")
 	}
 	if err := checkConditions(rq.r.Header, "x-oss-copy-source-", o); err != nil {
-		return copySource{}, err
+		return nil, err
 	}
 	if sb.versioning != "" {
 		rq.w.Header().Set("x-oss-copy-source-version-id", o.listedVersion())
 	}
-	return copySource{bucket: sb, obj: o}, nil
+	return o, nil
 }
 
 // chargeCopy is called once per CopyObject or UploadPartCopy with the number
@@ -95,15 +90,14 @@ func (s *Server) copyObject(rq *request) error {
 	}
 	s.mu.Lock()
 	dst, err := s.bucketLocked(rq.bucket)
-	var src copySource
+	var o *object
 	if err == nil {
-		src, err = s.resolveCopySource(rq, dst)
+		o, err = s.resolveCopySource(rq, dst)
 	}
 	s.mu.Unlock()
 	if err != nil {
 		return err
 	}
-	o := src.obj
 	if o.size > maxCopyObjectSize {
 		// The SDK's Copier recognises this code and falls back to UploadPartCopy.
 		return newError("EntityTooLarge")
@@ -161,15 +155,14 @@ func (s *Server) uploadPartCopy(rq *request) error {
 	if err == nil {
 		_, err = dst.uploadLocked(uploadID, rq.key)
 	}
-	var src copySource
+	var o *object
 	if err == nil {
-		src, err = s.resolveCopySource(rq, dst)
+		o, err = s.resolveCopySource(rq, dst)
 	}
 	s.mu.Unlock()
 	if err != nil {
 		return err
 	}
-	o := src.obj
 	data := o.data
 	// An invalid or unsatisfiable range copies the whole object, as in OSS.
 	if first, last, ok, _ := parseRange(rq.r.Header.Get("x-oss-copy-source-range"), o.size, false); ok {
