@@ -98,3 +98,35 @@ provider "oss" {
 		}},
 	})
 }
+
+// TestAccObjectCopy_NoCredentials runs with no credentials anywhere: the
+// default chain finds none, and the error says where to put them.
+func TestAccObjectCopy_NoCredentials(t *testing.T) {
+	o := newTestOSS(t) // reads the real-OSS key pair before it is cleared
+	src, dst := o.newBucket(false), o.newBucket(false)
+	o.put(src, "k", []byte("k"), nil)
+	clearEnv(t, envAccessKey, envSecretKey, envSecurityToken, envProfile, envCredsFile)
+	// Keep the default chain off this machine's files and off the network.
+	t.Setenv("HOME", t.TempDir())
+	t.Setenv("ALIBABA_CLOUD_CLI_PROFILE_DISABLED", "true")
+	t.Setenv("ALIBABA_CLOUD_ECS_METADATA_DISABLED", "true")
+	t.Setenv("ALIBABA_CLOUD_CREDENTIALS_FILE", filepath.Join(t.TempDir(), "none"))
+	endpoint := ""
+	if o.endpoint != "" {
+		endpoint = "endpoint = " + hcl(o.endpoint)
+	}
+
+	resource.Test(t, resource.TestCase{
+		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
+		CheckDestroy:             o.checkDestroy,
+		Steps: []resource.TestStep{{
+			Config: "provider \"oss\" {\n  region = " + hcl(o.region) + "\n  " + endpoint + "\n}\n" +
+				copyConfig(dst, "k", src, "k", ""),
+			ExpectError: exactMessage(`The provider could not get credentials from the default credential ` +
+				`chain. Set "access_key" and "secret_key" in the provider block, or the environment variables ` +
+				`OSS_ACCESS_KEY_ID and OSS_ACCESS_KEY_SECRET (or ALICLOUD_ACCESS_KEY, ` +
+				`ALIBABA_CLOUD_ACCESS_KEY_ID, ALICLOUD_SECRET_KEY, ALIBABA_CLOUD_ACCESS_KEY_SECRET), or a ` +
+				`"profile".`),
+		}},
+	})
+}
