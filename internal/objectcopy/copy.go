@@ -374,6 +374,11 @@ func (cp *copier) multipartCopy(ctx context.Context, parts []Part) (*Result, err
 	cp.log.Debug("multipart copy started", fields)
 
 	etags, err := cp.copyParts(ctx, parts)
+	if err == nil && ctx.Err() != nil {
+		// Cancelled after the last part: Complete would still make the
+		// object, against the caller's wish.
+		err = cp.fail("CompleteMultipartUpload", ctx.Err())
+	}
 	if err != nil {
 		return nil, cp.abortAfter(ctx, err)
 	}

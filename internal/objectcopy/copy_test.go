@@ -489,6 +489,28 @@ func TestCopy_CancelAbortsUpload(t *testing.T) {
 	assertNoObject(t, srv, "k")
 }
 
+// Cancelled once every part is copied, the copy still must not complete.
+func TestCopy_CancelAfterLastPart(t *testing.T) {
+	t.Parallel()
+	srv, c := newEnv(t)
+	putSource(t, srv, "k", randomBytes(partSize, 14), nil)
+
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	_, err := objectcopy.Copy(ctx, c, objectcopy.Params{
+		SourceBucket: srcBucket, SourceKey: "k", Bucket: dstBucket, Key: "k",
+		PartSize: partSize, Logger: &hookLogger{fn: cancel},
+	})
+	if !errors.Is(err, context.Canceled) {
+		t.Fatalf("error %v, want one wrapping context.Canceled", err)
+	}
+	if n := srv.RequestCount("CompleteMultipartUpload"); n != 0 {
+		t.Errorf("%d CompleteMultipartUpload requests after the cancellation", n)
+	}
+	assertNoUploads(t, srv)
+	assertNoObject(t, srv, "k")
+}
+
 func TestCopy_AlreadyCancelled(t *testing.T) {
 	t.Parallel()
 	srv, c := newEnv(t)

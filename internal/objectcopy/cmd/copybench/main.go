@@ -164,6 +164,7 @@ type measurement struct {
 	peakHeap uint64
 	err      error
 	verified bool
+	leftover int // multipart uploads the copier left behind
 }
 
 func (m measurement) total() int {
@@ -216,7 +217,7 @@ func run(args []string, out io.Writer) error {
 				dst, err := srv.HeadObject(dstBucket, dstKey, "")
 				m.verified = err == nil && dst.CRC64 == src.CRC64 && dst.Size == src.Size
 			}
-			if err := abortLeftovers(srv); err != nil {
+			if m.leftover, err = abortLeftovers(srv); err != nil {
 				return err
 			}
 			results[name] = m
@@ -297,18 +298,20 @@ func liveHeap() uint64 {
 	return s[0].Value.Uint64()
 }
 
-// abortLeftovers aborts uploads a copier left behind (the seed's algorithm
-// never aborts), so that they do not weigh on the next copier.
-func abortLeftovers(srv *ossemu.Server) error {
+// abortLeftovers aborts and counts the uploads a copier left behind (the
+// seed's algorithm never aborts), so that they do not weigh on the next
+// copier.
+func abortLeftovers(srv *ossemu.Server) (int, error) {
 	c := newClient(srv)
-	for _, u := range srv.Uploads() {
+	ups := srv.Uploads()
+	for _, u := range ups {
 		if _, err := c.AbortMultipartUpload(context.Background(), &oss.AbortMultipartUploadRequest{
 			Bucket: oss.Ptr(u.Bucket), Key: oss.Ptr(u.Key), UploadId: oss.Ptr(u.UploadID),
 		}); err != nil {
-			return err
+			return 0, err
 		}
 	}
-	return nil
+	return len(ups), nil
 }
 
 func report(out io.Writer, name string, m measurement, bound time.Duration) {
@@ -323,8 +326,8 @@ func report(out io.Writer, name string, m measurement, bound time.Duration) {
 	case !m.verified:
 		status = "WRONG CONTENT"
 	}
-	fmt.Fprintf(out, "  %-6s wall=%8.3fs ratio_to_bound=%6.2f requests=%d (%s) peak_heap=%s %s\n",
-		name, m.wall.Seconds(), m.wall.Seconds()/bound.Seconds(), m.total(), strings.Join(ops, " "), formatSize(int64(m.peakHeap)), status)
+	fmt.Fprintf(out, "  %-6s wall=%8.3fs ratio_to_bound=%6.2f requests=%d (%s) peak_heap=%s uploads_left=%d %s\n",
+		name, m.wall.Seconds(), m.wall.Seconds()/bound.Seconds(), m.total(), strings.Join(ops, " "), formatSize(int64(m.peakHeap)), m.leftover, status)
 }
 
 func summary(size int64, r map[string]measurement, bound time.Duration) string {
