@@ -61,6 +61,9 @@ func TestCloseLeavesNoGoroutine(t *testing.T) {
 	if err := srv.Close(); err != nil {
 		t.Fatal(err)
 	}
+	if err := srv.Close(); err != nil {
+		t.Errorf("second Close: %v", err)
+	}
 	_, _ = io.Copy(io.Discard, get.Body) // ends with the closed connection
 	get.Body.Close()
 	deadline := time.Now().Add(5 * time.Second)

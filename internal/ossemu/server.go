@@ -61,16 +61,18 @@ func WithDigestFromExtentIdentity() Option { return func(c *config) { c.digestFr
 
 // Server is an in-process OSS endpoint. All state sits behind mu.
 type Server struct {
-	cfg      config
-	ln       net.Listener
-	srv      *http.Server
-	served   chan struct{}
-	handlers sync.WaitGroup
-	digests  *digester
-	skew     atomic.Int64 // time.Duration added to the real clock
-	reqSeq   atomic.Uint64
-	copied   atomic.Int64
-	ctl      controls // performance model and injected faults (perf.go, faults.go)
+	cfg       config
+	ln        net.Listener
+	srv       *http.Server
+	served    chan struct{}
+	handlers  sync.WaitGroup
+	closeOnce sync.Once
+	closeErr  error
+	digests   *digester
+	skew      atomic.Int64 // time.Duration added to the real clock
+	reqSeq    atomic.Uint64
+	copied    atomic.Int64
+	ctl       controls // performance model and injected faults (perf.go, faults.go)
 
 	mu      sync.Mutex
 	buckets map[string]*bucket
@@ -134,18 +136,22 @@ func (s *Server) Region() string { return s.cfg.region }
 // Credentials is the accepted permanent key pair.
 func (s *Server) Credentials() (id, secret string) { return s.cfg.id, s.cfg.secret }
 
-// Close stops serving, closes open connections and waits for running handlers.
+// Close stops serving, closes open connections and waits for running
+// handlers. Later calls do nothing and return the first call's result, so a
+// test may close a server that NewTestServer also closes at cleanup.
 func (s *Server) Close() error {
-	err := s.srv.Close()
-	// Connections are closed now, so requests that stop waiting cannot
-	// send anything that a client could take for an answer.
-	s.ctl.close()
-	<-s.served
-	s.handlers.Wait()
-	if errors.Is(err, net.ErrClosed) {
-		return nil
-	}
-	return err
+	s.closeOnce.Do(func() {
+		err := s.srv.Close()
+		// Connections are closed now, so requests that stop waiting cannot
+		// send anything that a client could take for an answer.
+		s.ctl.close()
+		<-s.served
+		s.handlers.Wait()
+		if !errors.Is(err, net.ErrClosed) {
+			s.closeErr = err
+		}
+	})
+	return s.closeErr
 }
 
 // SetClockSkew sets the server clock to real time + d; RequestTimeTooSkewed
