@@ -76,18 +76,9 @@ func TestAccObjectCopy_ProfileCredentials(t *testing.T) {
 	clearEnv(t, envAccessKey, envSecretKey, envSecurityToken, envProfile, envCredsFile)
 	src, dst := o.newBucket(false), o.newBucket(false)
 	o.put(src, "k", []byte("by profile"), nil)
-	endpoint := ""
-	if o.endpoint != "" {
-		endpoint = "endpoint = " + hcl(o.endpoint)
-	}
-	config := `
-provider "oss" {
-  region                  = ` + hcl(o.region) + `
-  ` + endpoint + `
-  profile                 = "copier"
-  shared_credentials_file = ` + hcl(writeCLIConfig(t, "copier", o.id, o.secret)) + `
-}
-` + copyConfig(dst, "k", src, "k", "")
+	config := o.providerWith(`profile = "copier"
+  shared_credentials_file = `+hcl(writeCLIConfig(t, "copier", o.id, o.secret))) +
+		copyConfig(dst, "k", src, "k", "")
 
 	resource.Test(t, resource.TestCase{
 		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
@@ -111,17 +102,11 @@ func TestAccObjectCopy_NoCredentials(t *testing.T) {
 	t.Setenv("ALIBABA_CLOUD_CLI_PROFILE_DISABLED", "true")
 	t.Setenv("ALIBABA_CLOUD_ECS_METADATA_DISABLED", "true")
 	t.Setenv("ALIBABA_CLOUD_CREDENTIALS_FILE", filepath.Join(t.TempDir(), "none"))
-	endpoint := ""
-	if o.endpoint != "" {
-		endpoint = "endpoint = " + hcl(o.endpoint)
-	}
-
 	resource.Test(t, resource.TestCase{
 		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
 		CheckDestroy:             o.checkDestroy,
 		Steps: []resource.TestStep{{
-			Config: "provider \"oss\" {\n  region = " + hcl(o.region) + "\n  " + endpoint + "\n}\n" +
-				copyConfig(dst, "k", src, "k", ""),
+			Config: o.providerWith("") + copyConfig(dst, "k", src, "k", ""),
 			ExpectError: exactMessage(`The provider could not get credentials from the default credential ` +
 				`chain. Set "access_key" and "secret_key" in the provider block, or the environment variables ` +
 				`OSS_ACCESS_KEY_ID and OSS_ACCESS_KEY_SECRET (or ALICLOUD_ACCESS_KEY, ` +

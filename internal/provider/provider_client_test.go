@@ -47,15 +47,8 @@ func TestAccObjectCopy_SecurityToken(t *testing.T) {
 	o.requireEmulator("it issues its own STS credentials")
 	src, dst := o.newBucket(false), o.newBucket(false)
 	o.put(src, "k", []byte("temporary"), nil)
-	config := `
-provider "oss" {
-  region         = ` + hcl(o.region) + `
-  endpoint       = ` + hcl(o.endpoint) + `
-  access_key     = ` + hcl(id) + `
-  secret_key     = ` + hcl(secret) + `
-  security_token = ` + hcl(token) + `
-}
-` + copyConfig(dst, "k", src, "k", "")
+	config := o.providerWith("access_key = "+hcl(id)+"\n  secret_key = "+hcl(secret)+
+		"\n  security_token = "+hcl(token)) + copyConfig(dst, "k", src, "k", "")
 
 	resource.ParallelTest(t, resource.TestCase{
 		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,

@@ -101,14 +101,17 @@ func (o *testOSS) providerBlock() string {
 	if o.emu == nil {
 		return `provider "oss" {}` + "\n"
 	}
-	return fmt.Sprintf(`
-provider "oss" {
-  region     = %q
-  endpoint   = %q
-  access_key = %q
-  secret_key = %q
+	return o.providerWith("access_key = " + hcl(o.id) + "\n  secret_key = " + hcl(o.secret))
 }
-`, o.region, o.endpoint, o.id, o.secret)
+
+// providerWith configures the provider for this OSS's region and endpoint,
+// with other arguments (credentials, client options) given by the test.
+func (o *testOSS) providerWith(arguments string) string {
+	b := "provider \"oss\" {\n  region = " + hcl(o.region) + "\n"
+	if o.endpoint != "" {
+		b += "  endpoint = " + hcl(o.endpoint) + "\n"
+	}
+	return b + "  " + arguments + "\n}\n"
 }
 
 // config prepends the provider block to a test configuration.

@@ -76,18 +76,8 @@ func TestAccObjectCopy_WrongSecret(t *testing.T) {
 	o := newTestOSS(t)
 	src, dst := o.newBucket(false), o.newBucket(false)
 	o.put(src, "k", []byte("k"), nil)
-	endpoint := ""
-	if o.endpoint != "" {
-		endpoint = "endpoint = " + hcl(o.endpoint)
-	}
-	config := `
-provider "oss" {
-  region     = ` + hcl(o.region) + `
-  ` + endpoint + `
-  access_key = ` + hcl(o.id) + `
-  secret_key = "not-the-secret"
-}
-` + copyConfig(dst, "k", src, "k", "")
+	config := o.providerWith("access_key = "+hcl(o.id)+"\n  secret_key = \"not-the-secret\"") +
+		copyConfig(dst, "k", src, "k", "")
 	errorTest(t, o, config, "OSS Rejected the Access Key Secret")
 }
 
