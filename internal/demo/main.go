@@ -49,6 +49,9 @@ func main() {
 	flag.StringVar(&opts.terraform, "terraform", "", "terraform binary (default: terraform on PATH)")
 	flag.StringVar(&opts.config, "config", filepath.Join("examples", "demo"), "directory with the Terraform configuration to apply")
 	flag.Int64Var(&opts.sizeMiB, "size", 512, "size of the generated source object in MiB")
+	flag.Int64Var(&opts.throughputMiB, "throughput", 128,
+		"MiB/s the emulated bucket copies in total (0: as fast as this machine goes); real OSS manages "+
+			"about 2 GiB/s, the default slows the copy down to a few seconds so its progress can be watched")
 	flag.BoolVar(&opts.verbose, "v", false, "show terraform's complete output")
 	flag.Parse()
 
@@ -61,10 +64,11 @@ func main() {
 }
 
 type options struct {
-	terraform string
-	config    string
-	sizeMiB   int64
-	verbose   bool
+	terraform     string
+	config        string
+	sizeMiB       int64
+	throughputMiB int64
+	verbose       bool
 }
 
 // run does the whole demo. Every resource it starts is released by a deferred call, so the
@@ -115,6 +119,14 @@ func run(opts options) error {
 		return fmt.Errorf("starting the OSS emulator: %w", err)
 	}
 	defer func() { _ = srv.Close() }()
+	if opts.throughputMiB > 0 {
+		// OSS's round trip and per-request copy rate, with a bucket-wide cap far below OSS's.
+		srv.SetPerformance(ossemu.Performance{
+			RoundTrip:    30 * time.Millisecond,
+			CopyRate:     150 * mib,
+			AggregateCap: opts.throughputMiB * mib,
+		})
+	}
 	size := opts.sizeMiB * mib
 	src, err := seed(srv, size)
 	if err != nil {
@@ -123,6 +135,9 @@ func run(opts options) error {
 	keyID, secret := srv.Credentials()
 	step(2, "OSS emulator on %s, region %s, fresh key pair %s", srv.Endpoint(), srv.Region(), keyID)
 	detail("source  oss://%s/%s  %s, crc64 %d, version %s", sourceBucket, sourceKey, humanBytes(size), src.CRC64, src.VersionID)
+	if opts.throughputMiB > 0 {
+		detail("the emulated bucket copies %d MiB/s (-throughput; real OSS: about 2 GiB/s)", opts.throughputMiB)
+	}
 
 	// 3. terraform apply, with a throwaway CLI configuration whose dev_overrides point at the
 	// provider just built. `terraform init` is not needed (and offline it would fail).
@@ -264,18 +279,29 @@ func seed(srv *ossemu.Server, size int64) (ossemu.ObjectInfo, error) {
 	return info, nil
 }
 
-// watchCopy prints the progress of the copy as the emulator sees it, once a second while bytes
-// are being copied server-side, and once more at the end. It returns a function that stops it.
+// watchCopy prints the progress of the copy as the emulator sees it, once a second while it
+// changes and once more at the end: part copies requested and finished (the engine runs them in
+// parallel) and bytes copied server-side. It returns a function that stops it.
 func watchCopy(srv *ossemu.Server, size int64) (stop func()) {
-	base := srv.BytesCopied()
-	var last int64
+	baseBytes, baseSent := srv.BytesCopied(), srv.RequestCount("UploadPartCopy")
+	var last string
 	report := func() {
-		copied := srv.BytesCopied() - base
-		if copied == last {
+		copied, sent := srv.BytesCopied()-baseBytes, srv.RequestCount("UploadPartCopy")-baseSent
+		if sent == 0 {
 			return
 		}
-		last = copied
-		detail("copied %3d%%  (%s of %s, server-side)", copied*100/size, humanBytes(copied), humanBytes(size))
+		finished := sent // once the upload is completed, every part copy it sent has finished
+		for _, u := range srv.Uploads() {
+			if u.Bucket == destBucket && u.Key == destKey {
+				finished = u.Parts
+			}
+		}
+		line := fmt.Sprintf("UploadPartCopy: %2d sent, %2d finished; %3d%% copied (%d of %d MiB)",
+			sent, finished, copied*100/size, copied/mib, size/mib)
+		if line != last {
+			last = line
+			detail("%s", line)
+		}
 	}
 	done := make(chan struct{})
 	var wg sync.WaitGroup
