@@ -572,19 +572,35 @@ func TestAccObjectCopy_KeyCharacters(t *testing.T) {
 	srcKey := "in/dir with space/ünïcødé+plus%25?q#h=eq.txt"
 	dstKey := "out/a b/ü+%/?#=&.txt"
 	o.put(src, srcKey, []byte("odd"), nil)
+	// The same key copied in parts takes the UploadPartCopy path, whose
+	// copy source header is encoded separately.
+	bigKey := "parts/ü +%?#=.bin"
+	o.put(src, bigKey, testData(2*objectcopy.MinPartSize+1, 5), nil)
+	config := o.config(copyConfig(dst, dstKey, src, srcKey, "") + `
+resource "oss_object_copy" "parts" {
+  bucket        = ` + hcl(dst) + `
+  key           = ` + hcl(bigKey) + `
+  source_bucket = ` + hcl(src) + `
+  source_key    = ` + hcl(bigKey) + `
+  part_size     = ` + fmt.Sprint(objectcopy.MinPartSize) + `
+}
+`)
 
 	resource.ParallelTest(t, resource.TestCase{
 		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
 		CheckDestroy:             o.checkDestroy,
 		Steps: []resource.TestStep{
 			{
-				Config: o.config(copyConfig(dst, dstKey, src, srcKey, "")),
+				Config: config,
 				ConfigStateChecks: []statecheck.StateCheck{
 					statecheck.ExpectKnownValue(testResource, tfjsonpath.New("key"), knownvalue.StringExact(dstKey)),
 					statecheck.ExpectKnownValue(testResource, tfjsonpath.New("id"), knownvalue.StringExact(
 						dst+"/out/a%20b/%C3%BC+%25/%3F%23%3D&.txt="+src+"/in/dir%20with%20space/%C3%BCn%C3%AFc%C3%B8d%C3%A9+plus%2525%3Fq%23h%3Deq.txt")),
 				},
-				Check: o.checkContent(dst, dstKey, "odd"),
+				Check: resource.ComposeTestCheckFunc(
+					o.checkContent(dst, dstKey, "odd"),
+					o.checkSameBytes(src, bigKey, dst, bigKey),
+				),
 			},
 			{
 				ResourceName:      testResource,
