@@ -51,9 +51,11 @@
 // from or into a bucket under retention fails with FileImmutable. x-oss-forbid-overwrite is honoured by
 // PutObject, CopyObject and CompleteMultipartUpload in buckets without
 // versioning, as in OSS. Content headers, x-oss-meta-*, storage class, SSE
-// headers, object ACL and tags (x-oss-tagging, tagging and metadata
-// directives) are stored and returned; multipart uploads take them from
-// InitiateMultipartUpload only. GetObject serves single ranges (an invalid
+// headers, object ACL and tags (x-oss-tagging) are stored and returned;
+// CopyObject's metadata and tagging directives decide whether content
+// headers, metadata and tags come from the source or the request, while
+// storage class, SSE and ACL always come from the request. Multipart uploads
+// take all of them from InitiateMultipartUpload only. GetObject serves single ranges (an invalid
 // or unsatisfiable range returns the whole object unless
 // x-oss-range-behavior: standard), conditional headers and response-*
 // overrides. UploadPartCopy supports x-oss-copy-source with versionId, a

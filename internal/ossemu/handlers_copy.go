@@ -102,16 +102,21 @@ func (s *Server) copyObject(rq *request) error {
 		// The SDK's Copier recognises this code and falls back to UploadPartCopy.
 		return newError("EntityTooLarge")
 	}
-	hdr := o.header.Clone()
-	if metaDirective == "REPLACE" {
-		if hdr, err = storedHeaders(h); err != nil {
-			return err
+	// Storage class and encryption belong to the request even under COPY:
+	// the directive only decides where content headers and metadata come from.
+	requested, err := storedHeaders(h)
+	if err != nil {
+		return err
+	}
+	hdr := requested
+	if metaDirective != "REPLACE" {
+		hdr = o.header.Clone()
+		for _, k := range []string{"x-oss-storage-class", "x-oss-server-side-encryption",
+			"x-oss-server-side-data-encryption", "x-oss-server-side-encryption-key-id"} {
+			if v := h.Get(k); v != "" {
+				hdr.Set(k, v)
+			}
 		}
-	} else if sc := h.Get("x-oss-storage-class"); sc != "" {
-		if !storageClasses[sc] {
-			return errorf("InvalidArgument", "The storage class you specified is not valid.")
-		}
-		hdr.Set("x-oss-storage-class", sc)
 	}
 	tags := append([]tag(nil), o.tags...)
 	if tagDirective == "REPLACE" {

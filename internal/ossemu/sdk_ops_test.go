@@ -101,13 +101,18 @@ func testObjectOperations(t *testing.T, version oss.SignatureVersionType) {
 	// CopyObject of an older version, metadata and tags copied.
 	cp := must[*oss.CopyObjectResult](t)(c.CopyObject(ctx, &oss.CopyObjectRequest{Bucket: oss.Ptr("dst"), Key: oss.Ptr("copy"),
 		SourceBucket: oss.Ptr("src"), SourceKey: oss.Ptr("o"), SourceVersionId: oss.Ptr(v1.VersionID),
-		TrafficLimit: 100 * 1024 * 8}))
+		TrafficLimit: 100 * 1024 * 8, StorageClass: oss.StorageClassIA, ServerSideEncryption: oss.Ptr("KMS"), SSEKMSKeyId: oss.Ptr("key-1")}))
 	if oss.ToString(cp.SourceVersionId) != v1.VersionID || oss.ToString(cp.ETag) != v1.ETag || oss.ToString(cp.HashCRC64) != fmt.Sprint(v1.CRC64) {
 		t.Errorf("copy = %+v", cp)
 	}
 	copied := must[ossemu.ObjectInfo](t)(srv.HeadObject("dst", "copy", ""))
 	if copied.ContentType != "text/plain" || copied.Metadata["color"] != "red" || copied.Tags["a"] != "1" {
 		t.Errorf("COPY directive lost metadata or tags: %+v", copied)
+	}
+	// Storage class and encryption come from the request under COPY too.
+	if copied.StorageClass != "IA" || copied.Header.Get("x-oss-server-side-encryption") != "KMS" ||
+		copied.Header.Get("x-oss-server-side-encryption-key-id") != "key-1" || cp.Headers.Get("x-oss-server-side-encryption") != "KMS" {
+		t.Errorf("COPY directive ignored the request's storage class or SSE: %+v", copied.Header)
 	}
 	// REPLACE takes metadata and tags from the request.
 	must[*oss.CopyObjectResult](t)(c.CopyObject(ctx, &oss.CopyObjectRequest{Bucket: oss.Ptr("dst"), Key: oss.Ptr("replaced"),
