@@ -101,7 +101,7 @@ func testObjectOperations(t *testing.T, version oss.SignatureVersionType) {
 	// CopyObject of an older version, metadata and tags copied.
 	cp := must[*oss.CopyObjectResult](t)(c.CopyObject(ctx, &oss.CopyObjectRequest{Bucket: oss.Ptr("dst"), Key: oss.Ptr("copy"),
 		SourceBucket: oss.Ptr("src"), SourceKey: oss.Ptr("o"), SourceVersionId: oss.Ptr(v1.VersionID),
-		TrafficLimit: 100 * 1024 * 8, StorageClass: oss.StorageClassIA, ServerSideEncryption: oss.Ptr("KMS"), SSEKMSKeyId: oss.Ptr("key-1")}))
+		TrafficLimit: 100 * 1024 * 8, StorageClass: oss.StorageClassIA, ServerSideEncryption: oss.Ptr("KMS"), ServerSideEncryptionKeyId: oss.Ptr("key-1")}))
 	if oss.ToString(cp.SourceVersionId) != v1.VersionID || oss.ToString(cp.ETag) != v1.ETag || oss.ToString(cp.HashCRC64) != fmt.Sprint(v1.CRC64) {
 		t.Errorf("copy = %+v", cp)
 	}
