@@ -321,10 +321,8 @@ func TestCopy_ACLStorageClassEncryption(t *testing.T) {
 			if dst.ACL != "public-read" || dst.StorageClass != "IA" {
 				t.Errorf("ACL %q, storage class %q; want public-read, IA", dst.ACL, dst.StorageClass)
 			}
-			// The single-request path is left out: the emulator does not
-			// yet apply CopyObject's SSE headers under the COPY directive.
 			sse, key := dst.Header.Get("X-Oss-Server-Side-Encryption"), dst.Header.Get("X-Oss-Server-Side-Encryption-Key-Id")
-			if ps != 0 && (sse != "KMS" || key != "key-1") {
+			if sse != "KMS" || key != "key-1" {
 				t.Errorf("SSE %q with key %q, want KMS with key-1", sse, key)
 			}
 		})
