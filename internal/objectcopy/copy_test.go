@@ -487,6 +487,37 @@ func TestCopy_CancelAbortsUpload(t *testing.T) {
 	assertNoObject(t, srv, "k")
 }
 
+// A deadline that passes while parts are being copied ends the copy at once:
+// the parts in flight are abandoned, not waited for, and the upload aborted.
+func TestCopy_DeadlineDuringSlowParts(t *testing.T) {
+	t.Parallel()
+	srv, c := newEnv(t)
+	const size = 64 << 20
+	if _, err := srv.PutGeneratedObject(srcBucket, "k", size, 15, nil); err != nil {
+		t.Fatal(err)
+	}
+	// Each 16 MiB part takes 4 s to copy.
+	srv.SetPerformance(ossemu.Performance{CopyRate: 4 << 20})
+
+	ctx, cancel := context.WithTimeout(context.Background(), 300*time.Millisecond)
+	defer cancel()
+	start := time.Now()
+	_, err := objectcopy.Copy(ctx, c, objectcopy.Params{
+		SourceBucket: srcBucket, SourceKey: "k", Bucket: dstBucket, Key: "k", PartSize: 16 << 20,
+	})
+	if !errors.Is(err, context.DeadlineExceeded) {
+		t.Fatalf("error %v, want one wrapping context.DeadlineExceeded", err)
+	}
+	if d := time.Since(start); d > 2*time.Second {
+		t.Errorf("Copy returned %v after it started, want it to stop at the 300ms deadline", d)
+	}
+	if n := srv.BytesCopied(); n >= size {
+		t.Errorf("%d bytes copied, want the parts in flight abandoned", n)
+	}
+	assertNoUploads(t, srv)
+	assertNoObject(t, srv, "k")
+}
+
 // Cancelled once every part is copied, the copy still must not complete.
 func TestCopy_CancelAfterLastPart(t *testing.T) {
 	t.Parallel()
