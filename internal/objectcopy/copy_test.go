@@ -11,6 +11,9 @@ import (
 	"io"
 	"math/rand/v2"
 	"net/http"
+	"net/http/httptest"
+	"net/http/httputil"
+	"net/url"
 	"strings"
 	"sync"
 	"testing"
@@ -716,4 +719,91 @@ func TestHeadSource(t *testing.T) {
 			t.Errorf("HeadSource(version %q) = %+v, want %+v", version, got, want)
 		}
 	}
+}
+
+// tamperingClient returns a client whose requests reach srv through a proxy
+// that lets tamper alter every answer, to produce answers OSS would give only
+// if something went wrong on its side.
+func tamperingClient(t *testing.T, srv *ossemu.Server, tamper func(*http.Response)) *oss.Client {
+	t.Helper()
+	target, err := url.Parse(srv.Endpoint())
+	if err != nil {
+		t.Fatal(err)
+	}
+	proxy := httptest.NewServer(&httputil.ReverseProxy{
+		Rewrite: func(r *httputil.ProxyRequest) {
+			r.SetURL(target)
+			r.Out.Host = r.In.Host // signed requests name the host they were sent to
+		},
+		ModifyResponse: func(resp *http.Response) error {
+			tamper(resp)
+			return nil
+		},
+	})
+	t.Cleanup(proxy.Close)
+	id, secret := srv.Credentials()
+	return oss.NewClient(oss.LoadDefaultConfig().
+		WithCredentialsProvider(credentials.NewStaticCredentialsProvider(id, secret)).
+		WithRegion(srv.Region()).
+		WithEndpoint(proxy.URL).
+		WithUsePathStyle(true))
+}
+
+// A copy whose CRC64 differs from the source's is not kept.
+func TestCopy_CRCMismatchDeletesCopy(t *testing.T) {
+	t.Parallel()
+
+	for name, ps := range map[string]int64{"single request": 0, "multipart": partSize} {
+		t.Run(name, func(t *testing.T) {
+			t.Parallel()
+			srv, _ := newEnv(t)
+			putSource(t, srv, "k", randomBytes(3*partSize, 16), nil)
+			// The answers of CopyObject and Complete, which create the object.
+			c := tamperingClient(t, srv, func(resp *http.Response) {
+				q := resp.Request.URL.Query()
+				creates := resp.Request.Method == http.MethodPut && resp.Request.Header.Get("x-oss-copy-source") != "" && !q.Has("partNumber") ||
+					resp.Request.Method == http.MethodPost && q.Has("uploadId")
+				if creates && resp.Header.Get("x-oss-hash-crc64ecma") != "" {
+					resp.Header.Set("x-oss-hash-crc64ecma", "1")
+				}
+			})
+
+			_, err := objectcopy.Copy(context.Background(), c, objectcopy.Params{
+				SourceBucket: srcBucket, SourceKey: "k", Bucket: dstBucket, Key: "k", PartSize: ps,
+			})
+			if !errors.Is(err, objectcopy.ErrSourceChanged) || !strings.Contains(err.Error(), "CRC64 is 1") {
+				t.Fatalf("error %v, want a CRC64 mismatch wrapping ErrSourceChanged", err)
+			}
+			if n := srv.RequestCount("DeleteObject"); n != 1 {
+				t.Errorf("%d DeleteObject requests, want 1", n)
+			}
+			assertNoObject(t, srv, "k")
+			assertNoUploads(t, srv)
+		})
+	}
+}
+
+// A part that OSS copied from another version than the pinned one fails the
+// copy.
+func TestCopy_PartFromAnotherVersion(t *testing.T) {
+	t.Parallel()
+	srv, _ := newEnv(t)
+	if err := srv.SetBucketVersioning(srcBucket, true); err != nil {
+		t.Fatal(err)
+	}
+	putSource(t, srv, "k", randomBytes(3*partSize, 17), nil)
+	c := tamperingClient(t, srv, func(resp *http.Response) {
+		if resp.Request.URL.Query().Get("partNumber") == "2" {
+			resp.Header.Set("x-oss-copy-source-version-id", "another-version")
+		}
+	})
+
+	_, err := objectcopy.Copy(context.Background(), c, objectcopy.Params{
+		SourceBucket: srcBucket, SourceKey: "k", Bucket: dstBucket, Key: "k", PartSize: partSize, Parallelism: 1,
+	})
+	if !errors.Is(err, objectcopy.ErrSourceChanged) || !strings.Contains(err.Error(), "copied version another-version") {
+		t.Fatalf("error %v, want a version mismatch wrapping ErrSourceChanged", err)
+	}
+	assertNoObject(t, srv, "k")
+	assertNoUploads(t, srv)
 }
