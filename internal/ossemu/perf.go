@@ -28,7 +28,9 @@ type Performance struct {
 // each gets min(CopyRate, AggregateCap/active) at every instant (fluid
 // processor sharing), so the streams together never exceed AggregateCap.
 // TimeScale multiplies all of these durations, which keeps their ratios
-// while letting quick runs shrink them.
+// while letting quick runs shrink them. Only server-side copies are
+// bandwidth-limited: request and response bodies (PutObject, UploadPart,
+// GetObject) move at loopback speed after the round trip.
 func (s *Server) SetPerformance(m Performance) { s.ctl.bw.set(m) }
 
 // String states the model for logs and benchmark reports, e.g. "round
