@@ -1,6 +1,7 @@
 package objectcopy
 
 import (
+	"errors"
 	"sync/atomic"
 	"time"
 
@@ -23,6 +24,8 @@ const (
 	partsPerRetry  = 5
 )
 
+var errRetryBudgetSpent = errors.New("objectcopy: retry budget spent")
+
 // retryPolicy is the SDK retryer the engine passes to every request it sends.
 // It keeps the SDK's classification (5xx, 408, 429, connection errors and
 // timeouts are transient; 403, 404, 409 and 412 are not, except a
@@ -43,17 +46,19 @@ func newRetryPolicy(budget int64) *retryPolicy {
 	return r
 }
 
-// IsErrorRetryable reports whether err is transient and the budget allows
-// another attempt; it spends one retry when it says yes.
-func (r *retryPolicy) IsErrorRetryable(err error) bool {
-	return r.std.IsErrorRetryable(err) && r.budget.Add(-1) >= 0
-}
+// IsErrorRetryable reports whether err is transient.
+func (r *retryPolicy) IsErrorRetryable(err error) bool { return r.std.IsErrorRetryable(err) }
 
 // MaxAttempts is the number of attempts per request.
 func (r *retryPolicy) MaxAttempts() int { return maxAttempts }
 
-// RetryDelay is the backoff before the given attempt.
+// RetryDelay is the backoff before the given attempt. The SDK asks for it
+// only when it is about to retry, so this is where a retry is charged to the
+// budget; an error tells the SDK to give up with the last attempt's error.
 func (r *retryPolicy) RetryDelay(attempt int, err error) (time.Duration, error) {
+	if r.budget.Add(-1) < 0 {
+		return 0, errRetryBudgetSpent
+	}
 	return r.std.RetryDelay(attempt, err)
 }
 
