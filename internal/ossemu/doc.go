@@ -1,5 +1,5 @@
-// Package ossemu is an Alibaba Cloud OSS emulator: a real HTTP server that
-// the OSS Go SDK V2 talks to unchanged, for tests, demos and benchmarks.
+// Package ossemu is an Alibaba Cloud OSS emulator: a real HTTP server that the
+// OSS Go SDK V2 talks to unchanged, for tests, demos and benchmarks.
 //
 // A test starts one with NewTestServer and points the SDK at it:
 //
@@ -12,8 +12,8 @@
 //
 // # What it implements
 //
-// Addressing: path style (http://127.0.0.1:PORT/bucket/key; the SDK uses it
-// by itself for IP endpoints) and virtual-hosted style, where the host is
+// Addressing: path style (http://127.0.0.1:PORT/bucket/key; the SDK uses it by
+// itself for IP endpoints) and virtual-hosted style, where the host is
 // "<bucket>." followed by an IP address, "localhost" or an OSS endpoint name
 // such as oss-cn-hangzhou.aliyuncs.com.
 //
@@ -31,104 +31,104 @@
 // PutBucket, DeleteBucket, GetBucketInfo, GetBucketLocation,
 // Put/GetBucketVersioning, Put/GetBucketAcl, InitiateBucketWorm,
 // CompleteBucketWorm, ExtendBucketWorm, AbortBucketWorm, GetBucketWorm,
-// ListObjects, ListObjectsV2, ListObjectVersions, PutObject, GetObject, HeadObject,
-// GetObjectMeta, DeleteObject, DeleteMultipleObjects, CopyObject,
-// InitiateMultipartUpload, UploadPart, UploadPartCopy,
-// CompleteMultipartUpload (including x-oss-complete-all), AbortMultipartUpload,
-// ListMultipartUploads, ListParts, Put/Get/DeleteObjectTagging and
-// Put/GetObjectAcl. Listings support prefix, delimiter, markers,
-// continuation tokens, start-after, max-keys and encoding-type=url.
+// ListObjects, ListObjectsV2, ListObjectVersions, PutObject, GetObject,
+// HeadObject, GetObjectMeta, DeleteObject, DeleteMultipleObjects, CopyObject,
+// InitiateMultipartUpload, UploadPart, UploadPartCopy, CompleteMultipartUpload
+// (including x-oss-complete-all), AbortMultipartUpload, ListMultipartUploads,
+// ListParts, Put/Get/DeleteObjectTagging and Put/GetObjectAcl. Listings
+// support prefix, delimiter, markers, continuation tokens, start-after,
+// max-keys and encoding-type=url.
 //
 // Semantics: buckets live in regions (PutBucket takes the region from a
 // LocationConstraint element or else from the V4 signing scope, as a real
 // client reaches a region through its endpoint); copies between regions fail
-// with AccessDenied and OSS's message. Versioning (enabled or suspended)
-// keeps versions and delete markers; a DELETE with versionId removes a
-// version for good. Retention (WORM, in progress or locked) protects objects
-// for its period: overwriting or deleting a protected object fails with
-// FileImmutable (with versioning enabled new versions and delete markers are
-// still written, but a protected version cannot be removed), and any copy
-// from or into a bucket under retention fails with FileImmutable. x-oss-forbid-overwrite is honoured by
-// PutObject, CopyObject and CompleteMultipartUpload in buckets without
-// versioning, as in OSS. Content headers, x-oss-meta-*, storage class, SSE
-// headers, object ACL and tags (x-oss-tagging) are stored and returned;
-// CopyObject's metadata and tagging directives decide whether content
-// headers, metadata and tags come from the source or the request, while
-// storage class, SSE and ACL always come from the request. Multipart uploads
-// take all of them from InitiateMultipartUpload only. GetObject serves single ranges (an invalid
-// or unsatisfiable range returns the whole object unless
+// with AccessDenied and OSS's message. Versioning (enabled or suspended) keeps
+// versions and delete markers; a DELETE with versionId removes a version for
+// good. Retention (WORM, in progress or locked) protects objects for its
+// period: overwriting or deleting a protected object fails with FileImmutable
+// (with versioning enabled new versions and delete markers are still written,
+// but a protected version cannot be removed), and any copy from or into a
+// bucket under retention fails with FileImmutable. x-oss-forbid-overwrite is
+// honoured by PutObject, CopyObject and CompleteMultipartUpload in buckets
+// without versioning, as in OSS. Content headers, x-oss-meta-*, storage class,
+// SSE headers, object ACL and tags (x-oss-tagging) are stored and returned;
+// CopyObject's metadata and tagging directives decide whether content headers,
+// metadata and tags come from the source or the request, while storage class,
+// SSE and ACL always come from the request. Multipart uploads take all of them
+// from InitiateMultipartUpload only. GetObject serves single ranges (an
+// invalid or unsatisfiable range returns the whole object unless
 // x-oss-range-behavior: standard), conditional headers and response-*
-// overrides. UploadPartCopy supports x-oss-copy-source with versionId, a
-// range (invalid or unsatisfiable: the whole object; a version that is a
-// delete marker: NoSuchKey), and the four
-// x-oss-copy-source-if-* conditions (412 PreconditionFailed or 304).
-// Re-sending a part number replaces the part. Complete checks part order,
-// part ETags and the 100 KiB minimum of every part but the last. Part numbers
-// are 1 to 10,000; parts and PutObject bodies are at most 5 GiB; CopyObject
-// accepts sources up to 1 GiB and answers EntityTooLarge above, which makes
-// the SDK's Copier fall back to multipart copy. Content-MD5 is checked
-// (InvalidDigest). Bucket and object names follow OSS's rules. Headers the
-// emulator does not act on, such as x-oss-traffic-limit, are accepted.
+// overrides. UploadPartCopy supports x-oss-copy-source with versionId, a range
+// (invalid or unsatisfiable: the whole object; a version that is a delete
+// marker: NoSuchKey), and the four x-oss-copy-source-if-* conditions (412
+// PreconditionFailed or 304). Re-sending a part number replaces the part.
+// Complete checks part order, part ETags and the 100 KiB minimum of every part
+// but the last. Part numbers are 1 to 10,000; parts and PutObject bodies are
+// at most 5 GiB; CopyObject accepts sources up to 1 GiB and answers
+// EntityTooLarge above, which makes the SDK's Copier fall back to multipart
+// copy. Content-MD5 is checked (InvalidDigest). Bucket and object names follow
+// OSS's rules. Headers the emulator does not act on, such as
+// x-oss-traffic-limit, are accepted.
 //
-// Digests: a single-request object's and a part's ETag is the quoted
-// uppercase hex MD5 of its bytes; a completed multipart object's ETag is the
-// MD5 of the concatenated part ETag texts followed by "-N". CRC64
-// (x-oss-hash-crc64ecma, ECMA-182 as Go's hash/crc64 computes it) is returned
-// for objects and parts and combined across parts without reading bytes.
+// Digests: a single-request object's and a part's ETag is the quoted uppercase
+// hex MD5 of its bytes; a completed multipart object's ETag is the MD5 of the
+// concatenated part ETag texts followed by "-N". CRC64 (x-oss-hash-crc64ecma,
+// ECMA-182 as Go's hash/crc64 computes it) is returned for objects and parts
+// and combined across parts without reading bytes.
 //
 // Errors use OSS's body (Code, Message, RequestId, HostId, code-specific
-// elements, EC and RecommendDoc) and, for HEAD, the same XML base64-encoded
-// in x-oss-err; every response carries x-oss-request-id. EC values are OSS's
+// elements, EC and RecommendDoc) and, for HEAD, the same XML base64-encoded in
+// x-oss-err; every response carries x-oss-request-id. EC values are OSS's
 // where OSS's documentation or recorded OSS responses show them, including
 // operation-specific ones (NoSuchUpload is 0042-00000104 from UploadPart and
 // 0042-00000002 elsewhere; a cross-region copy is 0016-00000306 from
 // CopyObject). For errors whose EC could not be found — FileImmutable,
 // InvalidPart, NoSuchVersion, SecurityTokenExpired, InvalidSecurityToken,
-// InvalidBucketName, InvalidRange, EntityTooLarge, most AccessDenied cases
-// and the WORM configuration errors among them — the emulator sends no EC at
-// all rather than an invented one.
+// InvalidBucketName, InvalidRange, EntityTooLarge, most AccessDenied cases and
+// the WORM configuration errors among them — the emulator sends no EC at all
+// rather than an invented one.
 //
 // # Storage
 //
-// Everything lives in memory behind one mutex. An object is a list of
-// extents over stored byte slices or over generated content, so copies share
-// bytes and a multipart copy of a 10 GiB object costs a few hundred bytes.
-// PutGeneratedObject creates deterministic pseudo-random content from a
-// seed without storing it: 64 KiB blocks, each the seed's random base block
-// with a 16-byte header derived from (seed, block index), so every block is
-// distinct and CRC64 of any range is computed arithmetically. GetObject and
-// OpenObject stream it. A generated object's own ETag is multipart-style and
-// derived from (seed, size), because a real object that large would have been
-// uploaded in parts and hashing it at creation would make fixtures slow.
-// Part MD5s of copied ranges are computed over the bytes (about 2 CPU-seconds
-// per GiB, cached per source range); clients copying multi-GiB parts need a
-// longer SDK read timeout than its 10 s default. WithDigestFromExtentIdentity
-// replaces those MD5s (of parts and of CopyObject results) with an MD5 of the
-// range's identity for benchmarks.
+// Everything lives in memory behind one mutex. An object is a list of extents
+// over stored byte slices or over generated content, so copies share bytes and
+// a multipart copy of a 10 GiB object costs a few hundred bytes.
+// PutGeneratedObject creates deterministic pseudo-random content from a seed
+// without storing it: 64 KiB blocks, each the seed's random base block with a
+// 16-byte header derived from (seed, block index), so every block is distinct
+// and CRC64 of any range is computed arithmetically. GetObject and OpenObject
+// stream it. A generated object's own ETag is multipart-style and derived from
+// (seed, size), because a real object that large would have been uploaded in
+// parts and hashing it at creation would make fixtures slow. Part MD5s of
+// copied ranges are computed over the bytes (about 2 CPU-seconds per GiB,
+// cached per source range); clients copying multi-GiB parts need a longer SDK
+// read timeout than its 10 s default. WithDigestFromExtentIdentity replaces
+// those MD5s (of parts and of CopyObject results) with an MD5 of the range's
+// identity for benchmarks.
 //
 // # Test controls
 //
 // Fixtures (CreateBucket, SetBucketVersioning, LockBucketRetention, PutObject,
 // PutGeneratedObject) write straight into storage and are not counted;
-// HeadObject, OpenObject, ListObjectVersions and Uploads read it.
-// RequestCount and RequestCounts report requests per operation name,
-// failed ones included; BytesCopied sums server-side copies. SetClockSkew
-// moves the server clock. SetPerformance models request latency and copy
-// bandwidth, and AddFault injects failures per operation (see their docs).
+// HeadObject, OpenObject, ListObjectVersions and Uploads read it. RequestCount
+// and RequestCounts report requests per operation name, failed ones included;
+// BytesCopied sums server-side copies. SetClockSkew moves the server clock.
+// SetPerformance models request latency and copy bandwidth, and AddFault
+// injects failures per operation (see their docs).
 //
 // # What it does not implement
 //
 // Authorization beyond the signature: any valid key pair may do anything;
 // bucket and object ACLs are stored and returned but not enforced, and there
-// are no bucket policies or RAM. SSE headers are stored and echoed, nothing
-// is encrypted and no KMS key ID is generated. Storage classes are labels:
+// are no bucket policies or RAM. SSE headers are stored and echoed, nothing is
+// encrypted and no KMS key ID is generated. Storage classes are labels:
 // Archive objects are readable without RestoreObject. Not implemented (the
 // server answers 501 NotImplemented): AppendObject, symlinks, RestoreObject,
-// PostObject, object-level retention and legal hold, lifecycle, CORS,
-// referer, logging, website, replication, inventory, encryption and tag
-// configuration of buckets, callbacks, x-oss-process, SelectObject and
-// access points; a request naming any sub-resource other than those of the
-// operations above is refused this way. Not modelled: the shallow CopyObject OSS can do within one
+// PostObject, object-level retention and legal hold, lifecycle, CORS, referer,
+// logging, website, replication, inventory, encryption and tag configuration
+// of buckets, callbacks, x-oss-process, SelectObject and access points; a
+// request naming any sub-resource other than those of the operations above is
+// refused this way. Not modelled: the shallow CopyObject OSS can do within one
 // bucket, multi-range GETs, request payer, traffic limits, quotas, the V4
 // x-oss-content-sha256 payload hash (the SDK sends UNSIGNED-PAYLOAD) and a
 // check that the V4 scope's region matches the bucket's. Nothing persists
