@@ -70,6 +70,14 @@ func putSource(t *testing.T, srv *ossemu.Server, key string, data []byte, h http
 	return info
 }
 
+// overwriteSource replaces a source object from a goroutine other than the
+// test's, where t.Fatal must not be called.
+func overwriteSource(t *testing.T, srv *ossemu.Server, key string, data []byte) {
+	if _, err := srv.PutObject(srcBucket, key, data, nil); err != nil {
+		t.Error(err)
+	}
+}
+
 func readObject(t *testing.T, srv *ossemu.Server, bucket, key, versionID string) []byte {
 	t.Helper()
 	rc, err := srv.OpenObject(bucket, key, versionID)
@@ -410,7 +418,7 @@ func TestCopy_SourceChangesDuringCopy(t *testing.T) {
 			res, err := objectcopy.Copy(context.Background(), c, objectcopy.Params{
 				SourceBucket: srcBucket, SourceKey: "k", Bucket: dstBucket, Key: "k",
 				PartSize: partSize, Parallelism: 1,
-				Logger: &hookLogger{fn: func() { putSource(t, srv, "k", randomBytes(4*partSize, 9), nil) }},
+				Logger: &hookLogger{fn: func() { overwriteSource(t, srv, "k", randomBytes(4*partSize, 9)) }},
 			})
 			if versioned {
 				// The parts are pinned to the version found first, which
@@ -806,4 +814,30 @@ func TestCopy_PartFromAnotherVersion(t *testing.T) {
 	}
 	assertNoObject(t, srv, "k")
 	assertNoUploads(t, srv)
+}
+
+// A small source overwritten between the HEAD and the CopyObject is not
+// copied: CopyObject is pinned to the ETag the HEAD saw.
+func TestCopy_SingleRequestSourceChanged(t *testing.T) {
+	t.Parallel()
+	srv, _ := newEnv(t)
+	putSource(t, srv, "k", randomBytes(1000, 18), nil)
+	var once sync.Once
+	c := tamperingClient(t, srv, func(resp *http.Response) {
+		if resp.Request.Method == http.MethodHead {
+			once.Do(func() { overwriteSource(t, srv, "k", randomBytes(1000, 19)) })
+		}
+	})
+
+	_, err := objectcopy.Copy(context.Background(), c, objectcopy.Params{
+		SourceBucket: srcBucket, SourceKey: "k", Bucket: dstBucket, Key: "k",
+	})
+	if !errors.Is(err, objectcopy.ErrSourceChanged) {
+		t.Fatalf("error %v, want one wrapping ErrSourceChanged", err)
+	}
+	var e *objectcopy.Error
+	if !errors.As(err, &e) || e.Op != "CopyObject" {
+		t.Errorf("error %v does not name CopyObject", err)
+	}
+	assertNoObject(t, srv, "k")
 }
