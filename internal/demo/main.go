@@ -173,7 +173,8 @@ func run(opts options) error {
 	err = tf.run(ctx, "apply", "-auto-approve", "-input=false", "-no-color")
 	stopProgress()
 	if err != nil {
-		return err
+		// Even a failed or interrupted apply must not leave a multipart upload behind.
+		return fmt.Errorf("%w; multipart uploads left in progress: %d", err, len(srv.Uploads()))
 	}
 	detail("applied in %s", since(t0))
 
@@ -290,11 +291,17 @@ func watchCopy(srv *ossemu.Server, size int64) (stop func()) {
 		if sent == 0 {
 			return
 		}
-		finished := sent // once the upload is completed, every part copy it sent has finished
+		finished := -1
 		for _, u := range srv.Uploads() {
 			if u.Bucket == destBucket && u.Key == destKey {
 				finished = u.Parts
 			}
+		}
+		if finished < 0 {
+			if copied < size {
+				return // the upload was aborted, or is not initiated yet
+			}
+			finished = sent // completed: every part copy it sent has finished
 		}
 		line := fmt.Sprintf("UploadPartCopy: %2d sent, %2d finished; %3d%% copied (%d of %d MiB)",
 			sent, finished, copied*100/size, copied/mib, size/mib)
