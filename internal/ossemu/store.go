@@ -312,6 +312,8 @@ func parseTagging(v string) ([]tag, error) {
 	for k, vs := range q {
 		tags = append(tags, tag{k, vs[0]})
 	}
+	// A query string has no order worth keeping; sorted tags list stably.
+	sort.Slice(tags, func(i, j int) bool { return tags[i].Key < tags[j].Key })
 	return tags, checkTags(tags)
 }
 
@@ -325,7 +327,6 @@ func checkTags(tags []tag) error {
 			return errorf("InvalidArgument", "The tag key or value is invalid.")
 		}
 	}
-	sort.Slice(tags, func(i, j int) bool { return tags[i].Key < tags[j].Key })
 	return nil
 }
 
