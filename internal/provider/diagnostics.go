@@ -189,6 +189,13 @@ func (r *objectCopyResource) copyErrorDiag(ctx context.Context, p objectcopy.Par
 			"region, or use cross-region replication.",
 			src.bucket, r.bucketRegion(ctx, src.bucket), dst.bucket, r.bucketRegion(ctx, dst.bucket))
 	}
+	// OSS answers a HeadObject of a delete marker's version with 405.
+	if t == src && se != nil && se.Code == "MethodNotAllowed" && p.SourceVersionID != "" {
+		summary = "Source Version Is a Delete Marker"
+		advice = "Version " + p.SourceVersionID + " of " + src.String() + " is a delete marker, which holds " +
+			"no data to copy. Set source_version_id to a version that holds the object, or remove it to copy " +
+			"the current version."
+	}
 	if t == src && summary == summaryObjectNotFound {
 		summary = "Source Object Not Found"
 		advice = "There is no object at " + src.String() + ". Check source_bucket, source_key and " +
