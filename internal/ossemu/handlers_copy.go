@@ -36,11 +36,16 @@ func (s *Server) resolveCopySource(rq *request, dst *bucket) (*object, error) {
 		return nil, err
 	}
 	o, err := sb.objectLocked(srcKey, versionID)
-	if err != nil {
-		if oe, ok := err.(*ossError); ok && oe.code == "MethodNotAllowed" {
+	if oe, ok := err.(*ossError); ok {
+		switch {
+		case oe.code == "MethodNotAllowed":
 			// A version ID naming a delete marker reads as a missing object.
 			return nil, newError("NoSuchKey").with("Key", srcKey)
+		case oe.code == "NoSuchVersion" && rq.op == "CopyObject":
+			return nil, oe.withEC("0012-00000203") // documented for CopyObject only
 		}
+	}
+	if err != nil {
 		return nil, err
 	}
 	if sb.region != dst.region {

@@ -121,9 +121,15 @@ func TestSTSCredentials(t *testing.T) {
 			noToken := newClientWith(srv, version, staticCreds("STS.valid", "s1"))
 			_, err := noToken.GetBucketInfo(ctx, &oss.GetBucketInfoRequest{Bucket: oss.Ptr("bkt")})
 			expectCode(t, err, 403, "InvalidSecurityToken")
+			if ec := serviceError(t, err).EC; ec != "0002-00000008" {
+				t.Errorf("invalid token EC = %q", ec)
+			}
 			expired := newClientWith(srv, version, staticCredsToken("STS.expired", "s2", "token-2"))
 			_, err = expired.GetBucketInfo(ctx, &oss.GetBucketInfoRequest{Bucket: oss.Ptr("bkt")})
 			expectCode(t, err, 403, "SecurityTokenExpired")
+			if ec := serviceError(t, err).EC; ec != "0002-00000007" {
+				t.Errorf("expired token EC = %q", ec)
+			}
 		})
 	}
 }

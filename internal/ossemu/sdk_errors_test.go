@@ -111,7 +111,12 @@ func TestErrorTable(t *testing.T) {
 		{"NoSuchVersion", func(c *oss.Client, _ *errorFixture) error {
 			_, err := c.GetObject(ctx, &oss.GetObjectRequest{Bucket: oss.Ptr("src"), Key: oss.Ptr("obj"), VersionId: oss.Ptr("CAEQnope")})
 			return err
-		}, 404, "NoSuchVersion", "", ""},
+		}, 404, "NoSuchVersion", "0026-00000001", ""},
+		{"NoSuchVersion of a copy source", func(c *oss.Client, _ *errorFixture) error {
+			_, err := c.CopyObject(ctx, &oss.CopyObjectRequest{Bucket: oss.Ptr("dst"), Key: oss.Ptr("c"), SourceBucket: oss.Ptr("src"),
+				SourceKey: oss.Ptr("obj"), SourceVersionId: oss.Ptr("CAEQnope")})
+			return err
+		}, 404, "NoSuchVersion", "0012-00000203", ""},
 		{"InvalidPart", func(c *oss.Client, f *errorFixture) error {
 			return f.complete(c, []oss.UploadPart{f.parts[0], {PartNumber: 2, ETag: oss.Ptr(`"0123456789ABCDEF0123456789ABCDEF"`)}}, false)
 		}, 400, "InvalidPart", "", ""},
@@ -257,7 +262,7 @@ func TestInvalidBucketName(t *testing.T) {
 	for _, name := range []string{"ab", "Upper", "-dash", "dash-", "under_score", strings.Repeat("a", 64)} {
 		resp := must[*http.Response](t)(http.Get(srv.Endpoint() + "/" + name + "/key"))
 		body := readAll(t, resp.Body)
-		if resp.StatusCode != 400 || !strings.Contains(body, "<Code>InvalidBucketName</Code>") {
+		if resp.StatusCode != 400 || !strings.Contains(body, "<Code>InvalidBucketName</Code>") || resp.Header.Get("x-oss-ec") != "0015-00000001" {
 			t.Errorf("bucket %q: %d %s", name, resp.StatusCode, body)
 		}
 	}
