@@ -82,8 +82,8 @@
 // where OSS's documentation or recorded OSS responses show them, including
 // operation-specific ones (NoSuchUpload is 0042-00000104 from UploadPart and
 // 0042-00000002 elsewhere; a cross-region copy is 0016-00000306 from
-// CopyObject). For errors whose EC could not be found — FileImmutable,
-// InvalidPart, InvalidRange, EntityTooLarge, MethodNotAllowed, most
+// CopyObject). For errors whose EC could not be found — FileImmutable from
+// copies, InvalidPart, InvalidRange, EntityTooLarge, MethodNotAllowed, most
 // AccessDenied and InvalidArgument cases and the WORM configuration errors
 // among them — the emulator sends no EC at all rather than an invented one.
 //

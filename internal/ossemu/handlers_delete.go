@@ -28,13 +28,13 @@ func (s *Server) deleteLocked(b *bucket, key, versionID string) (deleteResult, e
 			return deleteResult{versionID: versionID}, nil
 		}
 		if b.protected(victim, now) {
-			return deleteResult{}, newError("FileImmutable")
+			return deleteResult{}, immutableError()
 		}
 		b.removeVersionLocked(key, victim.versionID)
 		return deleteResult{versionID: versionID, deleteMarker: victim.deleteMarker}, nil
 	}
 	if old := b.replacedLocked(key); old != nil && b.protected(old, now) {
-		return deleteResult{}, newError("FileImmutable")
+		return deleteResult{}, immutableError()
 	}
 	if b.versioning == "" {
 		delete(b.objects, key)

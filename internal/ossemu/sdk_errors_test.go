@@ -174,11 +174,11 @@ func TestErrorTable(t *testing.T) {
 		{"FileImmutable on overwrite", func(c *oss.Client, _ *errorFixture) error {
 			_, err := c.PutObject(ctx, &oss.PutObjectRequest{Bucket: oss.Ptr("worm"), Key: oss.Ptr("locked"), Body: strings.NewReader("x")})
 			return err
-		}, 409, "FileImmutable", "", "The object you specified is immutable."},
+		}, 409, "FileImmutable", "0026-00000202", "The object you specified is immutable."},
 		{"FileImmutable on delete", func(c *oss.Client, _ *errorFixture) error {
 			_, err := c.DeleteObject(ctx, &oss.DeleteObjectRequest{Bucket: oss.Ptr("worm"), Key: oss.Ptr("locked")})
 			return err
-		}, 409, "FileImmutable", "", "The object you specified is immutable."},
+		}, 409, "FileImmutable", "0026-00000202", "The object you specified is immutable."},
 		{"FileImmutable copying from retention", func(c *oss.Client, f *errorFixture) error {
 			return f.partCopy(c, "worm", func(r *oss.UploadPartCopyRequest) { r.SourceKey = oss.Ptr("locked") })
 		}, 409, "FileImmutable", "", "The object you specified is immutable."},

@@ -167,6 +167,10 @@ func (b *bucket) protected(o *object, now time.Time) bool {
 	return b.worm != nil && !o.deleteMarker && now.Before(o.modified.AddDate(0, 0, b.worm.days))
 }
 
+// immutableError refuses to destroy an object under retention, with the EC
+// OSS documents for overwriting or deleting one (copies have none).
+func immutableError() *ossError { return newError("FileImmutable").withEC("0026-00000202") }
+
 // replacedLocked is the version a write (or a delete without versionId) of
 // key destroys: the current object without versioning, the null version when
 // versioning is suspended, none when it is enabled.
@@ -194,7 +198,7 @@ func (b *bucket) replacedLocked(key string) *object {
 // ignores x-oss-forbid-overwrite in buckets with versioning.
 func (b *bucket) checkWritable(key string, forbid bool, now time.Time) error {
 	if old := b.replacedLocked(key); old != nil && b.protected(old, now) {
-		return newError("FileImmutable")
+		return immutableError()
 	}
 	versions := b.objects[key]
 	if forbid && b.versioning == "" && len(versions) > 0 && !versions[0].deleteMarker {
