@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"encoding/json"
 	"fmt"
+	"io"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -122,7 +123,7 @@ func writeFile(t *testing.T, name, content string) {
 
 // command prepares terraform with args in the working directory; stdout
 // and stderr go to out.
-func (c *terraformCLI) command(out *bytes.Buffer, extraEnv []string, args ...string) *exec.Cmd {
+func (c *terraformCLI) command(out io.Writer, extraEnv []string, args ...string) *exec.Cmd {
 	cmd := exec.Command(c.terraform, append(args, "-no-color")...)
 	cmd.Dir = c.dir
 	cmd.Env = append(append([]string{}, c.env...), extraEnv...)
