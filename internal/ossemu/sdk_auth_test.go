@@ -112,6 +112,7 @@ func TestSTSCredentials(t *testing.T) {
 	if err := srv.CreateBucket("bkt", ""); err != nil {
 		t.Fatal(err)
 	}
+	must[ossemu.ObjectInfo](t)(srv.PutObject("bkt", "obj", []byte("sts"), nil))
 	for name, version := range signatureVersions {
 		t.Run(name, func(t *testing.T) {
 			ok := newClientWith(srv, version, staticCredsToken("STS.valid", "s1", "token-1"))
@@ -129,6 +130,13 @@ func TestSTSCredentials(t *testing.T) {
 			expectCode(t, err, 403, "SecurityTokenExpired")
 			if ec := serviceError(t, err).EC; ec != "0002-00000007" {
 				t.Errorf("expired token EC = %q", ec)
+			}
+			// Presigned URLs carry the token as a query parameter.
+			pre := must[*oss.PresignResult](t)(ok.Presign(ctx, &oss.GetObjectRequest{Bucket: oss.Ptr("bkt"), Key: oss.Ptr("obj")}))
+			resp := must[*http.Response](t)(http.Get(pre.URL))
+			body := readAll(t, resp.Body)
+			if resp.StatusCode != 200 || body != "sts" {
+				t.Errorf("presigned GET with a security token = %d %q", resp.StatusCode, body)
 			}
 		})
 	}
