@@ -117,7 +117,7 @@ func checkTimes(t *testing.T, p Performance, streams []streamRun, got []measured
 		if got[i].end < want[i]-time.Millisecond {
 			t.Errorf("stream %d finished early, after %v, want %v", i, got[i].end, want[i])
 		}
-		if got[i].end > want[i]*11/10+25*time.Millisecond {
+		if got[i].end > want[i]*3/2+100*time.Millisecond {
 			late += fmt.Sprintf("stream %d finished after %v, want %v; ", i, got[i].end, want[i])
 		}
 	}
@@ -125,10 +125,11 @@ func checkTimes(t *testing.T, p Performance, streams []streamRun, got []measured
 }
 
 // timingAttempts is how often a timing check that came out late is run:
-// on a machine shared by several jobs a timer can fire tens of milliseconds
-// late now and then, but a model that is late every time is wrong. Early
-// results are never excused: the model's times are lower bounds.
-const timingAttempts = 3
+// on a machine shared by several jobs (CI tests the other packages beside
+// this one) a timer can fire tens to hundreds of milliseconds late now and
+// then, but a model that is late every time is wrong. Early results are
+// never excused: the model's times are lower bounds.
+const timingAttempts = 5
 
 // retryLate runs attempt until it reports no lateness, at most
 // timingAttempts times, and fails the test if it was late every time.
