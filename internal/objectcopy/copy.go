@@ -95,7 +95,8 @@ type Source struct {
 	ContentType                  string
 }
 
-// Result describes the object a copy produced.
+// Result describes the object a copy produced, as completely as a HEAD of it
+// would, so that callers need not read it back.
 type Result struct {
 	ETag, VersionID string
 	CRC64           uint64
@@ -104,6 +105,14 @@ type Result struct {
 	ContentType     string
 	Parts           int    // 0 when a single CopyObject made the copy
 	Source          Source // the source version that was copied
+	// HasCRC64 is false when OSS reported no CRC64 for the new object, so
+	// that it could not be verified and CRC64 is 0.
+	HasCRC64 bool
+
+	// StorageClass, ServerSideEncryption and KMSKeyID are what OSS reports
+	// for the new object, "" when it reports none: a bucket's defaults may
+	// apply where Params left them empty.
+	StorageClass, ServerSideEncryption, KMSKeyID string
 }
 
 // source is Source plus what the copy needs from the HEAD response.
@@ -327,12 +336,14 @@ func (cp *copier) copyObject(ctx context.Context) (*Result, error) {
 	if cp.replaceMetadata() {
 		contentType = p.ContentType
 	}
-	if res.HashCRC64 == nil || res.LastModified == nil || contentType == "" {
+	// CopyObject does not answer the storage class: when the request did not
+	// set it, the bucket's default may apply.
+	if res.HashCRC64 == nil || res.LastModified == nil || contentType == "" || p.StorageClass == "" {
 		// Only a HEAD tells what OSS made of what it did not answer.
 		return cp.verify(ctx, "CopyObject", oss.ToString(res.ETag), versionID, res.HashCRC64, 0)
 	}
-	// CopyObject answers everything else, which saves the HEAD, a third of
-	// the time a small copy takes.
+	// CopyObject answers everything else, encryption included, which saves
+	// the HEAD, a third of the time a small copy takes.
 	crc, err := cp.checkCRC(ctx, "CopyObject", versionID, *res.HashCRC64)
 	if err != nil {
 		return nil, err
@@ -341,11 +352,15 @@ func (cp *copier) copyObject(ctx context.Context) (*Result, error) {
 		ETag:      oss.ToString(res.ETag),
 		VersionID: versionID,
 		CRC64:     crc,
+		HasCRC64:  true,
 		Size:      cp.src.Size,
 		// HEAD's Last-Modified has whole seconds; the body's has milliseconds.
-		LastModified: res.LastModified.Truncate(time.Second),
-		ContentType:  contentType,
-		Source:       cp.src.Source,
+		LastModified:         res.LastModified.Truncate(time.Second),
+		ContentType:          contentType,
+		StorageClass:         p.StorageClass,
+		ServerSideEncryption: oss.ToString(res.ServerSideEncryption),
+		KMSKeyID:             oss.ToString(res.ServerSideEncryptionKeyId),
+		Source:               cp.src.Source,
 	}, nil
 }
 
@@ -583,9 +598,9 @@ func isMultipartETag(etag string, parts []string) bool {
 		etag == strings.ToUpper(hex.EncodeToString(bin.Sum(nil)))+suffix
 }
 
-// verify reads the new object's LastModified and Content-Type for the result
-// and checks its CRC64 against the source's; an object that fails the check
-// is deleted.
+// verify reads what the result reports beyond the copy's answer (LastModified,
+// Content-Type, storage class, encryption) and checks the new object's CRC64
+// against the source's; an object that fails the check is deleted.
 func (cp *copier) verify(ctx context.Context, op, etag, versionID string, crcHeader *string, parts int) (*Result, error) {
 	// The object exists now whatever happens to ctx: read it to the end, or
 	// the caller would lose track of it.
@@ -610,13 +625,17 @@ func (cp *copier) verify(ctx context.Context, op, etag, versionID string, crcHea
 		}
 	}
 	r := &Result{
-		ETag:        etag,
-		VersionID:   versionID,
-		CRC64:       crc,
-		Size:        head.ContentLength,
-		ContentType: oss.ToString(head.ContentType),
-		Parts:       parts,
-		Source:      cp.src.Source,
+		ETag:                 etag,
+		VersionID:            versionID,
+		CRC64:                crc,
+		HasCRC64:             crcHeader != nil,
+		Size:                 head.ContentLength,
+		ContentType:          oss.ToString(head.ContentType),
+		StorageClass:         oss.ToString(head.StorageClass),
+		ServerSideEncryption: oss.ToString(head.ServerSideEncryption),
+		KMSKeyID:             oss.ToString(head.ServerSideEncryptionKeyId),
+		Parts:                parts,
+		Source:               cp.src.Source,
 	}
 	if head.LastModified != nil {
 		r.LastModified = *head.LastModified

@@ -132,8 +132,8 @@ func assertCopied(t *testing.T, srv *ossemu.Server, res *objectcopy.Result, src 
 		t.Fatalf("destination has %d bytes that differ from the source's %d", len(got), len(src))
 	}
 	wantCRC := crc64.Checksum(src, crc64.MakeTable(crc64.ECMA))
-	if dst.CRC64 != wantCRC || res.CRC64 != wantCRC {
-		t.Errorf("CRC64: destination %d, result %d, want %d", dst.CRC64, res.CRC64, wantCRC)
+	if dst.CRC64 != wantCRC || res.CRC64 != wantCRC || !res.HasCRC64 {
+		t.Errorf("CRC64: destination %d, result %d (reported: %t), want %d", dst.CRC64, res.CRC64, res.HasCRC64, wantCRC)
 	}
 	if res.ETag != dst.ETag || res.Size != int64(len(src)) || res.Size != dst.Size || res.VersionID != dst.VersionID {
 		t.Errorf("result %+v does not describe the destination %+v", res, dst)
@@ -141,6 +141,11 @@ func assertCopied(t *testing.T, srv *ossemu.Server, res *objectcopy.Result, src 
 	// HTTP dates have whole seconds.
 	if !res.LastModified.Equal(dst.LastModified.Truncate(time.Second)) || res.ContentType != dst.ContentType {
 		t.Errorf("result LastModified %v, ContentType %q; destination %v, %q", res.LastModified, res.ContentType, dst.LastModified, dst.ContentType)
+	}
+	sse, kmsKey := dst.Header.Get("X-Oss-Server-Side-Encryption"), dst.Header.Get("X-Oss-Server-Side-Encryption-Key-Id")
+	if res.StorageClass != dst.StorageClass || res.ServerSideEncryption != sse || res.KMSKeyID != kmsKey {
+		t.Errorf("result storage class %q, SSE %q, KMS key %q; destination %q, %q, %q",
+			res.StorageClass, res.ServerSideEncryption, res.KMSKeyID, dst.StorageClass, sse, kmsKey)
 	}
 	assertNoUploads(t, srv)
 	return dst
