@@ -246,13 +246,6 @@ func sourceGoneWarning(bucket, key string) diag.Diagnostic {
 			"followed. The copy is left as it is; a replacement of it would fail until the source exists again.")
 }
 
-// readBackWarning reports a copy that succeeded but could not be read back.
-func readBackWarning(bucket, key string, err error) diag.Diagnostic {
-	return diag.NewWarningDiagnostic("Copied Object Not Read Back",
-		"The copy to "+target{bucket, key}.String()+" succeeded and is recorded, but reading its storage "+
-			"class and encryption failed; the next refresh fills them in.\n\nOriginal Error: "+err.Error())
-}
-
 // importIDDiag reports an import ID that does not parse.
 func importIDDiag(id string, err error) diag.Diagnostic {
 	return diag.NewErrorDiagnostic("Invalid Import ID",

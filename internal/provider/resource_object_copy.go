@@ -523,15 +523,8 @@ func (r *objectCopyResource) Create(ctx context.Context, req resource.CreateRequ
 	plan.ID = types.StringValue(plan.objectID().String())
 	plan.SourceETag = types.StringValue(trimETag(result.Source.ETag))
 	plan.SourceVersionID = stringOrNull(result.Source.VersionID)
-	// The copy result does not report storage class or encryption; one HEAD
-	// of the new version does, and it formats every value the way Read will.
-	head, err := headObject(ctx, r.data.client, params.Bucket, params.Key, result.VersionID)
-	if err == nil {
-		plan.fromHead(head)
-	} else {
-		resp.Diagnostics.Append(readBackWarning(params.Bucket, params.Key, err))
-		plan.fromResult(result)
-	}
+	// The result reports everything a HEAD of the new version would.
+	plan.fromResult(result)
 	resp.Diagnostics.Append(resp.State.Set(ctx, &plan)...)
 	resp.Diagnostics.Append(setCopiedETag(ctx, resp.Private, plan.ETag.ValueString())...)
 }
@@ -752,20 +745,21 @@ func (m *objectCopyResourceModel) fromHead(h *oss.HeadObjectResult) {
 	m.KMSKeyID = stringOrNull(oss.ToString(h.ServerSideEncryptionKeyId))
 }
 
-// fromResult records what the copy reported, for when the destination
-// cannot be read back; what it does not report stays as configured or null.
+// fromResult records what the copy reported, formatted as fromHead formats
+// a HeadObject of the destination, so that the next refresh changes nothing.
 func (m *objectCopyResourceModel) fromResult(r *objectcopy.Result) {
 	m.ETag = types.StringValue(trimETag(r.ETag))
 	m.VersionID = stringOrNull(r.VersionID)
-	m.CRC64 = types.StringValue(strconv.FormatUint(r.CRC64, 10))
+	m.CRC64 = types.StringNull()
+	if r.HasCRC64 {
+		m.CRC64 = types.StringValue(strconv.FormatUint(r.CRC64, 10))
+	}
 	m.Size = types.Int64Value(r.Size)
 	m.LastModified = types.StringValue(r.LastModified.UTC().Format(time.RFC3339))
 	m.ContentType = types.StringValue(r.ContentType)
-	for _, v := range []*types.String{&m.StorageClass, &m.ServerSideEncryption, &m.KMSKeyID} {
-		if v.IsUnknown() {
-			*v = types.StringNull()
-		}
-	}
+	m.StorageClass = stringOrNull(r.StorageClass)
+	m.ServerSideEncryption = stringOrNull(r.ServerSideEncryption)
+	m.KMSKeyID = stringOrNull(r.KMSKeyID)
 }
 
 // sameIdentity reports whether a plan keeps the object's identity, i.e. is

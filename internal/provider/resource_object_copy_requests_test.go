@@ -1,0 +1,98 @@
+package provider
+
+import (
+	"context"
+	"testing"
+
+	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
+	"github.com/hashicorp/terraform-plugin-testing/knownvalue"
+	"github.com/hashicorp/terraform-plugin-testing/plancheck"
+	"github.com/hashicorp/terraform-plugin-testing/statecheck"
+	"github.com/hashicorp/terraform-plugin-testing/terraform"
+	"github.com/hashicorp/terraform-plugin-testing/tfjsonpath"
+
+	"github.com/ossprovider/terraform-provider-oss/internal/objectcopy"
+)
+
+var (
+	_ plancheck.PlanCheck = resetRequestsPlanCheck{}
+)
+
+// resetRequestsPlanCheck starts a new count once the plan is made, so that
+// what follows counts the apply alone.
+type resetRequestsPlanCheck struct{ o *testOSS }
+
+func (c resetRequestsPlanCheck) CheckPlan(context.Context, plancheck.CheckPlanRequest, *plancheck.CheckPlanResponse) {
+	c.o.resetRequests()
+}
+
+// TestAccObjectCopy_CreateRequests counts what applying one new copy sends:
+// the copy engine's requests and nothing more, since its result describes
+// the new object as completely as a HeadObject would. The import step shows
+// that the state made from the result equals the one Read makes from a
+// HeadObject.
+func TestAccObjectCopy_CreateRequests(t *testing.T) {
+	testCases := map[string]struct {
+		size  int64
+		extra string
+		want  map[string]int
+		class string
+	}{
+		"single request, bucket's storage class": {
+			// HeadObject of the source, CopyObject, and the HeadObject that
+			// tells the storage class CopyObject does not answer.
+			size:  1000,
+			want:  map[string]int{"HeadObject": 2, "CopyObject": 1},
+			class: "Standard",
+		},
+		"single request, storage class and encryption given": {
+			size:  1000,
+			extra: "storage_class = \"IA\"\n  server_side_encryption = \"KMS\"\n  kms_key_id = \"key-1\"",
+			want:  map[string]int{"HeadObject": 1, "CopyObject": 1},
+			class: "IA",
+		},
+		"multipart": {
+			// HeadObject of the source, and of the completed object to
+			// verify it. The size is just past what one CopyObject copies.
+			size: 16<<20 + 1,
+			want: map[string]int{
+				"HeadObject": 2, "InitiateMultipartUpload": 1,
+				"UploadPartCopy": objectcopy.DefaultParallelism, "CompleteMultipartUpload": 1,
+			},
+			class: "Standard",
+		},
+	}
+
+	for name, tc := range testCases {
+		t.Run(name, func(t *testing.T) {
+			o := newTestOSS(t)
+			o.requireEmulator("counts requests")
+			src, dst := o.newBucket(false), o.newBucket(false)
+			o.put(src, "k", testData(tc.size, 3), nil)
+			config := o.config(copyConfig(dst, "k", src, "k", tc.extra))
+
+			resource.ParallelTest(t, resource.TestCase{
+				ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
+				CheckDestroy:             o.checkDestroy,
+				Steps: []resource.TestStep{
+					{
+						Config:           config,
+						ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{resetRequestsPlanCheck{o}}},
+						Check: func(*terraform.State) error {
+							return o.requestsSinceReset(tc.want)
+						},
+						ConfigStateChecks: []statecheck.StateCheck{
+							statecheck.ExpectKnownValue(testResource, tfjsonpath.New("storage_class"), knownvalue.StringExact(tc.class)),
+							statecheck.ExpectKnownValue(testResource, tfjsonpath.New("size"), knownvalue.Int64Exact(tc.size)),
+						},
+					},
+					{
+						ResourceName:      testResource,
+						ImportState:       true,
+						ImportStateVerify: true,
+					},
+				},
+			})
+		})
+	}
+}
