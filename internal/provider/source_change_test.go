@@ -1,0 +1,76 @@
+package provider
+
+import (
+	"errors"
+	"math/rand/v2"
+	"testing"
+	"time"
+
+	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
+
+	"github.com/ossprovider/terraform-provider-oss/internal/ossemu"
+)
+
+// TestAccObjectCopy_SourceChangesMidCopy overwrites the source between two
+// part copies of an apply. The apply must fail saying that the source
+// changed, leave no object and no upload, and the next apply must copy the
+// new source.
+func TestAccObjectCopy_SourceChangesMidCopy(t *testing.T) {
+	o := newTestOSS(t)
+	o.requireEmulator("the source is changed between two part copies with the emulator's fault injection")
+	src, dst := o.newBucket(false), o.newBucket(false)
+	rnd := rand.New(rand.NewPCG(1, 2))
+	random := func(n int) []byte {
+		b := make([]byte, n)
+		for i := range b {
+			b[i] = byte(rnd.Uint32())
+		}
+		return b
+	}
+	o.put(src, "k", random(4*102400), nil)
+	newContent := random(4*102400 + 7)
+	config := o.config(copyConfig(dst, "k", src, "k", "part_size = 102400\n  parallelism = 1"))
+	overwritten := make(chan struct{})
+
+	resource.ParallelTest(t, resource.TestCase{
+		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
+		CheckDestroy:             o.checkDestroy,
+		Steps: []resource.TestStep{
+			{
+				PreConfig: func() {
+					// The second part copy waits before it is served; the
+					// source is overwritten as soon as it has arrived.
+					o.emu.AddFault(ossemu.Fault{Op: "UploadPartCopy", Nth: 2, Delay: 500 * time.Millisecond})
+					go func() {
+						defer close(overwritten)
+						if !waitFor(time.Minute, func() bool { return o.emu.RequestCount("UploadPartCopy") >= 2 }) {
+							t.Error("the second part copy never came")
+							return
+						}
+						if _, err := o.emu.PutObject(src, "k", newContent, nil); err != nil {
+							t.Error(err)
+						}
+					}()
+				},
+				Config: config,
+				ExpectError: exactMessage("The source object changed while it was being copied, so the copy was " +
+					"abandoned and its multipart upload aborted; nothing was written. Apply again to copy the " +
+					"source as it is now, or pin a version with source_version_id."),
+			},
+			{
+				PreConfig: func() {
+					<-overwritten
+					o.emu.ClearFaults()
+					if ups := o.emu.Uploads(); len(ups) != 0 {
+						t.Errorf("multipart uploads left by the failed apply: %+v", ups)
+					}
+					if _, err := o.emu.HeadObject(dst, "k", ""); !errors.Is(err, ossemu.ErrNotFound) {
+						t.Errorf("the failed apply left oss://%s/k (%v)", dst, err)
+					}
+				},
+				Config: config,
+				Check:  o.checkSameBytes(src, "k", dst, "k"),
+			},
+		},
+	})
+}
