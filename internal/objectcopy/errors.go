@@ -14,6 +14,11 @@ import (
 // than the pinned one, or the copy's CRC64 differs from the source's.
 var ErrSourceChanged = errors.New("source object changed during the copy")
 
+// ErrTooManyParts is wrapped by the error PlanParts and Copy return when an
+// object cannot be copied in MaxParts parts: it is larger than
+// MaxObjectSize, or the part size asked for is too small for it.
+var ErrTooManyParts = errors.New("objectcopy: too many parts")
+
 // Error reports which OSS operation failed on which object. Err keeps the
 // cause, so errors.As finds the *oss.ServiceError (code, request ID) and
 // errors.Is finds ErrSourceChanged or a context error.

@@ -82,8 +82,8 @@ func PlanParts(size, partSize int64) ([]Part, error) {
 	case size < 0:
 		return nil, fmt.Errorf("objectcopy: invalid object size %d", size)
 	case size > MaxObjectSize:
-		return nil, fmt.Errorf("objectcopy: object of %d bytes is too large for a multipart copy: at most %d parts of %d bytes (%d bytes) are possible",
-			size, MaxParts, MaxPartSize, MaxObjectSize)
+		return nil, fmt.Errorf("%w: an object of %d bytes is too large for a multipart copy: at most %d parts of %d bytes (%d bytes) are possible",
+			ErrTooManyParts, size, MaxParts, MaxPartSize, MaxObjectSize)
 	}
 	if partSize == 0 {
 		partSize = AutoPartSize(size)
@@ -93,8 +93,8 @@ func PlanParts(size, partSize int64) ([]Part, error) {
 	}
 	n := ceilDiv(size, partSize)
 	if n > MaxParts {
-		return nil, fmt.Errorf("objectcopy: part size %d cuts the %d-byte object into %d parts, more than the %d OSS allows: use a part size of at least %d bytes",
-			partSize, size, n, MaxParts, ceilDiv(size, MaxParts))
+		return nil, fmt.Errorf("%w: part size %d cuts the %d-byte object into %d parts, more than the %d OSS allows: use a part size of at least %d bytes",
+			ErrTooManyParts, partSize, size, n, MaxParts, ceilDiv(size, MaxParts))
 	}
 	parts := make([]Part, n)
 	for i := range parts {

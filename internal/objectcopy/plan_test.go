@@ -1,6 +1,7 @@
 package objectcopy_test
 
 import (
+	"errors"
 	"strings"
 	"testing"
 
@@ -21,6 +22,7 @@ func TestPlanParts(t *testing.T) {
 		wantParts      int
 		wantLastSize   int64
 		wantErr        string
+		wantTooMany    bool // the error wraps ErrTooManyParts
 	}{
 		"zero bytes":                  {size: 0, partSize: 5 * mib, wantParts: 0},
 		"one byte":                    {size: 1, partSize: objectcopy.MinPartSize, wantParts: 1, wantLastSize: 1},
@@ -31,16 +33,16 @@ func TestPlanParts(t *testing.T) {
 		"minimum part size":           {size: 3 * objectcopy.MinPartSize, partSize: objectcopy.MinPartSize, wantParts: 3, wantLastSize: objectcopy.MinPartSize},
 		"maximum part size":           {size: 6 * gib, partSize: objectcopy.MaxPartSize, wantParts: 2, wantLastSize: 1 * gib},
 		"exactly 10000 parts":         {size: 10000 * mib, partSize: mib, wantParts: 10000, wantLastSize: mib},
-		"one byte over 10000 parts":   {size: 10000*mib + 1, partSize: mib, wantErr: "10001 parts, more than the 10000 OSS allows: use a part size of at least 1048577 bytes"},
+		"one byte over 10000 parts":   {size: 10000*mib + 1, partSize: mib, wantErr: "10001 parts, more than the 10000 OSS allows: use a part size of at least 1048577 bytes", wantTooMany: true},
 		"largest object":              {size: objectcopy.MaxObjectSize, partSize: objectcopy.MaxPartSize, wantParts: 10000, wantLastSize: objectcopy.MaxPartSize},
-		"one byte over largest":       {size: objectcopy.MaxObjectSize + 1, partSize: objectcopy.MaxPartSize, wantErr: "too large for a multipart copy"},
+		"one byte over largest":       {size: objectcopy.MaxObjectSize + 1, partSize: objectcopy.MaxPartSize, wantErr: "too large for a multipart copy", wantTooMany: true},
 		"part size under minimum":     {size: 10 * mib, partSize: objectcopy.MinPartSize - 1, wantErr: "part size 102399 is out of range"},
 		"part size over maximum":      {size: 10 * gib, partSize: objectcopy.MaxPartSize + 1, wantErr: "part size 5368709121 is out of range"},
 		"negative size":               {size: -1, partSize: mib, wantErr: "invalid object size -1"},
 		"automatic, zero bytes":       {size: 0, wantParts: 0},
 		"automatic, 12 GiB":           {size: 12 * gib, wantParts: 192, wantLastSize: 64 * mib},
 		"automatic, largest object":   {size: objectcopy.MaxObjectSize, wantParts: 10000, wantLastSize: objectcopy.MaxPartSize},
-		"automatic, too large object": {size: objectcopy.MaxObjectSize + 1, wantErr: "too large for a multipart copy"},
+		"automatic, too large object": {size: objectcopy.MaxObjectSize + 1, wantErr: "too large for a multipart copy", wantTooMany: true},
 	}
 
 	for name, tc := range testCases {
@@ -51,6 +53,9 @@ func TestPlanParts(t *testing.T) {
 			if tc.wantErr != "" {
 				if err == nil || !strings.Contains(err.Error(), tc.wantErr) {
 					t.Fatalf("PlanParts(%d, %d) error = %v, want one containing %q", tc.size, tc.partSize, err, tc.wantErr)
+				}
+				if errors.Is(err, objectcopy.ErrTooManyParts) != tc.wantTooMany {
+					t.Errorf("PlanParts(%d, %d) error = %v: wraps ErrTooManyParts %v, want %v", tc.size, tc.partSize, err, !tc.wantTooMany, tc.wantTooMany)
 				}
 				return
 			}
