@@ -320,8 +320,10 @@ func TestAccObjectCopy_BadInput(t *testing.T) {
 			config: func(e badInputEnv) string {
 				return e.provider(map[string]string{"endpoint": sizeLyingProxy(e, "k", 10000*(5<<30)+1)}) + badCopy("")
 			},
-			want: "objectcopy: object of 53687091200001 bytes is too large for a multipart copy: at most 10000 " +
-				"parts of 5368709120 bytes (53687091200000 bytes) are possible",
+			want: "OSS copies an object in at most 10,000 parts of at most 5 GiB each. Raise part_size as the " +
+				"error says, or leave it unset to have it chosen from the object's size.\n\nOriginal Error: " +
+				"objectcopy: too many parts: an object of 53687091200001 bytes is too large for a multipart " +
+				"copy: at most 10000 parts of 5368709120 bytes (53687091200000 bytes) are possible",
 		},
 		"part_size too small for the source": {
 			// MD5 cannot be combined from parts: only identity digests
@@ -335,8 +337,8 @@ func TestAccObjectCopy_BadInput(t *testing.T) {
 			config: func(e badInputEnv) string {
 				return e.provider(nil) + copyConfig(badDst, "copy", badSrc, "big", "part_size = 102400")
 			},
-			want: "objectcopy: part size 102400 cuts the 2147483648-byte object into 20972 parts, more than the " +
-				"10000 OSS allows: use a part size of at least 214749 bytes",
+			want: "Original Error: objectcopy: too many parts: part size 102400 cuts the 2147483648-byte object " +
+				"into 20972 parts, more than the 10000 OSS allows: use a part size of at least 214749 bytes",
 		},
 	}
 

@@ -89,6 +89,9 @@ func classifyError(err error, pd *providerData, t target) (summary, advice strin
 		return "Source Object Changed During Copy", "The source object changed while it was being copied, " +
 			"so the copy was abandoned and its multipart upload aborted; nothing was written. Apply again " +
 			"to copy the source as it is now, or pin a version with source_version_id."
+	case errors.Is(err, objectcopy.ErrTooManyParts):
+		return "Too Many Parts", "OSS copies an object in at most 10,000 parts of at most 5 GiB each. Raise " +
+			"part_size as the error says, or leave it unset to have it chosen from the object's size."
 	case errors.Is(err, context.DeadlineExceeded):
 		return "OSS Operation Timed Out", "The operation did not finish in time. Raise the timeout in the " +
 			"resource's timeouts block (a large copy may need a longer \"create\"); any multipart upload " +
