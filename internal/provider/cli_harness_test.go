@@ -27,6 +27,15 @@ var (
 	errProviderBinary  error
 )
 
+// TestMain removes the provider binary that the tests built, if any.
+func TestMain(m *testing.M) {
+	code := m.Run()
+	if providerBinaryDir != "" {
+		_ = os.RemoveAll(providerBinaryDir)
+	}
+	os.Exit(code)
+}
+
 // providerBinary builds the provider once per test process and returns the
 // directory holding terraform-provider-oss.
 func providerBinary(t *testing.T) string {
