@@ -156,6 +156,10 @@ func TestAccObjectCopy_InterruptAbortsUpload(t *testing.T) {
 	if !strings.Contains(out.String(), "Interrupt received") {
 		t.Errorf("terraform did not see the interrupt\n%s", out.String())
 	}
+	if want := "The operation was interrupted (for example by Ctrl-C); any multipart upload was aborted and " +
+		"nothing was recorded. Apply again to retry."; !exactMessage(want).MatchString(out.String()) {
+		t.Errorf("the failure does not say %q\n%s", want, out.String())
+	}
 	sc.checkNothingLeft(out.String())
 	sc.checkCopiesFromScratch(config)
 }
@@ -205,8 +209,9 @@ func TestAccObjectCopy_CreateTimeoutAbortsUpload(t *testing.T) {
 	if err == nil {
 		t.Fatalf("apply with a 2s create timeout succeeded\n%s", out.String())
 	}
-	if !strings.Contains(out.String(), "OSS Operation Timed Out") {
-		t.Errorf("the failure does not say that the create timed out\n%s", out.String())
+	if want := "The operation did not finish in time. Raise the timeout in the resource's timeouts block (a " +
+		"large copy may need a longer \"create\"); any multipart upload was aborted."; !exactMessage(want).MatchString(out.String()) {
+		t.Errorf("the failure does not say %q\n%s", want, out.String())
 	}
 	sc.checkNothingLeft(out.String())
 	sc.checkCopiesFromScratch(sc.config(""))
