@@ -25,10 +25,10 @@ var (
 	importCommandRE = regexp.MustCompile(`terraform import (\S+) '([^']+)'`)
 )
 
-// TestAccObjectCopy_Examples applies the documentation's examples, unchanged but for the pinned
-// version ID, against the emulator and imports with the command from import.sh, so the docs
-// cannot drift from the schema or the import ID format.
-func TestAccObjectCopy_Examples(t *testing.T) {
+// TestAccExamples_ObjectCopy applies the documentation's provider and resource examples,
+// unchanged but for the pinned version ID, against the emulator and imports with the command from
+// import.sh, so the docs cannot drift from the schema or the import ID format.
+func TestAccExamples_ObjectCopy(t *testing.T) {
 	o := newTestOSS(t)
 	o.requireEmulator("the examples name fixed buckets")
 
@@ -36,18 +36,10 @@ func TestAccObjectCopy_Examples(t *testing.T) {
 	resourceTF := readExample(t, "resources", "oss_object_copy", "resource.tf")
 	importSH := readExample(t, "resources", "oss_object_copy", "import.sh")
 
-	for _, b := range []struct {
-		name      string
-		versioned bool
-	}{{"ml-training", false}, {"ml-serving", false}, {"reports", true}, {"reports-archive", false}} {
-		if err := o.emu.CreateBucket(b.name, ""); err != nil {
-			t.Fatal(err)
-		}
-		if err := o.emu.SetBucketVersioning(b.name, b.versioned); err != nil {
-			t.Fatal(err)
-		}
-		o.buckets = append(o.buckets, b.name)
-	}
+	createExampleBucket(o, "ml-training", false)
+	createExampleBucket(o, "ml-serving", false)
+	createExampleBucket(o, "reports", true)
+	createExampleBucket(o, "reports-archive", false)
 	o.put("ml-training", "runs/2026-11-20/model.safetensors", []byte("weights"), nil)
 	reportVersion := o.put("reports", "2026/q3/report.pdf", []byte("%PDF-1.7 q3"), map[string]string{"Content-Type": "application/pdf"})
 	// A newer version must not be what the pinned copy gets.
@@ -63,13 +55,7 @@ func TestAccObjectCopy_Examples(t *testing.T) {
 	}
 	importAddress, importID := m[1], m[2]
 
-	// provider.tf sets only the region and leaves credentials to the environment, as it
-	// recommends; its required_providers names the provider by its real source address.
-	t.Setenv("OSS_ENDPOINT", o.endpoint)
-	t.Setenv("OSS_ACCESS_KEY_ID", o.id)
-	t.Setenv("OSS_ACCESS_KEY_SECRET", o.secret)
-	t.Setenv("TF_ACC_PROVIDER_NAMESPACE", "ossprovider")
-
+	setExampleEnv(t, o)
 	resource.Test(t, resource.TestCase{
 		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
 		CheckDestroy:             o.checkDestroy,
@@ -98,6 +84,72 @@ func TestAccObjectCopy_Examples(t *testing.T) {
 			},
 		},
 	})
+}
+
+// TestAccExamples_DataSources reads the documentation's data source examples, unchanged, against
+// the emulator and checks the outputs they define.
+func TestAccExamples_DataSources(t *testing.T) {
+	o := newTestOSS(t)
+	o.requireEmulator("the examples name fixed buckets")
+
+	config := readExample(t, "provider", "provider.tf") +
+		readExample(t, "data-sources", "oss_object", "data-source.tf") +
+		readExample(t, "data-sources", "oss_objects", "data-source.tf")
+
+	createExampleBucket(o, "golden-data", false)
+	manifest := `{"files": ["users.csv"]}`
+	o.put("golden-data", "fixtures/v3/manifest.json", []byte(manifest), map[string]string{
+		"Content-Type":     "application/json",
+		"x-oss-meta-owner": "data-team",
+		"x-oss-tagging":    "release=2026.11",
+	})
+	o.put("golden-data", "fixtures/v3/users.csv", []byte("id,name\n1,ada\n"), nil)
+	o.put("golden-data", "fixtures/v2/users.csv", []byte("id\n"), nil)
+	setExampleEnv(t, o)
+
+	resource.Test(t, resource.TestCase{
+		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
+		Steps: []resource.TestStep{{
+			Config: config,
+			ConfigStateChecks: []statecheck.StateCheck{
+				statecheck.ExpectKnownOutputValue("manifest", knownvalue.ObjectExact(map[string]knownvalue.Check{
+					"size":         knownvalue.Int64Exact(int64(len(manifest))),
+					"crc64":        knownvalue.NotNull(),
+					"content_type": knownvalue.StringExact("application/json"),
+					"owner":        knownvalue.StringExact("data-team"),
+					"release":      knownvalue.StringExact("2026.11"),
+				})),
+				statecheck.ExpectKnownOutputValue("fixture_count", knownvalue.Int64Exact(2)),
+				statecheck.ExpectKnownOutputValue("fixture_bytes", knownvalue.Int64Exact(int64(len(manifest)+len("id,name\n1,ada\n")))),
+				statecheck.ExpectKnownOutputValue("fixture_versions", knownvalue.ListExact([]knownvalue.Check{
+					knownvalue.StringExact("fixtures/v2/"),
+					knownvalue.StringExact("fixtures/v3/"),
+				})),
+			},
+		}},
+	})
+}
+
+// createExampleBucket creates a bucket with the fixed name an example uses.
+func createExampleBucket(o *testOSS, name string, versioned bool) {
+	o.t.Helper()
+	if err := o.emu.CreateBucket(name, ""); err != nil {
+		o.t.Fatal(err)
+	}
+	if err := o.emu.SetBucketVersioning(name, versioned); err != nil {
+		o.t.Fatal(err)
+	}
+	o.buckets = append(o.buckets, name)
+}
+
+// setExampleEnv points the provider at the emulator through the environment: provider.tf sets
+// only the region and leaves credentials to the environment, as it recommends, and its
+// required_providers names the provider by its real source address.
+func setExampleEnv(t *testing.T, o *testOSS) {
+	t.Setenv("OSS_ENDPOINT", o.endpoint)
+	t.Setenv("OSS_ACCESS_KEY_ID", o.id)
+	t.Setenv("OSS_ACCESS_KEY_SECRET", o.secret)
+	t.Setenv("TF_ACC_PROVIDER_NAMESPACE", "ossprovider")
 }
 
 // checkObjectBytes asserts the content of an object's current version.
