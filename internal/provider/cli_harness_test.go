@@ -40,26 +40,29 @@ func TestMain(m *testing.M) {
 // directory holding terraform-provider-oss.
 func providerBinary(t *testing.T) string {
 	t.Helper()
-	providerBinaryOnce.Do(func() {
-		dir, err := os.MkdirTemp("", "tfprovider-oss-bin-")
-		if err != nil {
-			errProviderBinary = err
-			return
-		}
-		_, file, _, _ := runtime.Caller(0)
-		root := filepath.Join(filepath.Dir(file), "..", "..")
-		cmd := exec.Command("go", "build", "-o", filepath.Join(dir, "terraform-provider-oss"), ".")
-		cmd.Dir = root
-		if out, err := cmd.CombinedOutput(); err != nil {
-			errProviderBinary = fmt.Errorf("building the provider: %v\n%s", err, out)
-			return
-		}
-		providerBinaryDir = dir
-	})
+	providerBinaryOnce.Do(func() { providerBinaryDir, errProviderBinary = buildProvider() })
 	if errProviderBinary != nil {
 		t.Fatal(errProviderBinary)
 	}
 	return providerBinaryDir
+}
+
+// buildProvider builds the provider into a directory of its own, which
+// outlives any one test: every terraform CLI test of the process uses it,
+// and TestMain removes it.
+func buildProvider() (string, error) {
+	dir, err := os.MkdirTemp("", "tfprovider-oss-bin-")
+	if err != nil {
+		return "", err
+	}
+	_, file, _, _ := runtime.Caller(0)
+	cmd := exec.Command("go", "build", "-o", filepath.Join(dir, "terraform-provider-oss"), ".")
+	cmd.Dir = filepath.Join(filepath.Dir(file), "..", "..")
+	if out, err := cmd.CombinedOutput(); err != nil {
+		_ = os.RemoveAll(dir)
+		return "", fmt.Errorf("building the provider: %v\n%s", err, out)
+	}
+	return dir, nil
 }
 
 // terraformCLI is a working directory with its own CLI configuration,

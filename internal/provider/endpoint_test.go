@@ -19,7 +19,10 @@ func configureForTest(t *testing.T, args map[string]string) *providerData {
 	p := New("test")()
 	var sresp provider.SchemaResponse
 	p.Schema(ctx, provider.SchemaRequest{}, &sresp)
-	typ := sresp.Schema.Type().TerraformType(ctx).(tftypes.Object)
+	typ, ok := sresp.Schema.Type().TerraformType(ctx).(tftypes.Object)
+	if !ok {
+		t.Fatalf("the provider schema is a %T, not an object", sresp.Schema.Type().TerraformType(ctx))
+	}
 	values := make(map[string]tftypes.Value, len(typ.AttributeTypes))
 	for name, at := range typ.AttributeTypes {
 		values[name] = tftypes.NewValue(at, nil)
