@@ -24,9 +24,8 @@ import (
 // badInputEnv is one bad-input case's own emulator, with a source bucket
 // holding the object "k" and an empty destination bucket.
 type badInputEnv struct {
-	emu      *ossemu.Server
-	src, dst string
-	cleanup  func(func())
+	emu     *ossemu.Server
+	cleanup func(func()) // the case's t.Cleanup
 }
 
 const (
@@ -39,7 +38,8 @@ const (
 )
 
 // provider returns a provider block for the emulator; set replaces or adds
-// arguments (a value "" drops the argument).
+// arguments (a value "" drops the argument; max_retries is a number, and
+// "extra" is copied into the block as it is, for nested blocks).
 func (e badInputEnv) provider(set map[string]string) string {
 	id, secret := e.emu.Credentials()
 	args := map[string]string{
@@ -67,6 +67,7 @@ func badCopy(extra string) string {
 	return copyConfig(badDst, "copy", badSrc, "k", extra)
 }
 
+// reverse makes the secret of an STS key pair from its id.
 func reverse(s string) string {
 	r := []rune(s)
 	for i, j := 0, len(r)-1; i < j; i, j = i+1, j-1 {
@@ -358,7 +359,7 @@ func TestAccObjectCopy_BadInput(t *testing.T) {
 				ossemu.WithTemporaryCredentials(stsExpiredID, reverse(stsExpiredID), stsToken, time.Now().Add(-time.Minute)),
 				ossemu.WithTemporaryCredentials(stsValidID, reverse(stsValidID), stsToken, time.Now().Add(time.Hour)),
 			}, tc.opts...)
-			e := badInputEnv{src: badSrc, dst: badDst, emu: ossemu.NewTestServer(t, opts...), cleanup: t.Cleanup}
+			e := badInputEnv{emu: ossemu.NewTestServer(t, opts...), cleanup: t.Cleanup}
 			for _, b := range []string{badSrc, badDst} {
 				if err := e.emu.CreateBucket(b, ""); err != nil {
 					t.Fatal(err)
