@@ -72,17 +72,21 @@ func multipartCopy(t *testing.T, c *oss.Client, key string, partSize int64) *oss
 	}))
 }
 
+// lateSlack is how many times the model's duration a result may take
+// before it counts as late.
+const lateSlack = 1.5
+
 // late checks a duration against the model: early is an error, since the
-// model's times are lower bounds; later than want*slack + overhead + 100ms
-// is returned for ossemu.RetryLate, since a busy machine adds latency now
-// and then. overhead is what the same work costs without a model.
-func late(t *testing.T, what string, got, want time.Duration, slack float64, overhead time.Duration) string {
+// model's times are lower bounds; later than want*lateSlack + overhead +
+// 100ms is returned for ossemu.RetryLate, since a busy machine adds latency
+// now and then. overhead is what the same work costs without a model.
+func late(t *testing.T, what string, got, want, overhead time.Duration) string {
 	t.Helper()
 	t.Logf("%s: %v, model %v (%.3fx); the same without a model: %v", what, got, want, float64(got)/float64(want), overhead)
 	if got < want-time.Millisecond {
 		t.Errorf("%s took %v, less than the model's %v", what, got, want)
 	}
-	if got > time.Duration(float64(want)*slack)+overhead+100*time.Millisecond {
+	if got > time.Duration(float64(want)*lateSlack)+overhead+100*time.Millisecond {
 		return fmt.Sprintf("%s took %v, want %v", what, got, want)
 	}
 	return ""
@@ -104,7 +108,7 @@ func TestPerformanceRoundTrip(t *testing.T) {
 			return fmt.Sprintf("4 HeadObject without a model took %v", unmodeled)
 		}
 		srv.SetPerformance(ossemu.Performance{RoundTrip: 200 * time.Millisecond, TimeScale: 0.25})
-		return late(t, "4 HeadObject", heads(), 4*50*time.Millisecond, 1.5, unmodeled)
+		return late(t, "4 HeadObject", heads(), 4*50*time.Millisecond, unmodeled)
 	})
 }
 
@@ -146,7 +150,7 @@ func TestPerformanceMultipartCopyAtBound(t *testing.T) {
 		if got := srv.BytesCopied() - copied; got != size {
 			t.Errorf("BytesCopied grew by %d, want %d", got, size)
 		}
-		return late(t, "8-part copy", elapsed, bound, 1.5, overhead)
+		return late(t, "8-part copy", elapsed, bound, overhead)
 	})
 }
 
@@ -167,7 +171,7 @@ func TestPerformanceCopyObject(t *testing.T) {
 		srv.SetPerformance(ossemu.Performance{})
 		unmodeled := copyTo("unmodeled")
 		srv.SetPerformance(ossemu.Performance{RoundTrip: 100 * time.Millisecond, CopyRate: 16 * mib, TimeScale: 0.25})
-		return late(t, "CopyObject of 8 MiB", copyTo("timed"), (100*time.Millisecond+500*time.Millisecond)/4, 1.5, unmodeled)
+		return late(t, "CopyObject of 8 MiB", copyTo("timed"), (100*time.Millisecond+500*time.Millisecond)/4, unmodeled)
 	})
 }
 
@@ -205,7 +209,7 @@ func TestPerformanceCancelledCopy(t *testing.T) {
 		if n := srv.BytesCopied(); n != 0 {
 			t.Errorf("BytesCopied = %d after a cancelled copy", n)
 		}
-		return late(t, "Abort after a cancelled copy", aborted, 20*time.Millisecond, 1.5, 0)
+		return late(t, "Abort after a cancelled copy", aborted, 20*time.Millisecond, 0)
 	})
 }
 
