@@ -107,19 +107,19 @@ func contentMD5(etag string) string {
 	return base64.StdEncoding.EncodeToString(sum)
 }
 
-// readTarget resolves the object a GET/HEAD-like request reads.
+// readTarget resolves the object a GET/HEAD-like request reads. It returns
+// copies taken under s.mu of the object and of its bucket's versioning state,
+// since the answer is written without the lock while tagging, ACL and
+// versioning requests may change the originals.
 func (s *Server) readTarget(rq *request) (*bucket, *object, error) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	b, err := s.bucketLocked(rq.bucket)
+	b, o, err := s.versionTarget(rq)
 	if err != nil {
 		return nil, nil, err
 	}
-	o, err := b.objectLocked(rq.key, rq.query.Get("versionId"))
-	if err != nil {
-		return nil, nil, err
-	}
-	return b, o, nil
+	snapshot := *o
+	return &bucket{name: b.name, versioning: b.versioning}, &snapshot, nil
 }
 
 // writeObjectHeaders sets what HEAD and GET return about an object.
@@ -131,11 +131,7 @@ func writeObjectHeaders(h http.Header, b *bucket, o *object) {
 	h.Set("Last-Modified", httpTime(o.modified))
 	h.Set("x-oss-hash-crc64ecma", strconv.FormatUint(o.crc, 10))
 	h.Set("Accept-Ranges", "bytes")
-	objectType := "Normal"
-	if o.multipart {
-		objectType = "Multipart"
-	}
-	h.Set("x-oss-object-type", objectType)
+	h.Set("x-oss-object-type", objectType(o))
 	writeVersionHeader(h, b, o)
 	if len(o.tags) > 0 {
 		h.Set("x-oss-tagging-count", strconv.Itoa(len(o.tags)))
@@ -303,7 +299,8 @@ type taggingXML struct {
 	Tags    []tag    `xml:"TagSet>Tag"`
 }
 
-// versionTarget resolves the version a tagging/ACL request addresses.
+// versionTarget resolves the version a request addresses; the caller holds
+// s.mu.
 func (s *Server) versionTarget(rq *request) (*bucket, *object, error) {
 	b, err := s.bucketLocked(rq.bucket)
 	if err != nil {

@@ -2,11 +2,13 @@ package ossemu_test
 
 import (
 	"context"
+	"fmt"
 	"io"
 	"net"
 	"net/http"
 	"runtime"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -73,5 +75,51 @@ func TestCloseLeavesNoGoroutine(t *testing.T) {
 	if n := runtime.NumGoroutine(); n > before {
 		buf := make([]byte, 1<<16)
 		t.Errorf("%d goroutines after Close, %d before:\n%s", n, before, buf[:runtime.Stack(buf, true)])
+	}
+}
+
+// TestConcurrentReadsAndChanges reads an object while its tags and its
+// bucket's versioning change: run with -race, a read that writes its
+// answer from the stored object after releasing the lock is reported.
+func TestConcurrentReadsAndChanges(t *testing.T) {
+	srv := ossemu.NewTestServer(t)
+	if err := srv.CreateBucket("bkt", ""); err != nil {
+		t.Fatal(err)
+	}
+	must[ossemu.ObjectInfo](t)(srv.PutObject("bkt", "k", []byte("data"), nil))
+	c := newClient(t, srv, oss.SignatureVersionV4)
+	var wg sync.WaitGroup
+	errs := make(chan error, 64)
+	for i := range 8 {
+		wg.Go(func() {
+			for range 20 {
+				b, k := oss.Ptr("bkt"), oss.Ptr("k")
+				var err error
+				switch i % 4 {
+				case 0:
+					_, err = c.HeadObject(ctx, &oss.HeadObjectRequest{Bucket: b, Key: k})
+				case 1:
+					var res *oss.GetObjectResult
+					if res, err = c.GetObject(ctx, &oss.GetObjectRequest{Bucket: b, Key: k}); err == nil {
+						res.Body.Close()
+					}
+				case 2:
+					_, err = c.PutObjectTagging(ctx, &oss.PutObjectTaggingRequest{Bucket: b, Key: k,
+						Tagging: &oss.Tagging{TagSet: &oss.TagSet{Tags: []oss.Tag{{Key: oss.Ptr("n"), Value: oss.Ptr(fmt.Sprint(i))}}}}})
+				case 3:
+					_, err = c.PutBucketVersioning(ctx, &oss.PutBucketVersioningRequest{Bucket: b,
+						VersioningConfiguration: &oss.VersioningConfiguration{Status: oss.VersionEnabled}})
+				}
+				if err != nil {
+					errs <- err
+					return
+				}
+			}
+		})
+	}
+	wg.Wait()
+	close(errs)
+	for err := range errs {
+		t.Error(err)
 	}
 }
