@@ -246,10 +246,18 @@ func canonicalQueryV4(raw, exclude string) string {
 }
 
 func canonicalHeadersV4(h http.Header, additional []string) string {
+	return canonicalHeaders(h, func(low string) bool {
+		return strings.HasPrefix(low, "x-oss-") || low == "content-type" || low == "content-md5" || containsFold(additional, low)
+	})
+}
+
+// canonicalHeaders writes the headers whose lowercase names signed accepts
+// as both signature versions sign them: "name:value1,value2\n" with values
+// trimmed, sorted by name.
+func canonicalHeaders(h http.Header, signed func(low string) bool) string {
 	var names []string
 	for k := range h {
-		low := strings.ToLower(k)
-		if strings.HasPrefix(low, "x-oss-") || low == "content-type" || low == "content-md5" || containsFold(additional, low) {
+		if low := strings.ToLower(k); signed(low) {
 			names = append(names, low)
 		}
 	}
@@ -315,23 +323,9 @@ func (s *Server) verifyV1Query(rq *request) error {
 
 func verifyV1(rq *request, secret, date, signature string) error {
 	h := rq.r.Header
-	var names []string
-	for k := range h {
-		if low := strings.ToLower(k); strings.HasPrefix(low, "x-oss-") {
-			names = append(names, low)
-		}
-	}
-	sort.Strings(names)
 	var b strings.Builder
 	b.WriteString(rq.r.Method + "\n" + h.Get("Content-MD5") + "\n" + h.Get("Content-Type") + "\n" + date + "\n")
-	for _, k := range names {
-		vals := h.Values(k)
-		trimmed := make([]string, len(vals))
-		for i, v := range vals {
-			trimmed[i] = strings.TrimSpace(v)
-		}
-		b.WriteString(k + ":" + strings.Join(trimmed, ",") + "\n")
-	}
+	b.WriteString(canonicalHeaders(h, func(low string) bool { return strings.HasPrefix(low, "x-oss-") }))
 	b.WriteString(canonicalResource(rq.target))
 	if sub := subResourcesV1(rq.query); sub != "" {
 		b.WriteString("?" + sub)
