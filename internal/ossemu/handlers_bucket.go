@@ -20,6 +20,14 @@ var theOwner = owner{ID: ownerID, DisplayName: ownerID}
 
 var bucketACLs = map[string]bool{"private": true, "public-read": true, "public-read-write": true}
 
+// checkBucketACL refuses an x-oss-acl value that is not a bucket ACL.
+func checkBucketACL(acl string) error {
+	if !bucketACLs[acl] {
+		return errorf("InvalidArgument", "no such bucket access control exists").with("ArgumentName", "x-oss-acl").with("ArgumentValue", acl)
+	}
+	return nil
+}
+
 func (s *Server) putBucket(rq *request) error {
 	var cfg struct {
 		StorageClass       string `xml:"StorageClass"`
@@ -39,8 +47,8 @@ func (s *Server) putBucket(rq *request) error {
 	if acl == "" {
 		acl = "private"
 	}
-	if !bucketACLs[acl] {
-		return errorf("InvalidArgument", "no such bucket access control exists").with("ArgumentName", "x-oss-acl").with("ArgumentValue", acl)
+	if err := checkBucketACL(acl); err != nil {
+		return err
 	}
 	if cfg.StorageClass == "" {
 		cfg.StorageClass = "Standard"
@@ -177,8 +185,8 @@ type aclXML struct {
 
 func (s *Server) putBucketACL(rq *request) error {
 	acl := rq.r.Header.Get("x-oss-acl")
-	if !bucketACLs[acl] {
-		return errorf("InvalidArgument", "no such bucket access control exists").with("ArgumentName", "x-oss-acl").with("ArgumentValue", acl)
+	if err := checkBucketACL(acl); err != nil {
+		return err
 	}
 	s.mu.Lock()
 	defer s.mu.Unlock()
@@ -202,6 +210,17 @@ func (s *Server) getBucketACL(rq *request) error {
 
 // --- retention (WORM) ---
 
+// maxRetentionDays is the longest retention period OSS accepts.
+const maxRetentionDays = 25550
+
+// wormLocked returns the bucket's retention policy if its ID is id.
+func (b *bucket) wormLocked(id string) (*worm, error) {
+	if b.worm == nil || b.worm.id != id {
+		return nil, newError("NoSuchWORMConfiguration")
+	}
+	return b.worm, nil
+}
+
 func (s *Server) initiateBucketWorm(rq *request) error {
 	var v struct {
 		Days int `xml:"RetentionPeriodInDays"`
@@ -209,7 +228,7 @@ func (s *Server) initiateBucketWorm(rq *request) error {
 	if err := rq.readXML(&v); err != nil {
 		return err
 	}
-	if v.Days < 1 || v.Days > 25550 {
+	if v.Days < 1 || v.Days > maxRetentionDays {
 		return errorf("InvalidArgument", "RetentionPeriodInDays must be between 1 and 25550.")
 	}
 	s.mu.Lock()
@@ -233,10 +252,11 @@ func (s *Server) completeBucketWorm(rq *request) error {
 	if err != nil {
 		return err
 	}
-	if b.worm == nil || b.worm.id != rq.query.Get("wormId") {
-		return newError("NoSuchWORMConfiguration")
+	w, err := b.wormLocked(rq.query.Get("wormId"))
+	if err != nil {
+		return err
 	}
-	b.worm.state = "Locked"
+	w.state = "Locked"
 	return rq.writeEmpty(http.StatusOK)
 }
 
@@ -254,13 +274,14 @@ func (s *Server) extendBucketWorm(rq *request) error {
 	if err != nil {
 		return err
 	}
-	if b.worm == nil || b.worm.id != rq.query.Get("wormId") {
-		return newError("NoSuchWORMConfiguration")
+	w, err := b.wormLocked(rq.query.Get("wormId"))
+	if err != nil {
+		return err
 	}
-	if b.worm.state != "Locked" || v.Days <= b.worm.days || v.Days > 25550 {
+	if w.state != "Locked" || v.Days <= w.days || v.Days > maxRetentionDays {
 		return errorf("InvalidWORMConfiguration", "Only a locked retention policy can be extended, to at most 25550 days.")
 	}
-	b.worm.days = v.Days
+	w.days = v.Days
 	return rq.writeEmpty(http.StatusOK)
 }
 
