@@ -116,8 +116,7 @@ func (s *Server) copyObject(rq *request) error {
 	hdr := requested
 	if metaDirective != "REPLACE" {
 		hdr = o.header.Clone()
-		for _, k := range []string{"x-oss-storage-class", "x-oss-server-side-encryption",
-			"x-oss-server-side-data-encryption", "x-oss-server-side-encryption-key-id"} {
+		for _, k := range requestOwnedHeaderNames {
 			if v := h.Get(k); v != "" {
 				hdr.Set(k, v)
 			}

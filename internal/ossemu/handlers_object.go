@@ -85,7 +85,7 @@ func (s *Server) putObject(rq *request) error {
 // echoSSE repeats an object's server-side encryption headers in a write's
 // response, as OSS does.
 func echoSSE(h, stored http.Header) {
-	for _, k := range []string{"x-oss-server-side-encryption", "x-oss-server-side-data-encryption", "x-oss-server-side-encryption-key-id"} {
+	for _, k := range sseHeaderNames {
 		if v := stored.Get(k); v != "" {
 			h.Set(k, v)
 		}

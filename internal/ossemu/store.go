@@ -251,11 +251,19 @@ func newVersionID() string { return "CAEQ" + randomHex(30) }
 
 // --- headers stored with objects ---
 
-var storedHeaderNames = []string{
-	"Content-Type", "Cache-Control", "Content-Disposition", "Content-Encoding", "Content-Language", "Expires",
+// sseHeaderNames are the server-side encryption headers an object keeps and
+// a write's answer repeats.
+var sseHeaderNames = []string{
 	"x-oss-server-side-encryption", "x-oss-server-side-data-encryption", "x-oss-server-side-encryption-key-id",
-	"x-oss-storage-class",
 }
+
+// requestOwnedHeaderNames are the stored headers CopyObject always takes
+// from its request, whatever the metadata directive says.
+var requestOwnedHeaderNames = append([]string{"x-oss-storage-class"}, sseHeaderNames...)
+
+var storedHeaderNames = append([]string{
+	"Content-Type", "Cache-Control", "Content-Disposition", "Content-Encoding", "Content-Language", "Expires",
+}, requestOwnedHeaderNames...)
 
 var storageClasses = map[string]bool{"Standard": true, "IA": true, "Archive": true, "ColdArchive": true, "DeepColdArchive": true}
 
