@@ -158,12 +158,8 @@ func (s *Server) uploadPartCopy(rq *request) error {
 	if err != nil {
 		return err
 	}
-	uploadID := rq.query.Get("uploadId")
 	s.mu.Lock()
-	dst, err := s.bucketLocked(rq.bucket)
-	if err == nil {
-		_, err = dst.uploadLocked(uploadID, rq.key)
-	}
+	dst, _, err := s.uploadLocked(rq)
 	var o *object
 	if err == nil {
 		o, err = s.resolveCopySource(rq, dst)
@@ -185,7 +181,7 @@ func (s *Server) uploadPartCopy(rq *request) error {
 		return err
 	}
 	p := &part{num: num, data: data, size: size, etag: quotedETag(s.digests.md5(data)), crc: contentCRC(data)}
-	if err := s.storePart(rq, uploadID, p); err != nil {
+	if err := s.storePart(rq, p); err != nil {
 		return err
 	}
 	return rq.writeXML(struct {

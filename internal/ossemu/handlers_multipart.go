@@ -70,13 +70,8 @@ func (s *Server) uploadPart(rq *request) error {
 	if err != nil {
 		return err
 	}
-	uploadID := rq.query.Get("uploadId")
 	s.mu.Lock()
-	b, err := s.bucketLocked(rq.bucket)
-	if err == nil {
-		_, err = b.uploadLocked(uploadID, rq.key)
-		err = overrideEC(err, "NoSuchUpload", "0042-00000104") // UploadPart's own EC
-	}
+	_, _, err = s.uploadLocked(rq)
 	s.mu.Unlock()
 	if err != nil {
 		return err
@@ -86,7 +81,7 @@ func (s *Server) uploadPart(rq *request) error {
 		return err
 	}
 	p := &part{num: num, data: c, size: c.size(), etag: etag, crc: crc}
-	if err := s.storePart(rq, uploadID, p); err != nil {
+	if err := s.storePart(rq, p); err != nil {
 		return err
 	}
 	rq.w.Header().Set("Content-MD5", contentMD5(etag))
@@ -117,14 +112,9 @@ func (s *Server) completeMultipartUpload(rq *request) error {
 			return newError("MalformedXML").withEC("0042-00000205")
 		}
 	}
-	uploadID := rq.query.Get("uploadId")
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	b, err := s.bucketLocked(rq.bucket)
-	if err != nil {
-		return err
-	}
-	u, err := b.uploadLocked(uploadID, rq.key)
+	b, u, err := s.uploadLocked(rq)
 	if err != nil {
 		return err
 	}
@@ -151,7 +141,7 @@ func (s *Server) completeMultipartUpload(rq *request) error {
 		header: u.header, acl: u.acl, tags: u.tags, multipart: true}
 	b.storeLocked(o)
 	writeVersionHeader(rq.w.Header(), b, o)
-	delete(b.uploads, uploadID)
+	delete(b.uploads, u.id)
 	rq.w.Header().Set("x-oss-hash-crc64ecma", strconv.FormatUint(crc, 10))
 	echoSSE(rq.w.Header(), u.header)
 	return rq.writeXML(struct {
@@ -203,17 +193,13 @@ func selectParts(u *upload, req completeXML, all bool) ([]*part, error) {
 }
 
 func (s *Server) abortMultipartUpload(rq *request) error {
-	uploadID := rq.query.Get("uploadId")
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	b, err := s.bucketLocked(rq.bucket)
+	b, u, err := s.uploadLocked(rq)
 	if err != nil {
 		return err
 	}
-	if _, err := b.uploadLocked(uploadID, rq.key); err != nil {
-		return err
-	}
-	delete(b.uploads, uploadID)
+	delete(b.uploads, u.id)
 	return rq.writeEmpty(http.StatusNoContent)
 }
 
@@ -317,13 +303,8 @@ func (s *Server) listParts(rq *request) error {
 			return errorf("InvalidArgument", "part-number-marker must be a non-negative integer.")
 		}
 	}
-	uploadID := q.Get("uploadId")
 	s.mu.Lock()
-	b, err := s.bucketLocked(rq.bucket)
-	var u *upload
-	if err == nil {
-		u, err = b.uploadLocked(uploadID, rq.key)
-	}
+	_, u, err := s.uploadLocked(rq)
 	var parts []*part
 	var storageClass string
 	if err == nil {
@@ -358,7 +339,7 @@ func (s *Server) listParts(rq *request) error {
 		MaxParts             int       `xml:"MaxParts"`
 		IsTruncated          bool      `xml:"IsTruncated"`
 		Parts                []partXML `xml:"Part"`
-	}{EncodingType: encodingType(rq), Bucket: rq.bucket, Key: encodeKey(rq, rq.key), UploadID: uploadID,
+	}{EncodingType: encodingType(rq), Bucket: rq.bucket, Key: encodeKey(rq, rq.key), UploadID: q.Get("uploadId"),
 		StorageClass: storageClass, PartNumberMarker: marker, MaxParts: maxParts}
 	if len(parts) > maxParts {
 		parts = parts[:maxParts]
@@ -382,17 +363,14 @@ func partNumber(rq *request) (int, error) {
 	return n, nil
 }
 
-// storePart records p in the upload (replacing a part with its number) and
-// sets the part's response headers. The upload may have been completed or
-// aborted while the part's digests were computed.
-func (s *Server) storePart(rq *request, uploadID string, p *part) error {
+// storePart records p in the request's upload (replacing a part with its
+// number) and sets the part's response headers. The upload may have been
+// completed or aborted while the part's body was read or its digests were
+// computed.
+func (s *Server) storePart(rq *request, p *part) error {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	b, err := s.bucketLocked(rq.bucket)
-	if err != nil {
-		return err
-	}
-	u, err := b.uploadLocked(uploadID, rq.key)
+	_, u, err := s.uploadLocked(rq)
 	if err != nil {
 		return err
 	}
@@ -404,10 +382,23 @@ func (s *Server) storePart(rq *request, uploadID string, p *part) error {
 	return nil
 }
 
-func (b *bucket) uploadLocked(id, key string) (*upload, error) {
-	u, ok := b.uploads[id]
-	if !ok || u.key != key {
-		return nil, newError("NoSuchUpload").with("UploadId", id)
+// uploadLocked finds the bucket and the multipart upload (uploadId) a request
+// addresses; the caller holds s.mu. NoSuchUpload carries UploadPart's own EC
+// in answers to UploadPart, whether the upload is missing when the request
+// arrives or disappears while its body is read.
+func (s *Server) uploadLocked(rq *request) (*bucket, *upload, error) {
+	b, err := s.bucketLocked(rq.bucket)
+	if err != nil {
+		return nil, nil, err
 	}
-	return u, nil
+	id := rq.query.Get("uploadId")
+	u, ok := b.uploads[id]
+	if !ok || u.key != rq.key {
+		e := newError("NoSuchUpload").with("UploadId", id)
+		if rq.op == "UploadPart" {
+			e = e.withEC("0042-00000104")
+		}
+		return nil, nil, e
+	}
+	return b, u, nil
 }

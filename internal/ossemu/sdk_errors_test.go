@@ -2,6 +2,7 @@ package ossemu_test
 
 import (
 	"bytes"
+	"io"
 	"net/http"
 	"strings"
 	"testing"
@@ -103,6 +104,27 @@ func TestErrorTable(t *testing.T) {
 			_, err := c.UploadPart(ctx, &oss.UploadPartRequest{Bucket: oss.Ptr("dst"), Key: oss.Ptr("mp"), UploadId: oss.Ptr("NOPE"),
 				PartNumber: 1, Body: strings.NewReader("x")})
 			return err
+		}, 404, "NoSuchUpload", "0042-00000104", ""},
+		{"NoSuchUpload on UploadPart aborted while its body arrives", func(c *oss.Client, f *errorFixture) error {
+			body, feed := io.Pipe()
+			done := make(chan error, 1)
+			go func() {
+				_, err := c.UploadPart(ctx, &oss.UploadPartRequest{Bucket: oss.Ptr("dst"), Key: oss.Ptr("mp"), UploadId: f.uploadID,
+					PartNumber: 3, Body: body})
+				done <- err
+			}()
+			// The server reads a part's body only after finding its upload,
+			// and more than loopback socket buffers hold has been read once
+			// this write returns.
+			if _, err := feed.Write(make([]byte, 32<<20)); err != nil {
+				return err
+			}
+			if _, err := c.AbortMultipartUpload(ctx, &oss.AbortMultipartUploadRequest{Bucket: oss.Ptr("dst"), Key: oss.Ptr("mp"),
+				UploadId: f.uploadID}); err != nil {
+				return err
+			}
+			feed.Close()
+			return <-done
 		}, 404, "NoSuchUpload", "0042-00000104", ""},
 		{"NoSuchUpload on Abort", func(c *oss.Client, _ *errorFixture) error {
 			_, err := c.AbortMultipartUpload(ctx, &oss.AbortMultipartUploadRequest{Bucket: oss.Ptr("dst"), Key: oss.Ptr("mp"), UploadId: oss.Ptr("NOPE")})
