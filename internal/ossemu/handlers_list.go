@@ -3,6 +3,7 @@ package ossemu
 import (
 	"encoding/base64"
 	"encoding/xml"
+	"net/url"
 	"sort"
 	"strings"
 )
@@ -110,6 +111,37 @@ type prefixXML struct {
 	Prefix string `xml:"Prefix"`
 }
 
+// currentListing lists current versions after marker, as ListObjects and
+// ListObjectsV2 do.
+func currentListing(q url.Values, maxKeys int, marker string) listing {
+	return listing{prefix: q.Get("prefix"), delimiter: q.Get("delimiter"), max: maxKeys,
+		after: func(k string, _ *object) bool { return k > marker }}
+}
+
+// listCurrent runs l over the current versions of the request's bucket and
+// renders its rows. last is the last row's key when more rows remain, ""
+// when the listing is complete.
+func (s *Server) listCurrent(rq *request, l listing, marker string, withOwner bool) (contents []contentsXML, prefixes []prefixXML, last string, err error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	b, err := s.bucketLocked(rq.bucket)
+	if err != nil {
+		return nil, nil, "", err
+	}
+	rows, truncated := l.run(b, false, marker)
+	for _, e := range rows {
+		if e.prefix {
+			prefixes = append(prefixes, prefixXML{encodeKey(rq, e.key)})
+		} else {
+			contents = append(contents, contentsOf(rq, e.key, e.obj, withOwner))
+		}
+	}
+	if truncated {
+		last = rows[len(rows)-1].key
+	}
+	return contents, prefixes, last, nil
+}
+
 func (s *Server) listObjects(rq *request) error {
 	q := rq.query
 	maxKeys, err := maxKeysParam(q.Get("max-keys"), 100)
@@ -117,8 +149,7 @@ func (s *Server) listObjects(rq *request) error {
 		return err
 	}
 	marker := q.Get("marker")
-	l := listing{prefix: q.Get("prefix"), delimiter: q.Get("delimiter"), max: maxKeys,
-		after: func(k string, _ *object) bool { return k > marker }}
+	l := currentListing(q, maxKeys, marker)
 	out := struct {
 		XMLName        xml.Name      `xml:"ListBucketResult"`
 		Name           string        `xml:"Name"`
@@ -133,24 +164,14 @@ func (s *Server) listObjects(rq *request) error {
 		CommonPrefixes []prefixXML   `xml:"CommonPrefixes"`
 	}{Name: rq.bucket, Prefix: encodeKey(rq, l.prefix), Marker: encodeKey(rq, marker), MaxKeys: maxKeys,
 		Delimiter: encodeKey(rq, l.delimiter), EncodingType: encodingType(rq)}
-	s.mu.Lock()
-	b, err := s.bucketLocked(rq.bucket)
+	var last string
+	out.Contents, out.CommonPrefixes, last, err = s.listCurrent(rq, l, marker, true)
 	if err != nil {
-		s.mu.Unlock()
 		return err
 	}
-	rows, truncated := l.run(b, false, marker)
-	for _, e := range rows {
-		if e.prefix {
-			out.CommonPrefixes = append(out.CommonPrefixes, prefixXML{encodeKey(rq, e.key)})
-		} else {
-			out.Contents = append(out.Contents, contentsOf(rq, e.key, e.obj, true))
-		}
-	}
-	s.mu.Unlock()
-	if truncated {
+	if last != "" {
 		out.IsTruncated = true
-		out.NextMarker = encodeKey(rq, rows[len(rows)-1].key)
+		out.NextMarker = encodeKey(rq, last)
 	}
 	return rq.writeXML(out)
 }
@@ -173,8 +194,7 @@ func (s *Server) listObjectsV2(rq *request) error {
 		}
 		marker = max(string(raw), startAfter)
 	}
-	l := listing{prefix: q.Get("prefix"), delimiter: q.Get("delimiter"), max: maxKeys,
-		after: func(k string, _ *object) bool { return k > marker }}
+	l := currentListing(q, maxKeys, marker)
 	out := struct {
 		XMLName               xml.Name      `xml:"ListBucketResult"`
 		Name                  string        `xml:"Name"`
@@ -192,26 +212,15 @@ func (s *Server) listObjectsV2(rq *request) error {
 	}{Name: rq.bucket, Prefix: encodeKey(rq, l.prefix), StartAfter: encodeKey(rq, startAfter),
 		ContinuationToken: encodeKey(rq, token), MaxKeys: maxKeys, Delimiter: encodeKey(rq, l.delimiter),
 		EncodingType: encodingType(rq)}
-	fetchOwner := isTrue(q.Get("fetch-owner"))
-	s.mu.Lock()
-	b, err := s.bucketLocked(rq.bucket)
+	var last string
+	out.Contents, out.CommonPrefixes, last, err = s.listCurrent(rq, l, marker, isTrue(q.Get("fetch-owner")))
 	if err != nil {
-		s.mu.Unlock()
 		return err
 	}
-	rows, truncated := l.run(b, false, marker)
-	for _, e := range rows {
-		if e.prefix {
-			out.CommonPrefixes = append(out.CommonPrefixes, prefixXML{encodeKey(rq, e.key)})
-		} else {
-			out.Contents = append(out.Contents, contentsOf(rq, e.key, e.obj, fetchOwner))
-		}
-	}
-	s.mu.Unlock()
-	out.KeyCount = len(rows)
-	if truncated {
+	out.KeyCount = len(out.Contents) + len(out.CommonPrefixes)
+	if last != "" {
 		out.IsTruncated = true
-		out.NextContinuationToken = encodeKey(rq, encodeToken(rows[len(rows)-1].key))
+		out.NextContinuationToken = encodeKey(rq, encodeToken(last))
 	}
 	return rq.writeXML(out)
 }

@@ -251,6 +251,7 @@ func (s *Server) listMultipartUploads(rq *request) error {
 		}
 		return ups[i].id < ups[j].id
 	})
+	folding := listing{prefix: prefix, delimiter: delimiter}
 	seen := map[string]bool{}
 	count := 0
 	for _, u := range ups {
@@ -260,21 +261,18 @@ func (s *Server) listMultipartUploads(rq *request) error {
 		if u.key < keyMarker || u.key == keyMarker && (idMarker == "" || u.id <= idMarker) {
 			continue
 		}
-		if delimiter != "" {
-			if i := strings.Index(u.key[len(prefix):], delimiter); i >= 0 {
-				cp := u.key[:len(prefix)+i+len(delimiter)]
-				if !seen[cp] {
-					if count == maxUploads {
-						out.IsTruncated = true
-						break
-					}
-					seen[cp] = true
-					out.CommonPrefixes = append(out.CommonPrefixes, encodeKey(rq, cp))
-					out.NextKeyMarker, out.NextUploadIDMarker = encodeKey(rq, u.key), u.id
-					count++
+		if cp := folding.commonPrefix(u.key); cp != "" {
+			if !seen[cp] {
+				if count == maxUploads {
+					out.IsTruncated = true
+					break
 				}
-				continue
+				seen[cp] = true
+				out.CommonPrefixes = append(out.CommonPrefixes, encodeKey(rq, cp))
+				out.NextKeyMarker, out.NextUploadIDMarker = encodeKey(rq, u.key), u.id
+				count++
 			}
+			continue
 		}
 		if count == maxUploads {
 			out.IsTruncated = true
