@@ -170,11 +170,7 @@ func (e extent) forEachChunk(fn func(p []byte)) {
 	}
 	base := baseBlock(e.seed)
 	var hdr [headerLen]byte
-	pos, end := e.off, e.off+e.n
-	for pos < end {
-		k := pos >> blockShift
-		start := pos - k<<blockShift
-		stop := min(int64(blockSize), end-k<<blockShift)
+	forEachBlock(e.off, e.n, func(k, start, stop int64) {
 		if start < headerLen {
 			// Only the first headerLen bytes of a block differ from the base block.
 			h := blockHeader(e.seed, k)
@@ -188,6 +184,18 @@ func (e extent) forEachChunk(fn func(p []byte)) {
 		if start < stop {
 			fn(base[start:stop])
 		}
+	})
+}
+
+// forEachBlock calls fn for each generated block that the stream range
+// [off, off+n) touches, with the block's index k and the touched bytes
+// [start, stop) within the block.
+func forEachBlock(off, n int64, fn func(k, start, stop int64)) {
+	for pos, end := off, off+n; pos < end; {
+		k := pos >> blockShift
+		start := pos - k<<blockShift
+		stop := min(int64(blockSize), end-k<<blockShift)
+		fn(k, start, stop)
 		pos = k<<blockShift + stop
 	}
 }

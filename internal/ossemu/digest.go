@@ -103,14 +103,6 @@ func blockCRC(seed uint64, k int64) uint64 {
 	return baseCRC(seed) ^ hc ^ crcZerosBlock
 }
 
-// extentCRC is the CRC64 of an extent; whole generated blocks cost a header
-// hash and a matrix product each, partial blocks and stored bytes are hashed.
-func extentCRC(e extent) uint64 {
-	var crc uint64
-	e.forEachChunkCRC(func(c uint64, n int64) { crc = crcCombine(crc, c, n) })
-	return crc
-}
-
 // forEachChunkCRC reports the CRC and length of consecutive chunks of e,
 // generating only partial blocks.
 func (e extent) forEachChunkCRC(fn func(crc uint64, n int64)) {
@@ -118,28 +110,24 @@ func (e extent) forEachChunkCRC(fn func(crc uint64, n int64)) {
 		fn(crc64.Update(0, crcTable, e.b.data[e.off:e.off+e.n]), e.n)
 		return
 	}
-	pos, end := e.off, e.off+e.n
-	for pos < end {
-		k := pos >> blockShift
-		start := pos - k<<blockShift
-		stop := min(int64(blockSize), end-k<<blockShift)
+	forEachBlock(e.off, e.n, func(k, start, stop int64) {
 		if start == 0 && stop == blockSize {
 			fn(blockCRC(e.seed, k), blockSize)
-		} else {
-			part := extent{seed: e.seed, off: pos, n: stop - start}
-			var c uint64
-			part.forEachChunk(func(p []byte) { c = crc64.Update(c, crcTable, p) })
-			fn(c, stop-start)
+			return
 		}
-		pos = k<<blockShift + stop
-	}
+		part := extent{seed: e.seed, off: k<<blockShift + start, n: stop - start}
+		var c uint64
+		part.forEachChunk(func(p []byte) { c = crc64.Update(c, crcTable, p) })
+		fn(c, stop-start)
+	})
 }
 
-// contentCRC combines the extents' CRCs.
+// contentCRC is the CRC64 of c: whole generated blocks cost a header hash
+// and a matrix product each, partial blocks and stored bytes are hashed.
 func contentCRC(c content) uint64 {
 	var crc uint64
 	for _, e := range c {
-		crc = crcCombine(crc, extentCRC(e), e.n)
+		e.forEachChunkCRC(func(c uint64, n int64) { crc = crcCombine(crc, c, n) })
 	}
 	return crc
 }
