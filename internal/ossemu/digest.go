@@ -179,12 +179,18 @@ func quotedETag(sum [16]byte) string {
 	return `"` + strings.ToUpper(hex.EncodeToString(sum[:])) + `"`
 }
 
+// quotedMultipartETag formats the ETag of an object made of parts: the
+// quoted ETag of sum with "-parts" before the closing quote.
+func quotedMultipartETag(sum [16]byte, parts int) string {
+	etag := quotedETag(sum)
+	return etag[:len(etag)-1] + "-" + strconv.Itoa(parts) + `"`
+}
+
 // multipartETag is MD5 of the concatenated part ETag texts, then "-N".
 func multipartETag(partETags []string) string {
 	var b strings.Builder
 	for _, e := range partETags {
 		b.WriteString(strings.ToUpper(strings.Trim(e, `"`)))
 	}
-	sum := md5.Sum([]byte(b.String()))
-	return `"` + strings.ToUpper(hex.EncodeToString(sum[:])) + "-" + strconv.Itoa(len(partETags)) + `"`
+	return quotedMultipartETag(md5.Sum([]byte(b.String())), len(partETags))
 }

@@ -14,12 +14,14 @@ const minPartSize = 100 << 10
 
 // encodeKey applies encoding-type=url to a key in a response.
 func encodeKey(rq *request, key string) string {
-	if strings.EqualFold(rq.query.Get("encoding-type"), "url") {
+	if encodingType(rq) == "url" {
 		return url.QueryEscape(key)
 	}
 	return key
 }
 
+// encodingType is the encoding-type a listing answers with: "url" when the
+// request asks for it, "" otherwise.
 func encodingType(rq *request) string {
 	if strings.EqualFold(rq.query.Get("encoding-type"), "url") {
 		return "url"

@@ -421,8 +421,7 @@ func (s *Server) PutGeneratedObject(bucket, key string, size int64, seed uint64,
 	}
 	c := content{{seed: seed, n: size}}
 	sum := md5.Sum(fmt.Appendf(nil, "ossemu-generated/%d/%d", seed, size))
-	etag := strings.TrimSuffix(quotedETag(sum), `"`) + `-1"`
-	return s.fixturePut(bucket, key, nil, c, etag, true, h)
+	return s.fixturePut(bucket, key, nil, c, quotedMultipartETag(sum, 1), true, h)
 }
 
 func (s *Server) fixturePut(bucketName, key string, bl *blob, c content, etag string, multipart bool, h http.Header) (ObjectInfo, error) {
