@@ -30,6 +30,7 @@ type Error struct {
 	Err      error
 }
 
+// Error names the operation, the object and the upload, then the cause.
 func (e *Error) Error() string {
 	msg := fmt.Sprintf("objectcopy: %s oss://%s/%s", e.Op, e.Bucket, e.Key)
 	if e.UploadID != "" {

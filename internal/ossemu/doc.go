@@ -110,10 +110,12 @@
 // Fixtures (CreateBucket, SetBucketVersioning, LockBucketRetention, PutObject,
 // PutGeneratedObject) write straight into storage and are not counted;
 // HeadObject, OpenObject, ListObjectVersions and Uploads read it. RequestCount
-// and RequestCounts report requests per operation name, failed ones included;
-// BytesCopied sums server-side copies. SetClockSkew moves the server clock.
-// SetPerformance models request latency and copy bandwidth, and AddFault
-// injects failures per operation (see their docs).
+// and RequestCounts report requests per operation name, failed ones included,
+// and ResetCounts zeroes them; BytesCopied sums server-side copies.
+// SetClockSkew moves the server clock. SetPerformance models request latency
+// and copy bandwidth. AddFault injects failures per operation, ClearFaults
+// removes them, SetFaultSeed makes probabilistic faults repeatable and
+// FaultsFired counts the faults that fired (see their docs).
 //
 // # What it does not implement
 //
