@@ -44,13 +44,17 @@ func newEnv(t *testing.T) (*ossemu.Server, *oss.Client) {
 			t.Fatal(err)
 		}
 	}
+	return srv, oss.NewClient(clientConfig(srv))
+}
+
+// clientConfig is the SDK configuration a user would write for srv.
+func clientConfig(srv *ossemu.Server) *oss.Config {
 	id, secret := srv.Credentials()
-	cfg := oss.LoadDefaultConfig().
+	return oss.LoadDefaultConfig().
 		WithCredentialsProvider(credentials.NewStaticCredentialsProvider(id, secret)).
 		WithRegion(srv.Region()).
 		WithEndpoint(srv.Endpoint()).
 		WithUsePathStyle(true)
-	return srv, oss.NewClient(cfg)
 }
 
 func randomBytes(n int64, seed uint64) []byte {
@@ -754,12 +758,7 @@ func tamperingClient(t *testing.T, srv *ossemu.Server, tamper func(*http.Respons
 		},
 	})
 	t.Cleanup(proxy.Close)
-	id, secret := srv.Credentials()
-	return oss.NewClient(oss.LoadDefaultConfig().
-		WithCredentialsProvider(credentials.NewStaticCredentialsProvider(id, secret)).
-		WithRegion(srv.Region()).
-		WithEndpoint(proxy.URL).
-		WithUsePathStyle(true))
+	return oss.NewClient(clientConfig(srv).WithEndpoint(proxy.URL))
 }
 
 // A copy whose CRC64 differs from the source's is not kept.

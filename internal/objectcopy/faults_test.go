@@ -10,7 +10,6 @@ import (
 	"time"
 
 	"github.com/aliyun/alibabacloud-oss-go-sdk-v2/oss"
-	"github.com/aliyun/alibabacloud-oss-go-sdk-v2/oss/credentials"
 	"github.com/aliyun/alibabacloud-oss-go-sdk-v2/oss/transport"
 
 	"github.com/ossprovider/terraform-provider-oss/internal/objectcopy"
@@ -52,13 +51,7 @@ func observedClient(srv *ossemu.Server) (*oss.Client, *faultObserver) {
 	hc := transport.NewHttpClient(&transport.Config{})
 	obs := &faultObserver{base: hc.Transport}
 	hc.Transport = obs
-	id, secret := srv.Credentials()
-	cfg := oss.LoadDefaultConfig().
-		WithCredentialsProvider(credentials.NewStaticCredentialsProvider(id, secret)).
-		WithRegion(srv.Region()).
-		WithEndpoint(srv.Endpoint()).
-		WithHttpClient(hc)
-	return oss.NewClient(cfg), obs
+	return oss.NewClient(clientConfig(srv).WithHttpClient(hc)), obs
 }
 
 // TestCopy_TransientFaults copies 100 multi-part objects in a row while 1%
