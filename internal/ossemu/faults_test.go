@@ -3,6 +3,7 @@ package ossemu_test
 import (
 	"errors"
 	"fmt"
+	"strings"
 	"testing"
 	"time"
 
@@ -54,7 +55,7 @@ func getObj(c *oss.Client) error {
 }
 
 func putObj(c *oss.Client, key string) error {
-	_, err := c.PutObject(ctx, &oss.PutObjectRequest{Bucket: oss.Ptr("bkt"), Key: oss.Ptr(key), Body: stringsReader("new")})
+	_, err := c.PutObject(ctx, &oss.PutObjectRequest{Bucket: oss.Ptr("bkt"), Key: oss.Ptr(key), Body: strings.NewReader("new")})
 	return err
 }
 

@@ -2,6 +2,7 @@ package ossemu_test
 
 import (
 	"bytes"
+	"crypto/md5"
 	"encoding/base64"
 	"encoding/xml"
 	"io"
@@ -115,7 +116,7 @@ func TestSTSCredentials(t *testing.T) {
 	must[ossemu.ObjectInfo](t)(srv.PutObject("bkt", "obj", []byte("sts"), nil))
 	for name, version := range signatureVersions {
 		t.Run(name, func(t *testing.T) {
-			ok := newClientWith(srv, version, staticCredsToken("STS.valid", "s1", "token-1"))
+			ok := newClientWith(srv, version, staticCreds("STS.valid", "s1", "token-1"))
 			if _, err := ok.GetBucketInfo(ctx, &oss.GetBucketInfoRequest{Bucket: oss.Ptr("bkt")}); err != nil {
 				t.Errorf("valid token: %v", err)
 			}
@@ -125,7 +126,7 @@ func TestSTSCredentials(t *testing.T) {
 			if ec := serviceError(t, err).EC; ec != "0002-00000008" {
 				t.Errorf("invalid token EC = %q", ec)
 			}
-			expired := newClientWith(srv, version, staticCredsToken("STS.expired", "s2", "token-2"))
+			expired := newClientWith(srv, version, staticCreds("STS.expired", "s2", "token-2"))
 			_, err = expired.GetBucketInfo(ctx, &oss.GetBucketInfoRequest{Bucket: oss.Ptr("bkt")})
 			expectCode(t, err, 403, "SecurityTokenExpired")
 			if ec := serviceError(t, err).EC; ec != "0002-00000007" {
@@ -193,6 +194,6 @@ func TestPresignedURLs(t *testing.T) {
 }
 
 func contentMD5(b []byte) string {
-	sum := md5Sum(b)
+	sum := md5.Sum(b)
 	return base64.StdEncoding.EncodeToString(sum[:])
 }

@@ -2,12 +2,10 @@ package ossemu_test
 
 import (
 	"context"
-	"crypto/md5"
 	"errors"
 	"hash/crc64"
 	"io"
 	"strconv"
-	"strings"
 	"testing"
 
 	"github.com/aliyun/alibabacloud-oss-go-sdk-v2/oss"
@@ -19,8 +17,7 @@ import (
 // newClient returns an SDK client for srv signing with version (V4 or V1).
 func newClient(t *testing.T, srv *ossemu.Server, version oss.SignatureVersionType) *oss.Client {
 	t.Helper()
-	id, secret := srv.Credentials()
-	return newClientWith(srv, version, credentials.NewStaticCredentialsProvider(id, secret))
+	return newClientWith(srv, version, staticCreds(srv.Credentials()))
 }
 
 func newClientWith(srv *ossemu.Server, version oss.SignatureVersionType, cp credentials.CredentialsProvider) *oss.Client {
@@ -72,17 +69,10 @@ func must[T any](t *testing.T) func(T, error) T {
 
 var ctx = context.Background()
 
-func staticCreds(id, secret string) credentials.CredentialsProvider {
-	return credentials.NewStaticCredentialsProvider(id, secret)
+// staticCreds is a fixed key pair, with an STS security token when given.
+func staticCreds(id, secret string, token ...string) credentials.CredentialsProvider {
+	return credentials.NewStaticCredentialsProvider(id, secret, token...)
 }
-
-func staticCredsToken(id, secret, token string) credentials.CredentialsProvider {
-	return credentials.NewStaticCredentialsProvider(id, secret, token)
-}
-
-func md5Sum(b []byte) [16]byte { return md5.Sum(b) }
-
-func stringsReader(s string) io.Reader { return strings.NewReader(s) }
 
 func readAll(t *testing.T, r io.ReadCloser) string {
 	t.Helper()

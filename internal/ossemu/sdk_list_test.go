@@ -3,6 +3,7 @@ package ossemu_test
 import (
 	"fmt"
 	"reflect"
+	"strings"
 	"testing"
 
 	"github.com/aliyun/alibabacloud-oss-go-sdk-v2/oss"
@@ -95,7 +96,7 @@ func testVersionsAndDeleteMarkers(t *testing.T, version oss.SignatureVersionType
 	var ids []string
 	for i := range 3 {
 		res := must[*oss.PutObjectResult](t)(c.PutObject(ctx, &oss.PutObjectRequest{Bucket: oss.Ptr("ver"), Key: oss.Ptr("k"),
-			Body: stringsReader(fmt.Sprint("v", i))}))
+			Body: strings.NewReader(fmt.Sprint("v", i))}))
 		ids = append(ids, oss.ToString(res.VersionId))
 	}
 	del := must[*oss.DeleteObjectResult](t)(c.DeleteObject(ctx, &oss.DeleteObjectRequest{Bucket: oss.Ptr("ver"), Key: oss.Ptr("k")}))
@@ -225,11 +226,11 @@ func TestNullVersion(t *testing.T) {
 	if oss.ToString(head.VersionId) != "null" {
 		t.Errorf("old object's version = %q, want null", oss.ToString(head.VersionId))
 	}
-	v2 := must[*oss.PutObjectResult](t)(c.PutObject(ctx, &oss.PutObjectRequest{Bucket: oss.Ptr("nul"), Key: oss.Ptr("k"), Body: stringsReader("enabled")}))
+	v2 := must[*oss.PutObjectResult](t)(c.PutObject(ctx, &oss.PutObjectRequest{Bucket: oss.Ptr("nul"), Key: oss.Ptr("k"), Body: strings.NewReader("enabled")}))
 	if err := srv.SetBucketVersioning("nul", false); err != nil {
 		t.Fatal(err)
 	}
-	must[*oss.PutObjectResult](t)(c.PutObject(ctx, &oss.PutObjectRequest{Bucket: oss.Ptr("nul"), Key: oss.Ptr("k"), Body: stringsReader("suspended")}))
+	must[*oss.PutObjectResult](t)(c.PutObject(ctx, &oss.PutObjectRequest{Bucket: oss.Ptr("nul"), Key: oss.Ptr("k"), Body: strings.NewReader("suspended")}))
 	var got []string
 	for _, v := range srv.ListObjectVersions("nul", "k") {
 		got = append(got, v.VersionID)
