@@ -156,6 +156,14 @@ func objectCopySchema(ctx context.Context) schema.Schema {
 			"also makes one `HeadObject` request to the source: when the source's ETag or current version " +
 			"differs from what was copied, the plan replaces the copy, so the destination follows the " +
 			"source. A source that no longer exists leaves the copy alone, with a warning.\n\n" +
+			"**Plan.** For a new copy (or the new object of a replacement) the plan shows which bytes " +
+			"will be copied: it reads the source with one `HeadObject` request, the same one the drift " +
+			"check makes, so `size`, `source_etag` and `source_version_id` are known at plan time. " +
+			"Terraform plans again at the start of the apply, which repeats that request; if the source " +
+			"changed in between, the apply stops before copying (Terraform reports an inconsistent final " +
+			"plan) and a new plan shows the change. A source that does not exist yet, for example one " +
+			"written by another resource in the same apply, leaves these attributes unknown until the " +
+			"copy is made.\n\n" +
 			"**Destroy** deletes the object; in a versioned bucket it deletes exactly the version this " +
 			"resource created, without a delete marker, and leaves every other version alone.\n\n" +
 			"**Interrupts.** On an error, a create timeout or an interrupt (Ctrl-C) the multipart upload is " +
@@ -208,8 +216,9 @@ func objectCopySchema(ctx context.Context) schema.Schema {
 			"source_version_id": schema.StringAttribute{
 				MarkdownDescription: "Version of the source object to copy. When set, the copy is pinned to " +
 					"that version and changes to the source are ignored. When not set, the current version " +
-					"is copied and this attribute records which version that was (empty for an unversioned " +
-					"bucket). Changing it creates a new copy.",
+					"is copied and this attribute records which version that was (null for an unversioned " +
+					"bucket); for a new copy the plan already shows it, from its `HeadObject` of the source " +
+					"(see above), and the copy is made of exactly that version. Changing it creates a new copy.",
 				Optional:      true,
 				Computed:      true,
 				Validators:    []validator.String{stringvalidator.LengthAtLeast(1)},
@@ -367,9 +376,10 @@ func objectCopySchema(ctx context.Context) schema.Schema {
 				PlanModifiers: stableComputedString(),
 			},
 			"size": schema.Int64Attribute{
-				MarkdownDescription: "Size of the copy in bytes.",
-				Computed:            true,
-				PlanModifiers:       []planmodifier.Int64{int64planmodifier.UseStateForUnknown()},
+				MarkdownDescription: "Size of the copy in bytes. For a new copy it is known at plan time, " +
+					"from the plan's `HeadObject` of the source (see above).",
+				Computed:      true,
+				PlanModifiers: []planmodifier.Int64{int64planmodifier.UseStateForUnknown()},
 			},
 			"last_modified": schema.StringAttribute{
 				MarkdownDescription: "When the copy was last modified, in RFC 3339 format.",
@@ -377,9 +387,10 @@ func objectCopySchema(ctx context.Context) schema.Schema {
 				PlanModifiers:       stableComputedString(),
 			},
 			"source_etag": schema.StringAttribute{
-				MarkdownDescription: "ETag of the source version that was copied, without quotes.",
-				Computed:            true,
-				PlanModifiers:       stableComputedString(),
+				MarkdownDescription: "ETag of the source version that was copied, without quotes. For a new " +
+					"copy it is known at plan time, from the plan's `HeadObject` of the source (see above).",
+				Computed:      true,
+				PlanModifiers: stableComputedString(),
 			},
 		},
 		Blocks: map[string]schema.Block{
@@ -430,8 +441,13 @@ func (r *objectCopyResource) ValidateConfig(ctx context.Context, req resource.Va
 }
 
 func (r *objectCopyResource) ModifyPlan(ctx context.Context, req resource.ModifyPlanRequest, resp *resource.ModifyPlanResponse) {
-	// Nothing to compare with on create, nothing to plan on destroy.
-	if req.State.Raw.IsNull() || req.Plan.Raw.IsNull() {
+	// Nothing to plan on destroy.
+	if req.Plan.Raw.IsNull() {
+		return
+	}
+	// A new copy, or the new half of a replacement.
+	if req.State.Raw.IsNull() {
+		r.planNewCopy(ctx, req, resp)
 		return
 	}
 	var state, plan objectCopyResourceModel
@@ -483,6 +499,8 @@ func (r *objectCopyResource) ModifyPlan(ctx context.Context, req resource.Modify
 	resp.RequiresReplace = append(resp.RequiresReplace, path.Root("source_etag"))
 	resp.Diagnostics.Append(resp.Plan.SetAttribute(ctx, path.Root("source_etag"), types.StringUnknown())...)
 	resp.Diagnostics.Append(resp.Plan.SetAttribute(ctx, path.Root("source_version_id"), types.StringUnknown())...)
+	// Terraform plans the replacement's new object next; it reuses this HEAD.
+	resp.Diagnostics.Append(setPlannedSource(ctx, resp.Private, src)...)
 }
 
 func (r *objectCopyResource) Create(ctx context.Context, req resource.CreateRequest, resp *resource.CreateResponse) {
@@ -520,7 +538,9 @@ func (r *objectCopyResource) Create(ctx context.Context, req resource.CreateRequ
 		"size": result.Size, "parts": result.Parts, "crc64": result.CRC64,
 	})
 
-	plan.ID = types.StringValue(plan.objectID().String())
+	var pinned types.String
+	resp.Diagnostics.Append(req.Config.GetAttribute(ctx, path.Root("source_version_id"), &pinned)...)
+	plan.ID = types.StringValue(plan.objectID(pinned).String())
 	plan.SourceETag = types.StringValue(trimETag(result.Source.ETag))
 	plan.SourceVersionID = stringOrNull(result.Source.VersionID)
 	// The result reports everything a HEAD of the new version would.
@@ -715,18 +735,15 @@ type namedValue struct {
 	value attr.Value
 }
 
-// objectID is the resource's id, built from its identity.
-func (m objectCopyResourceModel) objectID() objectCopyID {
-	id := objectCopyID{
+// objectID is the resource's id, built from its identity. Only a version
+// pinned in the configuration is part of it: the plan also knows the
+// current version it will copy, but that one follows the source.
+func (m objectCopyResourceModel) objectID(pinned types.String) objectCopyID {
+	return objectCopyID{
 		Bucket: m.Bucket.ValueString(), Key: m.Key.ValueString(),
 		SourceBucket: m.SourceBucket.ValueString(), SourceKey: m.SourceKey.ValueString(),
+		SourceVersionID: pinned.ValueString(),
 	}
-	// Only a version pinned in the configuration belongs to the id; one
-	// that is not pinned is still unknown when Create builds the id.
-	if !m.SourceVersionID.IsUnknown() {
-		id.SourceVersionID = m.SourceVersionID.ValueString()
-	}
-	return id
 }
 
 // fromHead records what a HeadObject of the destination reports.

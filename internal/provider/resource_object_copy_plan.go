@@ -1,0 +1,90 @@
+package provider
+
+import (
+	"context"
+	"encoding/json"
+
+	"github.com/hashicorp/terraform-plugin-framework/diag"
+	"github.com/hashicorp/terraform-plugin-framework/path"
+	"github.com/hashicorp/terraform-plugin-framework/resource"
+	"github.com/hashicorp/terraform-plugin-framework/types"
+	"github.com/hashicorp/terraform-plugin-log/tflog"
+
+	"github.com/ossprovider/terraform-provider-oss/internal/objectcopy"
+)
+
+// privatePlannedSource carries the source that the drift check read from
+// the update half of a replacement plan to its create half: Terraform plans
+// the new object again with a null prior state, passing the first plan's
+// private data along, and one HeadObject per plan is enough.
+const privatePlannedSource = "planned_source"
+
+// plannedSource is what a plan knows about the source it will copy.
+type plannedSource struct {
+	ETag      string `json:"etag"`
+	VersionID string `json:"version_id"`
+	Size      int64  `json:"size"`
+}
+
+// planNewCopy makes what a new copy will copy known in the plan: size,
+// source_etag and, unless the configuration pins it, source_version_id.
+// It costs one HeadObject of the source, unless the drift check of this
+// same plan already made it. Create then copies exactly that source
+// version; Terraform repeats the plan at apply and stops, before copying,
+// if the source changed in between.
+func (r *objectCopyResource) planNewCopy(ctx context.Context, req resource.ModifyPlanRequest, resp *resource.ModifyPlanResponse) {
+	var plan objectCopyResourceModel
+	resp.Diagnostics.Append(req.Plan.Get(ctx, &plan)...)
+	var pinned types.String
+	resp.Diagnostics.Append(req.Config.GetAttribute(ctx, path.Root("source_version_id"), &pinned)...)
+	if resp.Diagnostics.HasError() || r.data == nil || !known(plan.SourceBucket, plan.SourceKey, pinned) {
+		return
+	}
+
+	src, diags := getPlannedSource(ctx, req.Private)
+	resp.Diagnostics.Append(diags...)
+	resp.Diagnostics.Append(resp.Private.SetKey(ctx, privatePlannedSource, nil)...)
+	if src == nil {
+		head, err := objectcopy.HeadSource(ctx, r.data.client, plan.SourceBucket.ValueString(),
+			plan.SourceKey.ValueString(), pinned.ValueString())
+		if err != nil {
+			// The source may not exist yet, e.g. when another resource in this
+			// configuration writes it; the copy reports what is wrong then.
+			tflog.Info(ctx, "source not readable at plan time; its size and ETag are known after apply", map[string]any{
+				"source_bucket": plan.SourceBucket.ValueString(), "source_key": plan.SourceKey.ValueString(),
+				"error": err.Error(),
+			})
+			return
+		}
+		src = &plannedSource{ETag: trimETag(head.ETag), VersionID: head.VersionID, Size: head.Size}
+	}
+
+	resp.Diagnostics.Append(resp.Plan.SetAttribute(ctx, path.Root("size"), types.Int64Value(src.Size))...)
+	resp.Diagnostics.Append(resp.Plan.SetAttribute(ctx, path.Root("source_etag"), types.StringValue(src.ETag))...)
+	if pinned.IsNull() {
+		resp.Diagnostics.Append(resp.Plan.SetAttribute(ctx, path.Root("source_version_id"), stringOrNull(src.VersionID))...)
+	}
+}
+
+func getPlannedSource(ctx context.Context, p privateGetter) (*plannedSource, diag.Diagnostics) {
+	raw, diags := p.GetKey(ctx, privatePlannedSource)
+	if len(raw) == 0 || diags.HasError() {
+		return nil, diags
+	}
+	var src plannedSource
+	if err := json.Unmarshal(raw, &src); err != nil {
+		diags.AddError("Invalid Private State", "The planned source kept in private state is not valid: "+err.Error())
+		return nil, diags
+	}
+	return &src, diags
+}
+
+func setPlannedSource(ctx context.Context, p privateSetter, src *objectcopy.Source) diag.Diagnostics {
+	raw, err := json.Marshal(plannedSource{ETag: trimETag(src.ETag), VersionID: src.VersionID, Size: src.Size})
+	if err != nil {
+		var diags diag.Diagnostics
+		diags.AddError("Invalid Private State", err.Error())
+		return diags
+	}
+	return p.SetKey(ctx, privatePlannedSource, raw)
+}
