@@ -155,7 +155,7 @@ func setExampleEnv(t *testing.T, o *testOSS) {
 // checkObjectBytes asserts the content of an object's current version.
 func checkObjectBytes(o *testOSS, bucket, key, want string) resource.TestCheckFunc {
 	return func(*terraform.State) error {
-		got, err := o.get(bucket, key, "")
+		got, err := o.get(bucket, key)
 		if err != nil {
 			return err
 		}

@@ -154,11 +154,9 @@ func (o *testOSS) put(bucket, key string, data []byte, header map[string]string)
 	return oss.ToString(res.VersionId)
 }
 
-// get reads an object's bytes.
-func (o *testOSS) get(bucket, key, versionID string) ([]byte, error) {
-	res, err := o.client.GetObject(context.Background(), &oss.GetObjectRequest{
-		Bucket: &bucket, Key: &key, VersionId: optionalString(versionID),
-	})
+// get reads the bytes of an object's current version.
+func (o *testOSS) get(bucket, key string) ([]byte, error) {
+	res, err := o.client.GetObject(context.Background(), &oss.GetObjectRequest{Bucket: &bucket, Key: &key})
 	if err != nil {
 		return nil, err
 	}
@@ -217,11 +215,11 @@ func (o *testOSS) checkDestroy(s *terraform.State) error {
 // checkSameBytes compares a copy with its source byte for byte.
 func (o *testOSS) checkSameBytes(srcBucket, srcKey, bucket, key string) func(*terraform.State) error {
 	return func(*terraform.State) error {
-		want, err := o.get(srcBucket, srcKey, "")
+		want, err := o.get(srcBucket, srcKey)
 		if err != nil {
 			return err
 		}
-		got, err := o.get(bucket, key, "")
+		got, err := o.get(bucket, key)
 		if err != nil {
 			return err
 		}
@@ -337,7 +335,7 @@ func (o *testOSS) checkACL(bucket, key, want string) func(*terraform.State) erro
 // checkContent compares an object's current bytes with want.
 func (o *testOSS) checkContent(bucket, key, want string) func(*terraform.State) error {
 	return func(*terraform.State) error {
-		got, err := o.get(bucket, key, "")
+		got, err := o.get(bucket, key)
 		if err != nil {
 			return err
 		}
