@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"math"
 	"strconv"
+	"strings"
 	"sync"
 	"time"
 )
@@ -56,6 +57,36 @@ func formatRate(r int64) string {
 		v /= 1024
 	}
 	return strconv.FormatFloat(v, 'f', -1, 64) + units[i] + "/s"
+}
+
+// sizeUnits are the binary units ParseSize accepts.
+var sizeUnits = []struct {
+	suffix string
+	factor float64
+}{
+	{"TiB", 1 << 40}, {"GiB", 1 << 30}, {"MiB", 1 << 20}, {"KiB", 1 << 10}, {"B", 1},
+}
+
+// ParseSize reads a byte count such as 300MiB, 1.5GiB or 4096, the way the
+// emulator's and the copy benchmark's commands take sizes and the rates of
+// the performance model.
+func ParseSize(s string) (int64, error) {
+	num, factor := strings.TrimSpace(s), 1.0
+	for _, u := range sizeUnits {
+		if n, ok := strings.CutSuffix(num, u.suffix); ok {
+			num, factor = strings.TrimSpace(n), u.factor
+			break
+		}
+	}
+	v, err := strconv.ParseFloat(num, 64)
+	if err != nil || v < 0 || v*factor > 1<<62 {
+		return 0, fmt.Errorf("size %q: want a number of bytes with an optional unit B, KiB, MiB, GiB or TiB", s)
+	}
+	b := v * factor
+	if b != float64(int64(b)) {
+		return 0, fmt.Errorf("size %q is not a whole number of bytes", s)
+	}
+	return int64(b), nil
 }
 
 // errServerClosing ends a modeled wait when the server closes under it.

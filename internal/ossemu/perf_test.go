@@ -349,3 +349,34 @@ func TestPerformanceString(t *testing.T) {
 		})
 	}
 }
+
+func TestParseSize(t *testing.T) {
+	testCases := map[string]struct {
+		in   string
+		want int64
+		err  bool
+	}{
+		"bytes":             {in: "4096", want: 4096},
+		"B":                 {in: "10B", want: 10},
+		"KiB":               {in: "1KiB", want: 1024},
+		"MiB":               {in: "300MiB", want: 300 << 20},
+		"GiB":               {in: "12GiB", want: 12 << 30},
+		"fraction":          {in: "1.5GiB", want: 3 << 29},
+		"TiB":               {in: "2TiB", want: 2 << 40},
+		"zero":              {in: "0", want: 0},
+		"decimal units":     {in: "10MB", err: true},
+		"negative":          {in: "-1MiB", err: true},
+		"fraction of bytes": {in: "1.5B", err: true},
+		"empty":             {in: "", err: true},
+		"too large":         {in: "9000000TiB", err: true},
+	}
+	for name, tc := range testCases {
+		t.Run(name, func(t *testing.T) {
+			t.Parallel()
+			got, err := ossemu.ParseSize(tc.in)
+			if (err != nil) != tc.err || got != tc.want {
+				t.Errorf("ParseSize(%q) = %d, %v; want %d, error %v", tc.in, got, err, tc.want, tc.err)
+			}
+		})
+	}
+}

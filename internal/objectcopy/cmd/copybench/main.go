@@ -27,7 +27,6 @@ import (
 	"runtime"
 	"runtime/metrics"
 	"slices"
-	"strconv"
 	"strings"
 	"sync/atomic"
 	"time"
@@ -72,10 +71,10 @@ func parseFlags(args []string) (*config, error) {
 	}
 	cfg := &config{perf: ossemu.Performance{RoundTrip: *roundTrip, TimeScale: *timeScale}}
 	var err error
-	if cfg.perf.CopyRate, err = parseSize(*copyRate); err != nil {
+	if cfg.perf.CopyRate, err = ossemu.ParseSize(*copyRate); err != nil {
 		return nil, err
 	}
-	if cfg.perf.AggregateCap, err = parseSize(*aggregate); err != nil {
+	if cfg.perf.AggregateCap, err = ossemu.ParseSize(*aggregate); err != nil {
 		return nil, err
 	}
 	sizeList := *sizes
@@ -83,7 +82,7 @@ func parseFlags(args []string) (*config, error) {
 		sizeList = "1MiB,64MiB,1GiB"
 	}
 	for s := range strings.SplitSeq(sizeList, ",") {
-		n, err := parseSize(s)
+		n, err := ossemu.ParseSize(s)
 		if err != nil {
 			return nil, err
 		}
@@ -372,24 +371,6 @@ var units = []struct {
 	suffix string
 	n      int64
 }{{"TiB", 1 << 40}, {"GiB", 1 << 30}, {"MiB", 1 << 20}, {"KiB", 1 << 10}, {"B", 1}}
-
-func parseSize(s string) (int64, error) {
-	s = strings.TrimSpace(s)
-	for _, u := range units {
-		if num, ok := strings.CutSuffix(s, u.suffix); ok {
-			f, err := strconv.ParseFloat(num, 64)
-			if err != nil || f < 0 {
-				return 0, fmt.Errorf("invalid size %q", s)
-			}
-			return int64(f * float64(u.n)), nil
-		}
-	}
-	n, err := strconv.ParseInt(s, 10, 64)
-	if err != nil || n < 0 {
-		return 0, fmt.Errorf("invalid size %q (use a number of bytes or a KiB, MiB, GiB or TiB suffix)", s)
-	}
-	return n, nil
-}
 
 func formatSize(n int64) string {
 	for _, u := range units {

@@ -202,7 +202,7 @@ func parseGenerate(spec string) (generateSpec, error) {
 		return generateSpec{}, errors.New("want bucket/key=SIZE[:seed]")
 	}
 	sizeText, seedText, hasSeed := strings.Cut(sizeSeed, ":")
-	size, err := parseSize(sizeText)
+	size, err := ossemu.ParseSize(sizeText)
 	if err != nil {
 		return generateSpec{}, err
 	}
@@ -217,33 +217,6 @@ func parseGenerate(spec string) (generateSpec, error) {
 		g.seed = h.Sum64()
 	}
 	return g, nil
-}
-
-var units = []struct {
-	suffix string
-	factor float64
-}{
-	{"TiB", 1 << 40}, {"GiB", 1 << 30}, {"MiB", 1 << 20}, {"KiB", 1 << 10}, {"B", 1},
-}
-
-// parseSize reads a byte count such as 300MiB, 1.5GiB or 4096.
-func parseSize(s string) (int64, error) {
-	num, factor := strings.TrimSpace(s), 1.0
-	for _, u := range units {
-		if n, ok := strings.CutSuffix(num, u.suffix); ok {
-			num, factor = strings.TrimSpace(n), u.factor
-			break
-		}
-	}
-	v, err := strconv.ParseFloat(num, 64)
-	if err != nil || v < 0 || v*factor > 1<<62 {
-		return 0, fmt.Errorf("size %q: want a number of bytes with an optional unit B, KiB, MiB, GiB or TiB", s)
-	}
-	b := v * factor
-	if b != float64(int64(b)) {
-		return 0, fmt.Errorf("size %q is not a whole number of bytes", s)
-	}
-	return int64(b), nil
 }
 
 // listFlag collects a repeatable flag's values.
@@ -267,7 +240,7 @@ func (s *sizeFlag) String() string {
 }
 
 func (s *sizeFlag) Set(v string) error {
-	n, err := parseSize(strings.TrimSuffix(v, "/s"))
+	n, err := ossemu.ParseSize(strings.TrimSuffix(v, "/s"))
 	*s = sizeFlag(n)
 	return err
 }
