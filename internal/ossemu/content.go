@@ -26,6 +26,10 @@ type blob struct {
 	data []byte
 }
 
+// newBlob keeps data, which must not change afterwards, as a blob with an ID
+// of its own.
+func (s *Server) newBlob(data []byte) *blob { return &blob{id: s.blobSeq.Add(1), data: data} }
+
 // extent is n bytes starting at off, from blob b or, when b is nil, from the
 // generated stream of seed.
 type extent struct {

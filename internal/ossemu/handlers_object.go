@@ -37,11 +37,7 @@ func (s *Server) readUpload(rq *request) (content, string, uint64, error) {
 	if err := checkContentMD5(rq.r.Header, data); err != nil {
 		return nil, "", 0, err
 	}
-	s.mu.Lock()
-	s.blobSeq++
-	b := &blob{id: s.blobSeq, data: data}
-	s.mu.Unlock()
-	c := content{{b: b, n: int64(len(data))}}
+	c := content{{b: s.newBlob(data), n: int64(len(data))}}
 	return c, quotedETag(md5.Sum(data)), contentCRC(c), nil
 }
 

@@ -72,12 +72,12 @@ type Server struct {
 	skew      atomic.Int64 // time.Duration added to the real clock
 	reqSeq    atomic.Uint64
 	copied    atomic.Int64
-	ctl       controls // performance model and injected faults (perf.go, faults.go)
+	blobSeq   atomic.Uint64 // the last blob ID handed out
+	ctl       controls      // performance model and injected faults (perf.go, faults.go)
 
 	mu      sync.Mutex
 	buckets map[string]*bucket
 	counts  map[string]int
-	blobSeq uint64
 }
 
 // NewServer starts a server; it is serving when NewServer returns.

@@ -406,9 +406,8 @@ func (s *Server) fixtureBucket(name string) (*bucket, error) {
 // PutObject stores data as bucket/key; h may carry Content-Type, x-oss-meta-*,
 // other content headers, SSE, storage class, x-oss-object-acl and x-oss-tagging.
 func (s *Server) PutObject(bucket, key string, data []byte, h http.Header) (ObjectInfo, error) {
-	b := &blob{data: append([]byte(nil), data...)}
-	sum := md5.Sum(data)
-	return s.fixturePut(bucket, key, b, content{{b: b, n: int64(len(data))}}, quotedETag(sum), false, h)
+	c := content{{b: s.newBlob(append([]byte(nil), data...)), n: int64(len(data))}}
+	return s.fixturePut(bucket, key, c, quotedETag(md5.Sum(data)), false, h)
 }
 
 // PutGeneratedObject stores size bytes of the deterministic pseudo-random
@@ -421,10 +420,10 @@ func (s *Server) PutGeneratedObject(bucket, key string, size int64, seed uint64,
 	}
 	c := content{{seed: seed, n: size}}
 	sum := md5.Sum(fmt.Appendf(nil, "ossemu-generated/%d/%d", seed, size))
-	return s.fixturePut(bucket, key, nil, c, quotedMultipartETag(sum, 1), true, h)
+	return s.fixturePut(bucket, key, c, quotedMultipartETag(sum, 1), true, h)
 }
 
-func (s *Server) fixturePut(bucketName, key string, bl *blob, c content, etag string, multipart bool, h http.Header) (ObjectInfo, error) {
+func (s *Server) fixturePut(bucketName, key string, c content, etag string, multipart bool, h http.Header) (ObjectInfo, error) {
 	if err := checkObjectName(key); err != nil {
 		return ObjectInfo{}, err
 	}
@@ -449,10 +448,6 @@ func (s *Server) fixturePut(bucketName, key string, bl *blob, c content, etag st
 	b, err := s.fixtureBucket(bucketName)
 	if err != nil {
 		return ObjectInfo{}, err
-	}
-	if bl != nil {
-		s.blobSeq++
-		bl.id = s.blobSeq
 	}
 	o := &object{key: key, data: c, size: c.size(), etag: etag, crc: crc, modified: s.now(),
 		header: hdr, acl: acl, tags: tags, multipart: multipart}
