@@ -2,6 +2,7 @@ package ossemu
 
 import (
 	"encoding/xml"
+	"net/http"
 	"net/url"
 	"strconv"
 	"strings"
@@ -79,15 +80,25 @@ func (s *Server) chargeCopy(rq *request, n int64) error {
 	return nil
 }
 
+// copyDirective reads a CopyObject directive header: "", "COPY" or "REPLACE"
+// in any case; what names the directive in the error.
+func copyDirective(h http.Header, name, what string) (string, error) {
+	d := strings.ToUpper(h.Get(name))
+	if d != "" && d != "COPY" && d != "REPLACE" {
+		return "", errorf("InvalidArgument", "The "+what+" directive is invalid.").with("ArgumentName", name)
+	}
+	return d, nil
+}
+
 func (s *Server) copyObject(rq *request) error {
 	h := rq.r.Header
-	metaDirective := strings.ToUpper(h.Get("x-oss-metadata-directive"))
-	tagDirective := strings.ToUpper(h.Get("x-oss-tagging-directive"))
-	if metaDirective != "" && metaDirective != "COPY" && metaDirective != "REPLACE" {
-		return errorf("InvalidArgument", "The metadata directive is invalid.").with("ArgumentName", "x-oss-metadata-directive")
+	metaDirective, err := copyDirective(h, "x-oss-metadata-directive", "metadata")
+	if err != nil {
+		return err
 	}
-	if tagDirective != "" && tagDirective != "COPY" && tagDirective != "REPLACE" {
-		return errorf("InvalidArgument", "The tagging directive is invalid.").with("ArgumentName", "x-oss-tagging-directive")
+	tagDirective, err := copyDirective(h, "x-oss-tagging-directive", "tagging")
+	if err != nil {
+		return err
 	}
 	acl, err := objectACL(h)
 	if err != nil {

@@ -126,6 +126,16 @@ func TestErrorTable(t *testing.T) {
 			feed.Close()
 			return <-done
 		}, 404, "NoSuchUpload", "0042-00000104", ""},
+		{"InvalidArgument for a metadata directive", func(c *oss.Client, _ *errorFixture) error {
+			_, err := c.CopyObject(ctx, &oss.CopyObjectRequest{Bucket: oss.Ptr("dst"), Key: oss.Ptr("k"),
+				SourceBucket: oss.Ptr("src"), SourceKey: oss.Ptr("obj"), MetadataDirective: oss.Ptr("MOVE")})
+			return err
+		}, 400, "InvalidArgument", "", "The metadata directive is invalid."},
+		{"InvalidArgument for a tagging directive", func(c *oss.Client, _ *errorFixture) error {
+			_, err := c.CopyObject(ctx, &oss.CopyObjectRequest{Bucket: oss.Ptr("dst"), Key: oss.Ptr("k"),
+				SourceBucket: oss.Ptr("src"), SourceKey: oss.Ptr("obj"), TaggingDirective: oss.Ptr("Keep")})
+			return err
+		}, 400, "InvalidArgument", "", "The tagging directive is invalid."},
 		{"NoSuchUpload on Abort", func(c *oss.Client, _ *errorFixture) error {
 			_, err := c.AbortMultipartUpload(ctx, &oss.AbortMultipartUploadRequest{Bucket: oss.Ptr("dst"), Key: oss.Ptr("mp"), UploadId: oss.Ptr("NOPE")})
 			return err

@@ -59,7 +59,9 @@ func WithTemporaryCredentials(id, secret, token string, expires time.Time) Optio
 // stay stable and distinct per range, CRC64 values stay exact.
 func WithDigestFromExtentIdentity() Option { return func(c *config) { c.digestFromIdentity = true } }
 
-// Server is an in-process OSS endpoint. All state sits behind mu.
+// Server is an in-process OSS endpoint. Buckets and request counts sit
+// behind mu; the clock skew, sequences and copied bytes are atomic, and the
+// test controls have locks of their own.
 type Server struct {
 	cfg       config
 	ln        net.Listener
