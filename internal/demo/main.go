@@ -169,9 +169,15 @@ func run(opts options) error {
 	}
 	step(3, "terraform apply  (%s)", relPath(configDir))
 	t0 = time.Now()
-	stopProgress := watchCopy(srv, size)
+	reportProgress, stopProgress := watchCopy(srv, size)
+	tf.beforeLine = func(line string) {
+		if strings.Contains(line, "Creation complete") {
+			reportProgress()
+		}
+	}
 	err = tf.run(ctx, "apply", "-auto-approve", "-input=false", "-no-color")
 	stopProgress()
+	tf.beforeLine = nil
 	if err != nil {
 		// Even a failed or interrupted apply must not leave a multipart upload behind.
 		return fmt.Errorf("%w; multipart uploads left in progress: %d", err, len(srv.Uploads()))
@@ -281,12 +287,16 @@ func seed(srv *ossemu.Server, size int64) (ossemu.ObjectInfo, error) {
 }
 
 // watchCopy prints the progress of the copy as the emulator sees it, once a second while it
-// changes and once more at the end: part copies requested and finished (the engine runs them in
-// parallel) and bytes copied server-side. It returns a function that stops it.
-func watchCopy(srv *ossemu.Server, size int64) (stop func()) {
+// changes: part copies requested and finished (the engine runs them in parallel) and bytes copied
+// server-side. It returns report, which prints the current state at once if it changed (for the
+// last state before terraform says the copy is complete), and stop.
+func watchCopy(srv *ossemu.Server, size int64) (report, stop func()) {
+	var mu sync.Mutex // report runs on the ticker's goroutine and on terraform's output reader
 	baseBytes, baseSent := srv.BytesCopied(), srv.RequestCount("UploadPartCopy")
 	var last string
-	report := func() {
+	report = func() {
+		mu.Lock()
+		defer mu.Unlock()
 		copied, sent := srv.BytesCopied()-baseBytes, srv.RequestCount("UploadPartCopy")-baseSent
 		if sent == 0 {
 			return
@@ -326,7 +336,7 @@ func watchCopy(srv *ossemu.Server, size int64) (stop func()) {
 			}
 		}
 	}()
-	return func() {
+	return report, func() {
 		close(done)
 		wg.Wait()
 		report()
@@ -356,6 +366,8 @@ type terraformRunner struct {
 	bin, dir string
 	env      []string
 	verbose  bool
+	// beforeLine, when set, sees each line of output before it is shown.
+	beforeLine func(line string)
 }
 
 func (r *terraformRunner) command(ctx context.Context, args ...string) *exec.Cmd {
@@ -388,6 +400,9 @@ func (r *terraformRunner) run(ctx context.Context, args ...string) error {
 		for sc.Scan() {
 			line := sc.Text()
 			all.WriteString(line + "\n")
+			if r.beforeLine != nil {
+				r.beforeLine(line)
+			}
 			if r.verbose || interesting(line) {
 				detail("%s", strings.TrimSpace(line))
 			}
