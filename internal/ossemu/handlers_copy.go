@@ -17,7 +17,9 @@ const maxCopyObjectSize = 1 << 30
 // checks for every copy: the source exists and is not a delete marker, it is
 // in the destination's region, neither bucket is under retention, and the
 // four copy-source conditions hold.
-// The caller holds s.mu; dst is the destination bucket.
+// The caller holds s.mu; dst is the destination bucket. The object returned
+// is a copy, since the copy goes on without the lock while a tagging or ACL
+// request may change the stored one.
 func (s *Server) resolveCopySource(rq *request, dst *bucket) (*object, error) {
 	raw := rq.r.Header.Get("x-oss-copy-source")
 	path, rawQuery, _ := strings.Cut(raw, "?")
@@ -65,7 +67,8 @@ func (s *Server) resolveCopySource(rq *request, dst *bucket) (*object, error) {
 	if sb.versioning != "" {
 		rq.w.Header().Set("x-oss-copy-source-version-id", o.listedVersion())
 	}
-	return o, nil
+	snapshot := *o
+	return &snapshot, nil
 }
 
 // chargeCopy is called once per CopyObject or UploadPartCopy with the number

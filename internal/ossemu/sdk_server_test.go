@@ -78,9 +78,9 @@ func TestCloseLeavesNoGoroutine(t *testing.T) {
 	}
 }
 
-// TestConcurrentReadsAndChanges reads an object while its tags and its
-// bucket's versioning change: run with -race, a read that writes its
-// answer from the stored object after releasing the lock is reported.
+// TestConcurrentReadsAndChanges reads and copies an object while its tags
+// and its bucket's versioning change: run with -race, a read or copy that
+// uses the stored object after releasing the lock is reported.
 func TestConcurrentReadsAndChanges(t *testing.T) {
 	srv := ossemu.NewTestServer(t)
 	if err := srv.CreateBucket("bkt", ""); err != nil {
@@ -90,12 +90,12 @@ func TestConcurrentReadsAndChanges(t *testing.T) {
 	c := newClient(t, srv, oss.SignatureVersionV4)
 	var wg sync.WaitGroup
 	errs := make(chan error, 64)
-	for i := range 8 {
+	for i := range 10 {
 		wg.Go(func() {
-			for range 20 {
+			for range 50 {
 				b, k := oss.Ptr("bkt"), oss.Ptr("k")
 				var err error
-				switch i % 4 {
+				switch i % 5 {
 				case 0:
 					_, err = c.HeadObject(ctx, &oss.HeadObjectRequest{Bucket: b, Key: k})
 				case 1:
@@ -106,6 +106,9 @@ func TestConcurrentReadsAndChanges(t *testing.T) {
 				case 2:
 					_, err = c.PutObjectTagging(ctx, &oss.PutObjectTaggingRequest{Bucket: b, Key: k,
 						Tagging: &oss.Tagging{TagSet: &oss.TagSet{Tags: []oss.Tag{{Key: oss.Ptr("n"), Value: oss.Ptr(fmt.Sprint(i))}}}}})
+				case 4:
+					_, err = c.CopyObject(ctx, &oss.CopyObjectRequest{Bucket: b, Key: oss.Ptr(fmt.Sprint("copy", i)),
+						SourceBucket: b, SourceKey: k})
 				case 3:
 					_, err = c.PutBucketVersioning(ctx, &oss.PutBucketVersioningRequest{Bucket: b,
 						VersioningConfiguration: &oss.VersioningConfiguration{Status: oss.VersionEnabled}})
