@@ -170,11 +170,15 @@ func (s *Server) putBucketVersioning(rq *request) error {
 func (s *Server) getBucketVersioning(rq *request) error {
 	s.mu.Lock()
 	b, err := s.bucketLocked(rq.bucket)
+	var v versioningXML
+	if err == nil {
+		v.Status = b.versioning
+	}
 	s.mu.Unlock()
 	if err != nil {
 		return err
 	}
-	return rq.writeXML(versioningXML{Status: b.versioning})
+	return rq.writeXML(v)
 }
 
 type aclXML struct {
@@ -201,11 +205,15 @@ func (s *Server) putBucketACL(rq *request) error {
 func (s *Server) getBucketACL(rq *request) error {
 	s.mu.Lock()
 	b, err := s.bucketLocked(rq.bucket)
+	v := aclXML{Owner: theOwner}
+	if err == nil {
+		v.Grant = b.acl
+	}
 	s.mu.Unlock()
 	if err != nil {
 		return err
 	}
-	return rq.writeXML(aclXML{Owner: theOwner, Grant: b.acl})
+	return rq.writeXML(v)
 }
 
 // --- retention (WORM) ---

@@ -78,9 +78,10 @@ func TestCloseLeavesNoGoroutine(t *testing.T) {
 	}
 }
 
-// TestConcurrentReadsAndChanges reads and copies an object while its tags
-// and its bucket's versioning change: run with -race, a read or copy that
-// uses the stored object after releasing the lock is reported.
+// TestConcurrentReadsAndChanges reads and copies an object and reads its
+// bucket's versioning while the object's tags and the versioning change: run
+// with -race, a read or copy that uses the stored object or bucket after
+// releasing the lock is reported.
 func TestConcurrentReadsAndChanges(t *testing.T) {
 	srv := ossemu.NewTestServer(t)
 	if err := srv.CreateBucket("bkt", ""); err != nil {
@@ -90,12 +91,12 @@ func TestConcurrentReadsAndChanges(t *testing.T) {
 	c := newClient(t, srv, oss.SignatureVersionV4)
 	var wg sync.WaitGroup
 	errs := make(chan error, 64)
-	for i := range 10 {
+	for i := range 12 {
 		wg.Go(func() {
 			for range 50 {
 				b, k := oss.Ptr("bkt"), oss.Ptr("k")
 				var err error
-				switch i % 5 {
+				switch i % 6 {
 				case 0:
 					_, err = c.HeadObject(ctx, &oss.HeadObjectRequest{Bucket: b, Key: k})
 				case 1:
@@ -109,6 +110,8 @@ func TestConcurrentReadsAndChanges(t *testing.T) {
 				case 4:
 					_, err = c.CopyObject(ctx, &oss.CopyObjectRequest{Bucket: b, Key: oss.Ptr(fmt.Sprint("copy", i)),
 						SourceBucket: b, SourceKey: k})
+				case 5:
+					_, err = c.GetBucketVersioning(ctx, &oss.GetBucketVersioningRequest{Bucket: b})
 				case 3:
 					_, err = c.PutBucketVersioning(ctx, &oss.PutBucketVersioningRequest{Bucket: b,
 						VersioningConfiguration: &oss.VersioningConfiguration{Status: oss.VersionEnabled}})
