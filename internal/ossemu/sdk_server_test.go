@@ -79,9 +79,9 @@ func TestCloseLeavesNoGoroutine(t *testing.T) {
 }
 
 // TestConcurrentReadsAndChanges reads and copies an object and reads its
-// bucket's versioning while the object's tags and the versioning change: run
-// with -race, a read or copy that uses the stored object or bucket after
-// releasing the lock is reported.
+// bucket's versioning and ACL while the object's tags and the bucket's
+// versioning and ACL change: run with -race, a read or copy that uses the
+// stored object or bucket after releasing the lock is reported.
 func TestConcurrentReadsAndChanges(t *testing.T) {
 	srv := ossemu.NewTestServer(t)
 	if err := srv.CreateBucket("bkt", ""); err != nil {
@@ -91,12 +91,12 @@ func TestConcurrentReadsAndChanges(t *testing.T) {
 	c := newClient(t, srv, oss.SignatureVersionV4)
 	var wg sync.WaitGroup
 	errs := make(chan error, 64)
-	for i := range 12 {
+	for i := range 16 {
 		wg.Go(func() {
 			for range 50 {
 				b, k := oss.Ptr("bkt"), oss.Ptr("k")
 				var err error
-				switch i % 6 {
+				switch i % 8 {
 				case 0:
 					_, err = c.HeadObject(ctx, &oss.HeadObjectRequest{Bucket: b, Key: k})
 				case 1:
@@ -112,6 +112,10 @@ func TestConcurrentReadsAndChanges(t *testing.T) {
 						SourceBucket: b, SourceKey: k})
 				case 5:
 					_, err = c.GetBucketVersioning(ctx, &oss.GetBucketVersioningRequest{Bucket: b})
+				case 6:
+					_, err = c.GetBucketAcl(ctx, &oss.GetBucketAclRequest{Bucket: b})
+				case 7:
+					_, err = c.PutBucketAcl(ctx, &oss.PutBucketAclRequest{Bucket: b, Acl: oss.BucketACLPrivate})
 				case 3:
 					_, err = c.PutBucketVersioning(ctx, &oss.PutBucketVersioningRequest{Bucket: b,
 						VersioningConfiguration: &oss.VersioningConfiguration{Status: oss.VersionEnabled}})
