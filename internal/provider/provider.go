@@ -107,7 +107,7 @@ func (p *ossProvider) Schema(_ context.Context, _ provider.SchemaRequest, resp *
 			"Credentials are looked up in this order, the first complete source winning:\n\n" +
 			"1. `access_key` and `secret_key` (with `security_token` for STS credentials), each from its " +
 			"argument or its environment variables.\n" +
-			"2. `profile` (or `" + strings.Join(envProfile, "`, `") + "`) read from " +
+			"2. `profile` (or " + quotedList(envProfile) + ") read from " +
 			"`shared_credentials_file` (default `~/.aliyun/config.json`, the Alibaba Cloud CLI's file).\n" +
 			"3. The default credential chain of `github.com/aliyun/credentials-go`: `ALIBABA_CLOUD_*` " +
 			"environment variables, OIDC (`ALIBABA_CLOUD_OIDC_*`), the CLI configuration file, " +
@@ -119,39 +119,39 @@ func (p *ossProvider) Schema(_ context.Context, _ provider.SchemaRequest, resp *
 		Attributes: map[string]schema.Attribute{
 			"region": schema.StringAttribute{
 				MarkdownDescription: "Region of the buckets, for example `cn-hangzhou`. Required, from the " +
-					"argument or " + envList(envRegion) + ".",
+					"argument or " + quotedList(envRegion) + ".",
 				Optional: true,
 			},
 			"endpoint": schema.StringAttribute{
 				MarkdownDescription: "OSS endpoint. Defaults to the public endpoint of `region` " +
 					"(`oss-<region>.aliyuncs.com`). A scheme in the value is honoured, so " +
 					"`http://127.0.0.1:9000` talks plain HTTP; without a scheme HTTPS is used. " +
-					"Also read from " + envList(envEndpoint) + ".",
+					"Also read from " + quotedList(envEndpoint) + ".",
 				Optional: true,
 			},
 			"access_key": schema.StringAttribute{
-				MarkdownDescription: "Access key ID. Also read from " + envList(envAccessKey) + ".",
+				MarkdownDescription: "Access key ID. Also read from " + quotedList(envAccessKey) + ".",
 				Optional:            true,
 			},
 			"secret_key": schema.StringAttribute{
-				MarkdownDescription: "Access key secret. Also read from " + envList(envSecretKey) + ".",
+				MarkdownDescription: "Access key secret. Also read from " + quotedList(envSecretKey) + ".",
 				Optional:            true,
 				Sensitive:           true,
 			},
 			"security_token": schema.StringAttribute{
 				MarkdownDescription: "STS security token that goes with a temporary `access_key` and " +
-					"`secret_key`. Also read from " + envList(envSecurityToken) + ".",
+					"`secret_key`. Also read from " + quotedList(envSecurityToken) + ".",
 				Optional:  true,
 				Sensitive: true,
 			},
 			"profile": schema.StringAttribute{
 				MarkdownDescription: "Name of a profile in `shared_credentials_file`. Used only when no " +
-					"access key pair is given. Also read from " + envList(envProfile) + ".",
+					"access key pair is given. Also read from " + quotedList(envProfile) + ".",
 				Optional: true,
 			},
 			"shared_credentials_file": schema.StringAttribute{
 				MarkdownDescription: "Path of the Alibaba Cloud CLI configuration file that holds `profile`. " +
-					"Defaults to `~/.aliyun/config.json`. Also read from " + envList(envCredsFile) + ".",
+					"Defaults to `~/.aliyun/config.json`. Also read from " + quotedList(envCredsFile) + ".",
 				Optional: true,
 			},
 			"sign_version": schema.StringAttribute{
@@ -311,12 +311,8 @@ func stringOrEnv(v types.String, names []string) string {
 	return ""
 }
 
-// envList renders environment variable names for descriptions and messages.
-func envList(names []string) string {
-	return "`" + strings.Join(names, "`, `") + "`"
-}
-
-// quotedList renders allowed values for descriptions.
+// quotedList renders environment variable names or allowed values as
+// Markdown code for descriptions.
 func quotedList(values []string) string {
 	return "`" + strings.Join(values, "`, `") + "`"
 }
