@@ -133,16 +133,7 @@ func (d *objectDataSource) Schema(_ context.Context, _ datasource.SchemaRequest,
 }
 
 func (d *objectDataSource) Configure(_ context.Context, req datasource.ConfigureRequest, resp *datasource.ConfigureResponse) {
-	// Nil until the provider is configured, e.g. during validate.
-	if req.ProviderData == nil {
-		return
-	}
-	data, err := requiredProviderData(req.ProviderData)
-	if err != nil {
-		resp.Diagnostics.Append(providerDataDiag(err))
-		return
-	}
-	d.data = data
+	d.data = configuredData(req.ProviderData, &resp.Diagnostics)
 }
 
 func (d *objectDataSource) Read(ctx context.Context, req datasource.ReadRequest, resp *datasource.ReadResponse) {

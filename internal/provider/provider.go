@@ -13,6 +13,7 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework-validators/int64validator"
 	"github.com/hashicorp/terraform-plugin-framework-validators/stringvalidator"
 	"github.com/hashicorp/terraform-plugin-framework/datasource"
+	"github.com/hashicorp/terraform-plugin-framework/diag"
 	"github.com/hashicorp/terraform-plugin-framework/provider"
 	"github.com/hashicorp/terraform-plugin-framework/provider/schema"
 	"github.com/hashicorp/terraform-plugin-framework/resource"
@@ -315,6 +316,20 @@ func stringOrEnv(v types.String, names []string) string {
 // Markdown code for descriptions.
 func quotedList(values []string) string {
 	return "`" + strings.Join(values, "`, `") + "`"
+}
+
+// configuredData is the Configure of the resource and the data sources: it
+// returns the provider's data, or nil when there is none yet.
+func configuredData(data any, diags *diag.Diagnostics) *providerData {
+	// Nil until the provider is configured, e.g. during validate.
+	if data == nil {
+		return nil
+	}
+	pd, err := requiredProviderData(data)
+	if err != nil {
+		diags.Append(providerDataDiag(err))
+	}
+	return pd
 }
 
 // requiredProviderData extracts the provider's data in a resource's Configure.

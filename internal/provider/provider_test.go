@@ -15,6 +15,7 @@ import (
 
 	"github.com/aliyun/alibabacloud-oss-go-sdk-v2/oss"
 	"github.com/aliyun/alibabacloud-oss-go-sdk-v2/oss/credentials"
+	"github.com/hashicorp/terraform-plugin-framework/diag"
 	"github.com/hashicorp/terraform-plugin-framework/provider"
 	"github.com/hashicorp/terraform-plugin-framework/providerserver"
 	"github.com/hashicorp/terraform-plugin-go/tfprotov6"
@@ -58,6 +59,25 @@ type testOSS struct {
 	id       string
 	secret   string
 	buckets  []string
+}
+
+// TestProvider_ConfiguredData checks what the resource and the data sources
+// get in Configure: nothing before the provider is configured, and a
+// provider-bug error for data of another type.
+func TestProvider_ConfiguredData(t *testing.T) {
+	var diags diag.Diagnostics
+	if pd := configuredData(nil, &diags); pd != nil || diags.HasError() {
+		t.Errorf("configuredData(nil) = %v, %v; want nil without errors", pd, diags)
+	}
+	want := &providerData{region: "cn-hangzhou"}
+	if pd := configuredData(want, &diags); pd != want || diags.HasError() {
+		t.Errorf("configuredData(%v) = %v, %v; want it back without errors", want, pd, diags)
+	}
+	if pd := configuredData("not provider data", &diags); pd != nil ||
+		diags.ErrorsCount() != 1 || diags[0].Summary() != "Unexpected Provider Data Type" ||
+		!strings.Contains(diags[0].Detail(), "string") {
+		t.Errorf("configuredData(string) = %v, %v; want nil and one Unexpected Provider Data Type error naming the type", pd, diags)
+	}
 }
 
 func newTestOSS(t *testing.T, opts ...ossemu.Option) *testOSS {

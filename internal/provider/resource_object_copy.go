@@ -400,16 +400,7 @@ func objectCopySchema(ctx context.Context) schema.Schema {
 }
 
 func (r *objectCopyResource) Configure(_ context.Context, req resource.ConfigureRequest, resp *resource.ConfigureResponse) {
-	// Nil until the provider is configured, e.g. during validate.
-	if req.ProviderData == nil {
-		return
-	}
-	data, err := requiredProviderData(req.ProviderData)
-	if err != nil {
-		resp.Diagnostics.Append(providerDataDiag(err))
-		return
-	}
-	r.data = data
+	r.data = configuredData(req.ProviderData, &resp.Diagnostics)
 }
 
 func (r *objectCopyResource) ValidateConfig(ctx context.Context, req resource.ValidateConfigRequest, resp *resource.ValidateConfigResponse) {
