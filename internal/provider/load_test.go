@@ -3,9 +3,7 @@ package provider
 import (
 	"context"
 	"fmt"
-	"maps"
 	"os"
-	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -55,13 +53,7 @@ resource "oss_object_copy" "load" {
 		if err != nil {
 			t.Fatalf("%s: terraform %v: %v\n%s", name, args, err, tail(out, 4000))
 		}
-		counts := o.emu.RequestCounts()
-		total := 0
-		var per []string
-		for _, op := range slices.Sorted(maps.Keys(counts)) {
-			total += counts[op]
-			per = append(per, fmt.Sprintf("%s %.2f", op, float64(counts[op])/n))
-		}
+		total, per := requestsPerResource(o.emu.RequestCounts(), n)
 		t.Logf("%s: %v, %d requests = %.2f per resource (%s)", name, elapsed.Round(time.Millisecond), total,
 			float64(total)/n, strings.Join(per, ", "))
 	}

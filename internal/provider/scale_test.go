@@ -94,16 +94,21 @@ func (r *scaleRun) measure(what string, args ...string) (string, map[string]int)
 	counts := r.o.emu.RequestCounts()
 	maps.DeleteFunc(counts, func(_ string, n int) bool { return n == 0 })
 
-	total := 0
-	var perResource []string
-	for _, op := range slices.Sorted(maps.Keys(counts)) {
-		total += counts[op]
-		perResource = append(perResource, fmt.Sprintf("%s=%.2f", op, float64(counts[op])/float64(r.n)))
-	}
+	total, perResource := requestsPerResource(counts, r.n)
 	fmt.Printf("bench-terraform: %s: terraform %s\n", what, strings.Join(args, " "))
 	fmt.Printf("bench-terraform: %s: resources=%d wall=%.1fs requests=%d per_resource: %s total=%.2f\n",
 		what, r.n, wall.Seconds(), total, strings.Join(perResource, " "), float64(total)/float64(r.n))
 	return out, counts
+}
+
+// requestsPerResource totals the emulator's request counts and lists each
+// operation's requests per resource as "Op=0.00", sorted by operation.
+func requestsPerResource(counts map[string]int, n int) (total int, perResource []string) {
+	for _, op := range slices.Sorted(maps.Keys(counts)) {
+		total += counts[op]
+		perResource = append(perResource, fmt.Sprintf("%s=%.2f", op, float64(counts[op])/float64(n)))
+	}
+	return total, perResource
 }
 
 // checkCopied asserts that state records every copy and that each
