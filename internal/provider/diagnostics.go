@@ -39,6 +39,15 @@ func providerDataDiag(err error) diag.Diagnostic {
 		"This is always a bug in the oss provider; please report it.\n\nOriginal Error: "+err.Error())
 }
 
+// invalidPrivateStateDiag reports a value of the resource's private state
+// that cannot be decoded or encoded. Only this provider writes it.
+func invalidPrivateStateDiag(key string, err error) diag.Diagnostic {
+	return diag.NewErrorDiagnostic("Invalid Private State",
+		"Reading or writing the \""+key+"\" value that the oss provider keeps in the resource's private "+
+			"state failed. This is a bug in the oss provider unless the state was edited by hand; please "+
+			"report it.\n\nOriginal Error: "+err.Error())
+}
+
 // target names the object an operation was about.
 type target struct {
 	bucket, key string

@@ -783,26 +783,37 @@ func headObject(ctx context.Context, c *oss.Client, bucket, key, versionID strin
 	})
 }
 
+// copiedETag reads the ETag that the copy produced, "" when none was kept.
 func copiedETag(ctx context.Context, p privateGetter) (string, diag.Diagnostics) {
-	raw, diags := p.GetKey(ctx, privateCopiedETag)
-	if len(raw) == 0 || diags.HasError() {
-		return "", diags
-	}
 	var etag string
-	if err := json.Unmarshal(raw, &etag); err != nil {
-		diags.AddError("Invalid Private State", "The copied ETag kept in private state is not valid: "+err.Error())
-	}
+	_, diags := getPrivateJSON(ctx, p, privateCopiedETag, &etag)
 	return etag, diags
 }
 
 func setCopiedETag(ctx context.Context, p privateSetter, etag string) diag.Diagnostics {
-	raw, err := json.Marshal(etag)
-	if err != nil {
-		var diags diag.Diagnostics
-		diags.AddError("Invalid Private State", err.Error())
-		return diags
+	return setPrivateJSON(ctx, p, privateCopiedETag, etag)
+}
+
+// getPrivateJSON decodes the private state value under key into v and
+// reports whether there was one.
+func getPrivateJSON(ctx context.Context, p privateGetter, key string, v any) (bool, diag.Diagnostics) {
+	raw, diags := p.GetKey(ctx, key)
+	if len(raw) == 0 || diags.HasError() {
+		return false, diags
 	}
-	return p.SetKey(ctx, privateCopiedETag, raw)
+	if err := json.Unmarshal(raw, v); err != nil {
+		diags.Append(invalidPrivateStateDiag(key, err))
+		return false, diags
+	}
+	return true, diags
+}
+
+func setPrivateJSON(ctx context.Context, p privateSetter, key string, v any) diag.Diagnostics {
+	raw, err := json.Marshal(v)
+	if err != nil {
+		return diag.Diagnostics{invalidPrivateStateDiag(key, err)}
+	}
+	return p.SetKey(ctx, key, raw)
 }
 
 type privateGetter interface {

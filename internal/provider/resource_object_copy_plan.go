@@ -2,7 +2,6 @@ package provider
 
 import (
 	"context"
-	"encoding/json"
 
 	"github.com/hashicorp/terraform-plugin-framework/diag"
 	"github.com/hashicorp/terraform-plugin-framework/path"
@@ -67,24 +66,15 @@ func (r *objectCopyResource) planNewCopy(ctx context.Context, req resource.Modif
 }
 
 func getPlannedSource(ctx context.Context, p privateGetter) (*plannedSource, diag.Diagnostics) {
-	raw, diags := p.GetKey(ctx, privatePlannedSource)
-	if len(raw) == 0 || diags.HasError() {
-		return nil, diags
-	}
 	var src plannedSource
-	if err := json.Unmarshal(raw, &src); err != nil {
-		diags.AddError("Invalid Private State", "The planned source kept in private state is not valid: "+err.Error())
+	ok, diags := getPrivateJSON(ctx, p, privatePlannedSource, &src)
+	if !ok {
 		return nil, diags
 	}
 	return &src, diags
 }
 
 func setPlannedSource(ctx context.Context, p privateSetter, src *objectcopy.Source) diag.Diagnostics {
-	raw, err := json.Marshal(plannedSource{ETag: trimETag(src.ETag), VersionID: src.VersionID, Size: src.Size})
-	if err != nil {
-		var diags diag.Diagnostics
-		diags.AddError("Invalid Private State", err.Error())
-		return diags
-	}
-	return p.SetKey(ctx, privatePlannedSource, raw)
+	return setPrivateJSON(ctx, p, privatePlannedSource,
+		plannedSource{ETag: trimETag(src.ETag), VersionID: src.VersionID, Size: src.Size})
 }
