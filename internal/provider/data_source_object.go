@@ -2,7 +2,6 @@ package provider
 
 import (
 	"context"
-	"time"
 
 	"github.com/aliyun/alibabacloud-oss-go-sdk-v2/oss"
 	"github.com/hashicorp/terraform-plugin-framework-validators/stringvalidator"
@@ -172,10 +171,7 @@ func (d *objectDataSource) Read(ctx context.Context, req datasource.ReadRequest,
 	m.ContentEncoding = stringOrNull(oss.ToString(head.ContentEncoding))
 	m.Expires = stringOrNull(oss.ToString(head.Expires))
 	m.StorageClass = stringOrNull(oss.ToString(head.StorageClass))
-	m.LastModified = types.StringNull()
-	if head.LastModified != nil {
-		m.LastModified = types.StringValue(head.LastModified.UTC().Format(time.RFC3339))
-	}
+	m.LastModified = timeOrNull(head.LastModified)
 	// Empty maps rather than null, so that lookups and length() work on an
 	// object without metadata or tags.
 	m.Metadata = make(map[string]string, len(head.Metadata))

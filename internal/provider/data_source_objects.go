@@ -4,7 +4,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"time"
 
 	"github.com/aliyun/alibabacloud-oss-go-sdk-v2/oss"
 	"github.com/hashicorp/terraform-plugin-framework-validators/int64validator"
@@ -183,17 +182,13 @@ func (d *objectsDataSource) Read(ctx context.Context, req datasource.ReadRequest
 	for _, o := range listed.objects {
 		key := oss.ToString(o.Key)
 		m.Keys = append(m.Keys, key)
-		lo := listedObjectModel{
+		m.Objects = append(m.Objects, listedObjectModel{
 			Key:          types.StringValue(key),
 			Size:         types.Int64Value(o.Size),
 			ETag:         types.StringValue(trimETag(oss.ToString(o.ETag))),
-			LastModified: types.StringNull(),
+			LastModified: timeOrNull(o.LastModified),
 			StorageClass: stringOrNull(oss.ToString(o.StorageClass)),
-		}
-		if o.LastModified != nil {
-			lo.LastModified = types.StringValue(o.LastModified.UTC().Format(time.RFC3339))
-		}
-		m.Objects = append(m.Objects, lo)
+		})
 	}
 	m.CommonPrefixes = append(make([]string, 0, len(listed.prefixes)), listed.prefixes...)
 	resp.Diagnostics.Append(resp.State.Set(ctx, &m)...)

@@ -743,10 +743,7 @@ func (m *objectCopyResourceModel) fromHead(h *oss.HeadObjectResult) {
 	m.VersionID = stringOrNull(oss.ToString(h.VersionId))
 	m.CRC64 = stringOrNull(oss.ToString(h.HashCRC64))
 	m.Size = types.Int64Value(h.ContentLength)
-	m.LastModified = types.StringNull()
-	if h.LastModified != nil {
-		m.LastModified = types.StringValue(h.LastModified.UTC().Format(time.RFC3339))
-	}
+	m.LastModified = timeOrNull(h.LastModified)
 	m.ContentType = types.StringValue(oss.ToString(h.ContentType))
 	m.StorageClass = stringOrNull(oss.ToString(h.StorageClass))
 	m.ServerSideEncryption = stringOrNull(oss.ToString(h.ServerSideEncryption))
@@ -763,7 +760,7 @@ func (m *objectCopyResourceModel) fromResult(r *objectcopy.Result) {
 		m.CRC64 = types.StringValue(strconv.FormatUint(r.CRC64, 10))
 	}
 	m.Size = types.Int64Value(r.Size)
-	m.LastModified = types.StringValue(r.LastModified.UTC().Format(time.RFC3339))
+	m.LastModified = timeOrNull(&r.LastModified)
 	m.ContentType = types.StringValue(r.ContentType)
 	m.StorageClass = stringOrNull(r.StorageClass)
 	m.ServerSideEncryption = stringOrNull(r.ServerSideEncryption)

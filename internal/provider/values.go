@@ -6,6 +6,7 @@ import (
 	"net/http"
 	"sort"
 	"strings"
+	"time"
 
 	"github.com/aliyun/alibabacloud-oss-go-sdk-v2/oss"
 	"github.com/hashicorp/terraform-plugin-framework/diag"
@@ -29,6 +30,16 @@ func stringOrNull(s string) types.String {
 		return types.StringNull()
 	}
 	return types.StringValue(s)
+}
+
+// timeOrNull formats a time OSS reported in RFC 3339, UTC, the one format
+// that the resource's create and refresh and both data sources share; null
+// when OSS reported none.
+func timeOrNull(t *time.Time) types.String {
+	if t == nil {
+		return types.StringNull()
+	}
+	return types.StringValue(t.UTC().Format(time.RFC3339))
 }
 
 // optionalString is nil for "", for optional SDK request fields.
