@@ -8,7 +8,6 @@ import (
 	"github.com/aliyun/alibabacloud-oss-go-sdk-v2/oss/credentials"
 	"github.com/aliyun/credentials-go/credentials/providers"
 	"github.com/hashicorp/terraform-plugin-framework/diag"
-	"github.com/hashicorp/terraform-plugin-framework/path"
 )
 
 var (
@@ -69,7 +68,7 @@ func credentialsFromConfig(cfg ossProviderModel, region string) (credentials.Cre
 		}
 	}
 	if err != nil {
-		diags.AddError("Invalid Provider Credentials", "The provider could not use "+source+": "+err.Error())
+		diags.Append(credentialsSetupDiag(source, err))
 		return nil, diags
 	}
 
@@ -83,8 +82,7 @@ func credentialsFromConfig(cfg ossProviderModel, region string) (credentials.Cre
 			WithStsRegionId(region)
 		base, err = builder.Build()
 		if err != nil {
-			diags.AddAttributeError(path.Root("assume_role").AtName("role_arn"), "Invalid Assume Role",
-				"The provider could not set up assuming the RAM role: "+err.Error())
+			diags.Append(assumeRoleSetupDiag(err))
 			return nil, diags
 		}
 		source = fmt.Sprintf("role %s assumed with %s", ar.RoleARN.ValueString(), source)

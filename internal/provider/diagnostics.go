@@ -32,6 +32,22 @@ func unknownProviderArgumentDiag(name string) diag.Diagnostic {
 			"Use a value known at plan time, or apply the resources it depends on first with -target.")
 }
 
+// credentialsSetupDiag reports a credential source that the provider could
+// not set up from its arguments, before any request was sent.
+func credentialsSetupDiag(source string, err error) diag.Diagnostic {
+	return diag.NewErrorDiagnostic("Invalid Provider Credentials",
+		"Setting up credentials from "+source+" failed. Check those provider arguments and their "+
+			"environment variables.\n\nOriginal Error: "+err.Error())
+}
+
+// assumeRoleSetupDiag reports an assume_role block that the credentials
+// library refuses, before any request to STS was sent.
+func assumeRoleSetupDiag(err error) diag.Diagnostic {
+	return diag.NewAttributeErrorDiagnostic(path.Root("assume_role").AtName("role_arn"), "Invalid Assume Role",
+		"Setting up assuming the RAM role failed. Set \"role_arn\" in the assume_role block to the "+
+			"ARN of the role.\n\nOriginal Error: "+err.Error())
+}
+
 // providerDataDiag reports provider data of an unexpected type, which only a
 // provider bug can cause.
 func providerDataDiag(err error) diag.Diagnostic {

@@ -218,6 +218,29 @@ provider "oss" {
 	})
 }
 
+// TestProvider_AssumeRoleWithoutRoleARN checks that an assume_role block
+// without role_arn fails when the provider is configured, before any
+// request, and says what to set.
+func TestProvider_AssumeRoleWithoutRoleARN(t *testing.T) {
+	t.Setenv("ALIBABA_CLOUD_ROLE_ARN", "")
+	resource.UnitTest(t, resource.TestCase{
+		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
+		Steps: []resource.TestStep{{
+			Config: `
+provider "oss" {
+  region     = "cn-hangzhou"
+  access_key = "id"
+  secret_key = "secret"
+  assume_role {}
+}
+` + copyConfig("dst-bucket", "k", "src-bucket", "k", ""),
+			PlanOnly: true,
+			ExpectError: exactMessage(`Setting up assuming the RAM role failed. Set "role_arn" in the ` +
+				`assume_role block to the ARN of the role.`),
+		}},
+	})
+}
+
 func TestProvider_PlanTimeValidation(t *testing.T) {
 	t.Parallel()
 	testCases := map[string]struct {
