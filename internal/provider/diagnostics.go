@@ -79,6 +79,9 @@ func ossErrorDiag(action string, pd *providerData, t target, err error) diag.Dia
 	return diag.NewErrorDiagnostic(summary, errorDetail(action+" "+t.String()+" failed.", advice, err))
 }
 
+// errorDetail lays out every OSS diagnostic the same way: what failed, what
+// to do, the OSS operation, code and request ID (which OSS support asks
+// for), and last the original error.
 func errorDetail(what, advice string, err error) string {
 	var b strings.Builder
 	b.WriteString(what)
@@ -137,6 +140,8 @@ func classifyError(err error, pd *providerData, t target) (summary, advice strin
 // summaryObjectNotFound is compared by copyErrorDiag, which names the source.
 const summaryObjectNotFound = "Object Not Found"
 
+// classifyServiceError picks the summary and the advice by OSS error code;
+// codes without specific advice get the generic summary.
 func classifyServiceError(se *oss.ServiceError, t target) (summary, advice string) {
 	switch se.Code {
 	case "InvalidAccessKeyId":
@@ -184,6 +189,8 @@ func isCrossRegion(se *oss.ServiceError) bool {
 	return se.Code == "AccessDenied" && strings.Contains(se.Message, "same data center")
 }
 
+// endpointName names the endpoint requests went to: the configured one, or
+// else the region whose public endpoint the SDK derived.
 func endpointName(pd *providerData) string {
 	if pd == nil {
 		return "(unknown)"

@@ -74,6 +74,8 @@ func parseObjectCopyID(s string) (objectCopyID, error) {
 	return id, nil
 }
 
+// parseBucketKey splits one side of an import ID at its first "/": bucket
+// names cannot contain one, keys can, so only the key is percent-decoded.
 func parseBucketKey(s string) (bucket, key string, err error) {
 	bucket, escaped, ok := strings.Cut(s, "/")
 	if !ok || bucket == "" || escaped == "" {

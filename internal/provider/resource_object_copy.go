@@ -721,6 +721,7 @@ func (m objectCopyResourceModel) replaceOnlyAttributes() []namedValue {
 	}
 }
 
+// namedValue pairs an attribute with its name for diagnostics.
 type namedValue struct {
 	name  string
 	value attr.Value
@@ -774,6 +775,8 @@ func sameIdentity(plan, state objectCopyResourceModel) bool {
 		plan.SourceBucket.Equal(state.SourceBucket) && plan.SourceKey.Equal(state.SourceKey)
 }
 
+// headObject reads an object's headers; versionID "" means the current
+// version.
 func headObject(ctx context.Context, c *oss.Client, bucket, key, versionID string) (*oss.HeadObjectResult, error) {
 	return c.HeadObject(ctx, &oss.HeadObjectRequest{
 		Bucket: &bucket, Key: &key, VersionId: optionalString(versionID),
@@ -805,6 +808,8 @@ func getPrivateJSON(ctx context.Context, p privateGetter, key string, v any) (bo
 	return true, diags
 }
 
+// setPrivateJSON stores v as JSON under key, as the framework requires of
+// private state values.
 func setPrivateJSON(ctx context.Context, p privateSetter, key string, v any) diag.Diagnostics {
 	raw, err := json.Marshal(v)
 	if err != nil {
@@ -813,6 +818,8 @@ func setPrivateJSON(ctx context.Context, p privateSetter, key string, v any) dia
 	return p.SetKey(ctx, key, raw)
 }
 
+// privateGetter and privateSetter are what the helpers above need of the
+// framework's private state, whose type lives in an internal package.
 type privateGetter interface {
 	GetKey(ctx context.Context, key string) ([]byte, diag.Diagnostics)
 }

@@ -55,6 +55,7 @@ func trimETag(etag string) string {
 	return strings.Trim(etag, `"`)
 }
 
+// stringMap reads a map attribute; null and unknown read as nil.
 func stringMap(ctx context.Context, m types.Map) (map[string]string, diag.Diagnostics) {
 	if m.IsNull() || m.IsUnknown() {
 		return nil, nil
