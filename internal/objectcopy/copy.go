@@ -472,7 +472,7 @@ func (cp *copier) copyParts(ctx context.Context, parts []Part) ([]string, error)
 		wg       sync.WaitGroup
 		errOnce  sync.Once
 		firstErr error
-		prog     = newProgress(cp.log, cp.p.Bucket, cp.p.Key, parts, cp.src.Size)
+		prog     = newProgress(cp.log, time.Now, cp.p.Bucket, cp.p.Key, parts, cp.src.Size)
 	)
 	for range min(cp.p.Parallelism, len(parts)) {
 		wg.Go(func() {

@@ -28,6 +28,7 @@ type progress struct {
 	key        string
 	totalParts int
 	totalBytes int64
+	now        func() time.Time // time.Now, or a test's clock
 
 	mu        sync.Mutex
 	doneParts int
@@ -35,8 +36,10 @@ type progress struct {
 	lastInfo  time.Time
 }
 
-func newProgress(log Logger, bucket, key string, parts []Part, size int64) *progress {
-	return &progress{log: log, bucket: bucket, key: key, totalParts: len(parts), totalBytes: size, lastInfo: time.Now()}
+func newProgress(log Logger, now func() time.Time, bucket, key string, parts []Part, size int64) *progress {
+	return &progress{
+		log: log, now: now, bucket: bucket, key: key, totalParts: len(parts), totalBytes: size, lastInfo: now(),
+	}
 }
 
 func (p *progress) partDone(part Part) {
@@ -51,9 +54,10 @@ func (p *progress) partDone(part Part) {
 		"bytes_done":  p.doneBytes,
 		"bytes_total": p.totalBytes,
 	}
-	info := time.Since(p.lastInfo) >= progressInterval
+	now := p.now()
+	info := now.Sub(p.lastInfo) >= progressInterval
 	if info {
-		p.lastInfo = time.Now()
+		p.lastInfo = now
 	}
 	p.mu.Unlock()
 
