@@ -2,6 +2,7 @@ package provider
 
 import (
 	"context"
+	"maps"
 
 	"github.com/aliyun/alibabacloud-oss-go-sdk-v2/oss"
 	"github.com/hashicorp/terraform-plugin-framework-validators/stringvalidator"
@@ -175,9 +176,7 @@ func (d *objectDataSource) Read(ctx context.Context, req datasource.ReadRequest,
 	// Empty maps rather than null, so that lookups and length() work on an
 	// object without metadata or tags.
 	m.Metadata = make(map[string]string, len(head.Metadata))
-	for k, v := range head.Metadata {
-		m.Metadata[k] = v
-	}
+	maps.Copy(m.Metadata, head.Metadata)
 	m.Tags = make(map[string]string, len(tagging.Tags))
 	for _, tag := range tagging.Tags {
 		m.Tags[oss.ToString(tag.Key)] = oss.ToString(tag.Value)

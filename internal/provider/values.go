@@ -3,8 +3,9 @@ package provider
 import (
 	"context"
 	"errors"
+	"maps"
 	"net/http"
-	"sort"
+	"slices"
 	"strings"
 	"time"
 
@@ -67,13 +68,8 @@ func stringMap(ctx context.Context, m types.Map) (map[string]string, diag.Diagno
 
 // ossTagging builds a tag set in key order, so requests are reproducible.
 func ossTagging(tags map[string]string) *oss.Tagging {
-	keys := make([]string, 0, len(tags))
-	for k := range tags {
-		keys = append(keys, k)
-	}
-	sort.Strings(keys)
-	set := make([]oss.Tag, 0, len(keys))
-	for _, k := range keys {
+	set := make([]oss.Tag, 0, len(tags))
+	for _, k := range slices.Sorted(maps.Keys(tags)) {
 		set = append(set, oss.Tag{Key: oss.Ptr(k), Value: oss.Ptr(tags[k])})
 	}
 	return &oss.Tagging{TagSet: &oss.TagSet{Tags: set}}
