@@ -9,6 +9,8 @@ import (
 	"os/exec"
 	"path/filepath"
 	"runtime"
+	"strconv"
+	"strings"
 	"sync"
 	"syscall"
 	"testing"
@@ -160,10 +162,55 @@ func (c *terraformCLI) mustRun(args ...string) string {
 	start := time.Now()
 	out, err := c.run(args...)
 	if err != nil {
-		c.t.Fatalf("terraform %v: %v\n%s", args, err, out)
+		c.t.Fatalf("terraform %v: %v\n%s", args, err, failureOutput(out))
 	}
 	c.t.Logf("terraform %v took %v", args, time.Since(start).Round(time.Millisecond))
 	return out
+}
+
+// failureOutput is the part of a failed run's output worth showing: the
+// output of a plan of hundreds of resources, or with TF_LOG, runs to
+// megabytes, while terraform prints its errors (with -no-color, at the start
+// of a line) last. It is the first error on, or else the end of the output,
+// either cut to a few kilobytes.
+func failureOutput(out string) string {
+	const limit = 8 << 10
+	if i := strings.Index("\n"+out, "\nError: "); i >= 0 {
+		errs := out[i:]
+		if len(errs) <= limit {
+			return errs
+		}
+		return errs[:limit] + "\n[... " + strconv.Itoa(len(errs)-limit) + " more bytes]"
+	}
+	if len(out) > limit {
+		return "[... " + strconv.Itoa(len(out)-limit) + " bytes before]\n" + out[len(out)-limit:]
+	}
+	return out
+}
+
+// TestFailureOutput checks that a failed run shows terraform's errors, not
+// the start of a long output.
+func TestFailureOutput(t *testing.T) {
+	t.Parallel()
+	progress := strings.Repeat("oss_object_copy.load[7]: Creating...\n", 1000) // 37 kB
+	errs := "Error: Source Object Not Found\n\nThere is no object at oss://b/k.\n"
+
+	if got := failureOutput("Apply complete!\n"); got != "Apply complete!\n" {
+		t.Errorf("short output: got %q", got)
+	}
+	if got := failureOutput(errs); got != errs {
+		t.Errorf("errors only: got %q, want the errors", got)
+	}
+	if got := failureOutput(progress + "\n" + errs); got != errs {
+		t.Errorf("errors after progress: got %q, want the errors", got)
+	}
+	if got := failureOutput(progress + "killed\n"); len(got) > 9<<10 || !strings.HasSuffix(got, "killed\n") ||
+		!strings.HasPrefix(got, "[... ") {
+		t.Errorf("no error: got %d bytes starting %q, want the last 8 KiB after a marker", len(got), got[:20])
+	}
+	if got := failureOutput(progress + "\n" + errs + progress); len(got) > 9<<10 || !strings.HasPrefix(got, errs) {
+		t.Errorf("errors followed by more output: got %d bytes starting %q, want 8 KiB from the errors", len(got), got[:20])
+	}
 }
 
 // stateResources lists the resources recorded in the working directory's

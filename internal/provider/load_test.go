@@ -51,7 +51,7 @@ resource "oss_object_copy" "load" {
 		out, err := cli.run(args...)
 		elapsed := time.Since(start)
 		if err != nil {
-			t.Fatalf("%s: terraform %v: %v\n%s", name, args, err, tail(out, 4000))
+			t.Fatalf("%s: terraform %v: %v\n%s", name, args, err, failureOutput(out))
 		}
 		total, per := requestsPerResource(o.emu.RequestCounts(), n)
 		t.Logf("%s: %v, %d requests = %.2f per resource (%s)", name, elapsed.Round(time.Millisecond), total,
@@ -84,12 +84,4 @@ resource "oss_object_copy" "load" {
 	if len(res.Contents) != 0 {
 		t.Errorf("%d objects left in the destination bucket, first %q", len(res.Contents), oss.ToString(res.Contents[0].Key))
 	}
-}
-
-// tail returns the last n bytes of s, where terraform puts its errors.
-func tail(s string, n int) string {
-	if len(s) <= n {
-		return s
-	}
-	return "..." + s[len(s)-n:]
 }

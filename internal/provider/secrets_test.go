@@ -95,7 +95,7 @@ func TestAccObjectCopy_SecretsNeverLogged(t *testing.T) {
 			for _, args := range [][]string{{"apply", "-auto-approve"}, {"plan", "-refresh-only"}, {"destroy", "-auto-approve"}} {
 				var out strings.Builder
 				if err := cli.command(&out, env, args...).Run(); err != nil {
-					t.Fatalf("terraform %v: %v\n%s", args, err, out.String())
+					t.Fatalf("terraform %v: %v\n%s", args, err, failureOutput(out.String()))
 				}
 				logs.WriteString(out.String())
 				if args[0] == "apply" {
