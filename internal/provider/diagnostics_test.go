@@ -20,37 +20,41 @@ func diagMessage(summary, detail string) *regexp.Regexp {
 	return regexp.MustCompile(`Error: ` + exactMessage(summary).String() + `\n[\s\S]*` + exactMessage(detail).String())
 }
 
+// planFails plans a copy under the given provider block (and any other
+// blocks given with it) and expects the plan to fail with want.
+func planFails(t *testing.T, provider string, want *regexp.Regexp) {
+	t.Helper()
+	resource.UnitTest(t, resource.TestCase{
+		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
+		Steps: []resource.TestStep{{
+			Config:      provider + copyConfig("dst-bucket", "k", "src-bucket", "k", ""),
+			PlanOnly:    true,
+			ExpectError: want,
+		}},
+	})
+}
+
 // TestProvider_CredentialsSetupFails names a profile while the environment
 // disables CLI profiles: the credentials library refuses to set up, and the
 // provider says which source failed, before any request.
 func TestProvider_CredentialsSetupFails(t *testing.T) {
 	clearEnv(t, envAccessKey, envSecretKey, envSecurityToken, envProfile, envCredsFile)
 	t.Setenv("ALIBABA_CLOUD_CLI_PROFILE_DISABLED", "true")
-	resource.UnitTest(t, resource.TestCase{
-		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
-		Steps: []resource.TestStep{{
-			Config: `
+	planFails(t, `
 provider "oss" {
   region  = "cn-hangzhou"
   profile = "dev"
 }
-` + copyConfig("dst-bucket", "k", "src-bucket", "k", ""),
-			PlanOnly: true,
-			ExpectError: diagMessage(`Invalid Provider Credentials`, `Setting up credentials from profile "dev" `+
-				`of the shared credentials file failed. Check those provider arguments and their environment `+
-				`variables. Original Error: the CLI profile is disabled`),
-		}},
-	})
+`, diagMessage(`Invalid Provider Credentials`, `Setting up credentials from profile "dev" of the shared `+
+		`credentials file failed. Check those provider arguments and their environment variables. `+
+		`Original Error: the CLI profile is disabled`))
 }
 
 // TestProvider_UnknownArgument configures the provider's region from a
 // resource that does not exist yet: the plan fails and says what to do.
 func TestProvider_UnknownArgument(t *testing.T) {
 	t.Parallel()
-	resource.UnitTest(t, resource.TestCase{
-		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
-		Steps: []resource.TestStep{{
-			Config: `
+	planFails(t, `
 resource "terraform_data" "region" {
   input = "cn-hangzhou"
 }
@@ -60,13 +64,9 @@ provider "oss" {
   access_key = "id"
   secret_key = "secret"
 }
-` + copyConfig("dst-bucket", "k", "src-bucket", "k", ""),
-			PlanOnly: true,
-			ExpectError: diagMessage(`Unknown Provider Argument region`, `The value of "region" is not known `+
-				`until apply, but the oss provider needs it to plan. Use a value known at plan time, or apply the `+
-				`resources it depends on first with -target.`),
-		}},
-	})
+`, diagMessage(`Unknown Provider Argument region`, `The value of "region" is not known until apply, but the `+
+		`oss provider needs it to plan. Use a value known at plan time, or apply the resources it depends on `+
+		`first with -target.`))
 }
 
 // TestAccObjectCopy_AccessDenied answers every HeadObject with AccessDenied,

@@ -182,40 +182,26 @@ func clearEnv(t *testing.T, names ...[]string) {
 
 func TestProvider_MissingRegion(t *testing.T) {
 	clearEnv(t, envRegion)
-	resource.UnitTest(t, resource.TestCase{
-		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
-		Steps: []resource.TestStep{{
-			Config: `
+	planFails(t, `
 provider "oss" {
   access_key = "id"
   secret_key = "secret"
 }
-` + copyConfig("dst-bucket", "k", "src-bucket", "k", ""),
-			PlanOnly: true,
-			ExpectError: exactMessage(`The oss provider needs the region of the buckets, for example cn-hangzhou. ` +
-				`Set the "region" argument in the provider block or one of the environment variables ` +
-				`OSS_REGION, ALICLOUD_REGION, ALIBABA_CLOUD_REGION.`),
-		}},
-	})
+`, exactMessage(`The oss provider needs the region of the buckets, for example cn-hangzhou. `+
+		`Set the "region" argument in the provider block or one of the environment variables `+
+		`OSS_REGION, ALICLOUD_REGION, ALIBABA_CLOUD_REGION.`))
 }
 
 func TestProvider_AccessKeyWithoutSecret(t *testing.T) {
 	clearEnv(t, envSecretKey)
-	resource.UnitTest(t, resource.TestCase{
-		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
-		Steps: []resource.TestStep{{
-			Config: `
+	planFails(t, `
 provider "oss" {
   region     = "cn-hangzhou"
   access_key = "id"
 }
-` + copyConfig("dst-bucket", "k", "src-bucket", "k", ""),
-			PlanOnly: true,
-			ExpectError: exactMessage(`The oss provider needs the secret that goes with the access key ID that is ` +
-				`set. Set the "secret_key" argument in the provider block or one of the environment variables ` +
-				`OSS_ACCESS_KEY_SECRET, ALICLOUD_SECRET_KEY, ALIBABA_CLOUD_ACCESS_KEY_SECRET.`),
-		}},
-	})
+`, exactMessage(`The oss provider needs the secret that goes with the access key ID that is `+
+		`set. Set the "secret_key" argument in the provider block or one of the environment variables `+
+		`OSS_ACCESS_KEY_SECRET, ALICLOUD_SECRET_KEY, ALIBABA_CLOUD_ACCESS_KEY_SECRET.`))
 }
 
 // TestProvider_AssumeRoleWithoutRoleARN checks that an assume_role block
@@ -223,22 +209,15 @@ provider "oss" {
 // request, and says what to set.
 func TestProvider_AssumeRoleWithoutRoleARN(t *testing.T) {
 	t.Setenv("ALIBABA_CLOUD_ROLE_ARN", "")
-	resource.UnitTest(t, resource.TestCase{
-		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
-		Steps: []resource.TestStep{{
-			Config: `
+	planFails(t, `
 provider "oss" {
   region     = "cn-hangzhou"
   access_key = "id"
   secret_key = "secret"
   assume_role {}
 }
-` + copyConfig("dst-bucket", "k", "src-bucket", "k", ""),
-			PlanOnly: true,
-			ExpectError: exactMessage(`Setting up assuming the RAM role failed. Set "role_arn" in the ` +
-				`assume_role block to the ARN of the role.`),
-		}},
-	})
+`, exactMessage(`Setting up assuming the RAM role failed. Set "role_arn" in the `+
+		`assume_role block to the ARN of the role.`))
 }
 
 func TestProvider_PlanTimeValidation(t *testing.T) {
@@ -263,15 +242,7 @@ func TestProvider_PlanTimeValidation(t *testing.T) {
 	for name, tc := range testCases {
 		t.Run(name, func(t *testing.T) {
 			t.Parallel()
-			resource.UnitTest(t, resource.TestCase{
-				ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
-				Steps: []resource.TestStep{{
-					Config: "provider \"oss\" {\n  region = \"cn-hangzhou\"\n  " + tc.arguments + "\n}\n" +
-						copyConfig("dst-bucket", "k", "src-bucket", "k", ""),
-					PlanOnly:    true,
-					ExpectError: exactMessage(tc.want),
-				}},
-			})
+			planFails(t, "provider \"oss\" {\n  region = \"cn-hangzhou\"\n  "+tc.arguments+"\n}\n", exactMessage(tc.want))
 		})
 	}
 }
