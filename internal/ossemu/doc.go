@@ -64,11 +64,14 @@
 // PreconditionFailed or 304). Re-sending a part number replaces the part.
 // Complete checks part order, part ETags and the 100 KiB minimum of every part
 // but the last. Part numbers are 1 to 10,000; parts and PutObject bodies are
-// at most 5 GiB; CopyObject accepts sources up to 1 GiB and answers
-// EntityTooLarge above, which makes the SDK's Copier fall back to multipart
-// copy. Content-MD5 is checked (InvalidDigest). Bucket and object names follow
-// OSS's rules. Headers the emulator does not act on, such as
-// x-oss-traffic-limit, are accepted.
+// at most 5 GiB. CopyObject applies OSS's size limits: none within one
+// bucket when storage class and encryption stay as they are, sources up to
+// 5 GiB between buckets, and up to 1 GiB when the copy changes storage class
+// or encryption; above a limit it answers EntityTooLarge ("Source object
+// Length exceeds the maximum allowed size."), which makes the SDK's Copier
+// fall back to multipart copy. Content-MD5 is checked (InvalidDigest).
+// Bucket and object names follow OSS's rules. Headers the emulator does not
+// act on, such as x-oss-traffic-limit, are accepted.
 //
 // Digests: a single-request object's and a part's ETag is the quoted uppercase
 // hex MD5 of its bytes; a completed multipart object's ETag is the MD5 of the

@@ -8,9 +8,39 @@ import (
 	"strings"
 )
 
-// maxCopyObjectSize is the largest source CopyObject accepts; larger
-// objects must be copied with UploadPartCopy.
-const maxCopyObjectSize = 1 << 30
+// CopyObject's size limits, as OSS's CopyObject reference states them: a copy
+// within one bucket that changes neither storage class nor encryption has
+// none, a copy between buckets takes sources up to 5 GB, and a copy that
+// changes storage class or encryption takes sources up to 1 GB. Larger
+// sources must be copied with UploadPartCopy.
+const (
+	maxCopyObjectSize        = 5 << 30
+	maxCopyObjectRewriteSize = 1 << 30
+)
+
+// copyObjectLimit is the largest source CopyObject accepts for a copy
+// between buckets (or within one, sameBucket) from an object stored with
+// headers src into one stored with dst; 0 means no limit.
+func copyObjectLimit(sameBucket bool, src, dst http.Header) int64 {
+	switch {
+	case storageClassOf(src) != storageClassOf(dst) ||
+		src.Get("x-oss-server-side-encryption") != dst.Get("x-oss-server-side-encryption") ||
+		src.Get("x-oss-server-side-data-encryption") != dst.Get("x-oss-server-side-data-encryption"):
+		return maxCopyObjectRewriteSize
+	case sameBucket:
+		return 0
+	}
+	return maxCopyObjectSize
+}
+
+// storageClassOf is the storage class stored headers h give an object;
+// OSS's default, Standard, when they name none.
+func storageClassOf(h http.Header) string {
+	if sc := h.Get("x-oss-storage-class"); sc != "" {
+		return sc
+	}
+	return "Standard"
+}
 
 // resolveCopySource finds the object x-oss-copy-source names
 // ("/bucket/escaped-key", optionally "?versionId=") and applies the rules OSS
@@ -19,56 +49,56 @@ const maxCopyObjectSize = 1 << 30
 // four copy-source conditions hold.
 // The caller holds s.mu; dst is the destination bucket. The object returned
 // is a copy, since the copy goes on without the lock while a tagging or ACL
-// request may change the stored one.
-func (s *Server) resolveCopySource(rq *request, dst *bucket) (*object, error) {
+// request may change the stored one; srcBucket is the source's bucket.
+func (s *Server) resolveCopySource(rq *request, dst *bucket) (*object, string, error) {
 	raw := rq.r.Header.Get("x-oss-copy-source")
 	path, rawQuery, _ := strings.Cut(raw, "?")
 	path, err := url.PathUnescape(strings.TrimPrefix(path, "/"))
 	srcBucket, srcKey, ok := strings.Cut(path, "/")
 	if err != nil || !ok || srcKey == "" {
-		return nil, errorf("InvalidArgument", "Copy Source must mention the source bucket and key: /sourcebucket/sourcekey.").
+		return nil, "", errorf("InvalidArgument", "Copy Source must mention the source bucket and key: /sourcebucket/sourcekey.").
 			with("ArgumentName", "x-oss-copy-source").with("ArgumentValue", raw)
 	}
 	q, err := url.ParseQuery(rawQuery)
 	if err != nil {
-		return nil, errorf("InvalidArgument", "The version ID in x-oss-copy-source is invalid.")
+		return nil, "", errorf("InvalidArgument", "The version ID in x-oss-copy-source is invalid.")
 	}
 	versionID := q.Get("versionId")
 	sb, err := s.bucketLocked(srcBucket)
 	if err != nil {
-		return nil, err
+		return nil, "", err
 	}
 	o, err := sb.objectLocked(srcKey, versionID)
 	if oe, ok := err.(*ossError); ok {
 		switch {
 		case oe.code == "MethodNotAllowed":
 			// A version ID naming a delete marker reads as a missing object.
-			return nil, newError("NoSuchKey").with("Key", srcKey)
+			return nil, "", newError("NoSuchKey").with("Key", srcKey)
 		case oe.code == "NoSuchVersion" && rq.op == "CopyObject":
-			return nil, oe.withEC("0012-00000203") // documented for CopyObject only
+			return nil, "", oe.withEC("0012-00000203") // documented for CopyObject only
 		}
 	}
 	if err != nil {
-		return nil, err
+		return nil, "", err
 	}
 	if sb.region != dst.region {
 		e := errorf("AccessDenied", "Target object does not reside in the same data center as source object.")
 		if rq.op == "CopyObject" {
 			e = e.withEC("0016-00000306") // documented for CopyObject only
 		}
-		return nil, e
+		return nil, "", e
 	}
 	if sb.underRetention() || dst.underRetention() {
-		return nil, newError("FileImmutable")
+		return nil, "", newError("FileImmutable")
 	}
 	if err := checkConditions(rq.r.Header, "x-oss-copy-source-", o); err != nil {
-		return nil, err
+		return nil, "", err
 	}
 	if sb.versioning != "" {
 		rq.w.Header().Set("x-oss-copy-source-version-id", o.listedVersion())
 	}
 	snapshot := *o
-	return &snapshot, nil
+	return &snapshot, srcBucket, nil
 }
 
 // chargeCopy is called once per CopyObject or UploadPartCopy with the number
@@ -109,17 +139,16 @@ func (s *Server) copyObject(rq *request) error {
 	}
 	s.mu.Lock()
 	dst, err := s.bucketLocked(rq.bucket)
-	var o *object
+	var (
+		o         *object
+		srcBucket string
+	)
 	if err == nil {
-		o, err = s.resolveCopySource(rq, dst)
+		o, srcBucket, err = s.resolveCopySource(rq, dst)
 	}
 	s.mu.Unlock()
 	if err != nil {
 		return err
-	}
-	if o.size > maxCopyObjectSize {
-		// The SDK's Copier recognises this code and falls back to UploadPartCopy.
-		return newError("EntityTooLarge")
 	}
 	// Storage class and encryption belong to the request even under COPY:
 	// the directive only decides where content headers and metadata come from.
@@ -135,6 +164,10 @@ func (s *Server) copyObject(rq *request) error {
 				hdr.Set(k, v)
 			}
 		}
+	}
+	if limit := copyObjectLimit(srcBucket == rq.bucket, o.header, hdr); limit > 0 && o.size > limit {
+		// The SDK's Copier recognises this code and falls back to UploadPartCopy.
+		return errorf("EntityTooLarge", "Source object Length exceeds the maximum allowed size.")
 	}
 	tags := append([]tag(nil), o.tags...)
 	if tagDirective == "REPLACE" {
@@ -176,7 +209,7 @@ func (s *Server) uploadPartCopy(rq *request) error {
 	dst, _, err := s.uploadLocked(rq)
 	var o *object
 	if err == nil {
-		o, err = s.resolveCopySource(rq, dst)
+		o, _, err = s.resolveCopySource(rq, dst)
 	}
 	s.mu.Unlock()
 	if err != nil {

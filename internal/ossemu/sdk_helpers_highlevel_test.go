@@ -38,9 +38,28 @@ func TestSDKCopier(t *testing.T) {
 	}
 }
 
-// TestSDKCopierFallsBackFromCopyObject: within one bucket the Copier first
-// tries a single CopyObject; OSS refuses sources above 1 GB with
-// EntityTooLarge and the Copier switches to multipart copy.
+// TestSDKCopierShallowCopy: within one bucket, and with neither storage
+// class nor encryption changing, the Copier tries a single CopyObject first
+// whatever the size, and OSS copies any size that way.
+func TestSDKCopierShallowCopy(t *testing.T) {
+	srv := ossemu.NewTestServer(t, ossemu.WithDigestFromExtentIdentity())
+	c := newClient(t, srv, oss.SignatureVersionV4)
+	if err := srv.CreateBucket("one", ""); err != nil {
+		t.Fatal(err)
+	}
+	src := must[ossemu.ObjectInfo](t)(srv.PutGeneratedObject("one", "a", 5<<30+1, 2, nil))
+	res := must[*oss.CopyResult](t)(c.NewCopier().Copy(ctx, &oss.CopyObjectRequest{
+		Bucket: oss.Ptr("one"), Key: oss.Ptr("b"), SourceKey: oss.Ptr("a")}))
+	if oss.ToString(res.HashCRC64) != fmt.Sprint(src.CRC64) || srv.RequestCount("CopyObject") != 1 || srv.RequestCount("UploadPartCopy") != 0 {
+		t.Errorf("crc %s (want %d), CopyObject %d, UploadPartCopy %d", oss.ToString(res.HashCRC64), src.CRC64,
+			srv.RequestCount("CopyObject"), srv.RequestCount("UploadPartCopy"))
+	}
+}
+
+// TestSDKCopierFallsBackFromCopyObject: the Copier takes the single
+// CopyObject path within one bucket when the source is unencrypted, even if
+// the request asks for encryption; OSS refuses such a copy of a source above
+// 1 GB with EntityTooLarge, and the Copier switches to multipart copy.
 func TestSDKCopierFallsBackFromCopyObject(t *testing.T) {
 	srv := ossemu.NewTestServer(t, ossemu.WithDigestFromExtentIdentity())
 	c := newClient(t, srv, oss.SignatureVersionV4)
@@ -49,10 +68,13 @@ func TestSDKCopierFallsBackFromCopyObject(t *testing.T) {
 	}
 	src := must[ossemu.ObjectInfo](t)(srv.PutGeneratedObject("one", "a", 1<<30+1, 2, nil))
 	res := must[*oss.CopyResult](t)(c.NewCopier().Copy(ctx, &oss.CopyObjectRequest{
-		Bucket: oss.Ptr("one"), Key: oss.Ptr("b"), SourceKey: oss.Ptr("a")}))
+		Bucket: oss.Ptr("one"), Key: oss.Ptr("b"), SourceKey: oss.Ptr("a"), ServerSideEncryption: oss.Ptr("AES256")}))
 	if oss.ToString(res.HashCRC64) != fmt.Sprint(src.CRC64) || srv.RequestCount("CopyObject") != 1 || srv.RequestCount("UploadPartCopy") != 17 {
 		t.Errorf("crc %s (want %d), CopyObject %d, UploadPartCopy %d", oss.ToString(res.HashCRC64), src.CRC64,
 			srv.RequestCount("CopyObject"), srv.RequestCount("UploadPartCopy"))
+	}
+	if got := must[ossemu.ObjectInfo](t)(srv.HeadObject("one", "b", "")).Header.Get("x-oss-server-side-encryption"); got != "AES256" {
+		t.Errorf("copy encryption %q, want AES256", got)
 	}
 }
 
