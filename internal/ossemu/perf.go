@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"math"
+	"runtime"
 	"strconv"
 	"strings"
 	"sync"
@@ -98,17 +99,22 @@ var errServerClosing = errors.New("ossemu: server closing")
 type controls struct {
 	stop     chan struct{} // closed by close: every modeled wait ends at once
 	stopOnce sync.Once     // Server.Close may be called more than once
+	wake     *waker        // ends modeled waits on time
 	bw       bandwidth
 	faults   faultSet
 }
 
-func newControls() controls { return controls{stop: make(chan struct{})} }
+func newControls() controls {
+	w := &waker{kick: make(chan struct{}, 1)}
+	return controls{stop: make(chan struct{}), wake: w, bw: bandwidth{wake: w}}
+}
 
 // close ends all waits so that Server.Close does not wait for modeled time.
 func (c *controls) close() {
 	c.stopOnce.Do(func() {
 		close(c.stop)
 		c.bw.close()
+		c.wake.close()
 	})
 }
 
@@ -117,12 +123,13 @@ func (c *controls) sleep(ctx context.Context, d time.Duration) error {
 	if d <= 0 {
 		return nil
 	}
-	t := time.NewTimer(d)
-	defer t.Stop()
+	done := make(chan struct{})
+	w := c.wake.at(time.Now().Add(d), func() { close(done) })
 	select {
-	case <-t.C:
+	case <-done:
 		return nil
 	case <-ctx.Done():
+		c.wake.cancel(w)
 		return ctx.Err()
 	case <-c.stop:
 		return errServerClosing
@@ -160,16 +167,17 @@ func (c *controls) copyWait(ctx context.Context, n int64) error {
 // time: the bytes each active stream has received since the server was last
 // idle. A stream that starts at virtual time v with n bytes is done when the
 // virtual time reaches v+n; the earliest such finish is the only moment that
-// needs a timer. Arrivals, departures and model changes advance the virtual
-// time at the old rate and re-arm the timer, so the model costs nothing
-// between events and its timing error is the timer's latency alone.
+// needs a wake-up. Arrivals, departures and model changes advance the
+// virtual time at the old rate and re-arm the wake-up, so the model costs
+// nothing between events and its timing error is the waker's latency alone.
 type bandwidth struct {
 	mu      sync.Mutex
 	perf    Performance
 	streams []*stream // active, in no particular order: there are few
 	vtime   float64   // bytes per stream served since the last idle moment
 	updated time.Time // when vtime was last advanced
-	timer   *time.Timer
+	wake    *waker
+	next    *wakeup // the earliest finish, while streams are active
 	closed  bool
 }
 
@@ -181,8 +189,8 @@ type stream struct {
 }
 
 // finishSlack is how close to its finish a stream may be and still count as
-// finished: timers are not more precise than this, and rounding virtual time
-// in float64 must not leave a stream a few bytes short of done.
+// finished: wake-ups are not more precise than this, and rounding virtual
+// time in float64 must not leave a stream a few bytes short of done.
 const finishSlack = time.Microsecond
 
 func (p Performance) scale() float64 {
@@ -258,9 +266,7 @@ func (b *bandwidth) close() {
 	b.mu.Lock()
 	defer b.mu.Unlock()
 	b.closed = true
-	if b.timer != nil {
-		b.timer.Stop()
-	}
+	b.wake.cancel(b.next)
 }
 
 // advance moves the virtual time to now at the current rate.
@@ -274,11 +280,13 @@ func (b *bandwidth) advance(now time.Time) {
 }
 
 // settle releases the streams that are done at the current virtual time and
-// arms the timer for the next finish.
+// arms the wake-up for the next finish.
 func (b *bandwidth) settle(now time.Time) {
 	if b.closed {
 		return
 	}
+	b.wake.cancel(b.next)
+	b.next = nil
 	for len(b.streams) > 0 {
 		r := b.perf.streamRate(len(b.streams))
 		next := b.streams[0]
@@ -289,11 +297,7 @@ func (b *bandwidth) settle(now time.Time) {
 		}
 		left := time.Duration(math.Ceil((next.finish - b.vtime) / r * float64(time.Second)))
 		if left > finishSlack {
-			if b.timer == nil {
-				b.timer = time.AfterFunc(left, b.tick)
-			} else {
-				b.timer.Reset(left)
-			}
+			b.next = b.wake.at(now.Add(left), b.tick)
 			return
 		}
 		b.remove(next)
@@ -303,12 +307,10 @@ func (b *bandwidth) settle(now time.Time) {
 	// lose byte precision in float64.
 	b.vtime = 0
 	b.updated = now
-	if b.timer != nil {
-		b.timer.Stop()
-	}
 }
 
-// tick runs when the earliest stream is due.
+// tick runs when the earliest stream is due (or, harmlessly, just after
+// settle replaced that wake-up while it was being run).
 func (b *bandwidth) tick() {
 	b.mu.Lock()
 	defer b.mu.Unlock()
@@ -328,4 +330,139 @@ func (b *bandwidth) remove(st *stream) {
 	b.streams[last] = nil
 	b.streams = b.streams[:last]
 	st.index = -1
+}
+
+// waker runs functions at their deadlines to within microseconds. A Go
+// timer alone fires up to a millisecond late when the process is otherwise
+// idle (the runtime's poller sleeps in whole milliseconds): little against
+// a 30 ms round trip, but every modeled wait gained 0.3-1 ms whatever the
+// time scale, which distorted ratios measured at small scales. One
+// goroutine serves all deadlines, and only while there are any: it sleeps
+// on a timer until spinWindow before the earliest, then yields in a loop
+// until that one is due.
+type waker struct {
+	mu      sync.Mutex
+	pending []*wakeup // in no particular order: about one per request in flight
+	running bool      // the serving goroutine exists
+	closed  bool
+	kick    chan struct{} // capacity 1: an earlier deadline arrived, or close
+	served  sync.WaitGroup
+}
+
+// spinWindow covers the Go timer's lateness: the poller's whole
+// milliseconds and a thread's wake-up.
+const spinWindow = 1500 * time.Microsecond
+
+// wakeup is one pending deadline.
+type wakeup struct {
+	at    time.Time
+	fn    func()
+	index int // in pending; -1 once run or cancelled
+}
+
+// at schedules fn, which must not block, to run at t on the waker's
+// goroutine. After close nothing runs.
+func (w *waker) at(t time.Time, fn func()) *wakeup {
+	wu := &wakeup{at: t, fn: fn, index: -1}
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	if w.closed {
+		return wu
+	}
+	wu.index = len(w.pending)
+	w.pending = append(w.pending, wu)
+	switch {
+	case !w.running:
+		w.running = true
+		w.served.Add(1)
+		go w.serve()
+	case w.earliest() == wu:
+		w.poke()
+	}
+	return wu
+}
+
+// cancel keeps a pending wu (nil allowed) from running.
+func (w *waker) cancel(wu *wakeup) {
+	if wu == nil {
+		return
+	}
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	w.remove(wu)
+}
+
+// close drops every pending deadline and waits for the serving goroutine
+// to end.
+func (w *waker) close() {
+	w.mu.Lock()
+	w.closed = true
+	for len(w.pending) > 0 {
+		w.remove(w.pending[0])
+	}
+	w.poke()
+	w.mu.Unlock()
+	w.served.Wait()
+}
+
+func (w *waker) poke() {
+	select {
+	case w.kick <- struct{}{}:
+	default:
+	}
+}
+
+// earliest is the pending wake-up due first; w.pending must not be empty.
+func (w *waker) earliest() *wakeup {
+	first := w.pending[0]
+	for _, wu := range w.pending[1:] {
+		if wu.at.Before(first.at) {
+			first = wu
+		}
+	}
+	return first
+}
+
+func (w *waker) remove(wu *wakeup) {
+	if wu.index < 0 {
+		return
+	}
+	last := len(w.pending) - 1
+	w.pending[wu.index] = w.pending[last]
+	w.pending[wu.index].index = wu.index
+	w.pending[last] = nil
+	w.pending = w.pending[:last]
+	wu.index = -1
+}
+
+func (w *waker) serve() {
+	defer w.served.Done()
+	t := time.NewTimer(time.Hour)
+	defer t.Stop()
+	for {
+		w.mu.Lock()
+		if len(w.pending) == 0 {
+			w.running = false
+			w.mu.Unlock()
+			return
+		}
+		next := w.earliest()
+		wait := time.Until(next.at)
+		if wait <= 0 {
+			w.remove(next)
+			w.mu.Unlock()
+			next.fn()
+			continue
+		}
+		w.mu.Unlock()
+		if wait <= spinWindow {
+			runtime.Gosched()
+			continue
+		}
+		t.Reset(wait - spinWindow)
+		select {
+		case <-t.C:
+		case <-w.kick:
+		}
+	}
 }

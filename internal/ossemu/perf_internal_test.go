@@ -291,3 +291,58 @@ func TestControlsCloseEndsWaits(t *testing.T) {
 		t.Errorf("a copy starting after close: err = %v, want errServerClosing", err)
 	}
 }
+
+// TestSleepIsPunctual shows that short modeled waits end on time. With a
+// plain Go timer each of these waits ended 0.3-1 ms late on an idle
+// machine, real time that no time scale shrinks.
+func TestSleepIsPunctual(t *testing.T) {
+	const n, d = 20, 2500 * time.Microsecond
+	retryLate(t, func() string {
+		c := newControls()
+		defer c.close()
+		begin := time.Now()
+		for range n {
+			if err := c.sleep(context.Background(), d); err != nil {
+				t.Fatal(err)
+			}
+		}
+		late := time.Since(begin) - n*d
+		t.Logf("%d waits of %v: %v late in all", n, d, late)
+		if late < 0 {
+			t.Errorf("%d waits of %v ended %v early", n, d, -late)
+		}
+		if late > n*150*time.Microsecond {
+			return fmt.Sprintf("%d waits of %v ended %v late", n, d, late)
+		}
+		return ""
+	})
+}
+
+// TestWakerOrderAndCancel shows that wake-ups run in deadline order
+// whatever the order they were scheduled in, that a cancelled one never
+// runs, and that nothing runs after close.
+func TestWakerOrderAndCancel(t *testing.T) {
+	c := newControls()
+	var mu sync.Mutex
+	var ran []int
+	base := time.Now().Add(5 * time.Millisecond)
+	wus := map[int]*wakeup{}
+	for _, i := range []int{3, 0, 4, 1, 2} {
+		wus[i] = c.wake.at(base.Add(time.Duration(i)*time.Millisecond), func() {
+			mu.Lock()
+			defer mu.Unlock()
+			ran = append(ran, i)
+		})
+	}
+	c.wake.cancel(wus[1])
+	c.wake.cancel(nil)
+	time.Sleep(30 * time.Millisecond)
+	c.close()
+	c.wake.at(time.Now(), func() { t.Error("a wake-up scheduled after close ran") })
+	time.Sleep(5 * time.Millisecond)
+	mu.Lock()
+	defer mu.Unlock()
+	if fmt.Sprint(ran) != "[0 2 3 4]" {
+		t.Errorf("ran %v, want [0 2 3 4]", ran)
+	}
+}
