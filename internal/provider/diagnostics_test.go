@@ -20,6 +20,19 @@ func diagMessage(summary, detail string) *regexp.Regexp {
 	return regexp.MustCompile(`Error: ` + exactMessage(summary).String() + `\n[\s\S]*` + exactMessage(detail).String())
 }
 
+// withRequestID extends a diagMessage that ends with the OSS error code by
+// the request ID line, whose ID differs on every run, and the start of the
+// original error that follows it.
+func withRequestID(msg *regexp.Regexp) *regexp.Regexp {
+	return regexp.MustCompile(msg.String() + `\s+Request\s+ID:\s+\S+\s+Original\s+Error:`)
+}
+
+// providerWithoutRetries configures the provider for this OSS with
+// max_retries = 0, so that the first error of a request reaches the user.
+func (o *testOSS) providerWithoutRetries() string {
+	return o.providerWith("access_key = " + hcl(o.id) + "\n  secret_key = " + hcl(o.secret) + "\n  max_retries = 0")
+}
+
 // planFails plans a copy under the given provider block (and any other
 // blocks given with it) and expects the plan to fail with want.
 func planFails(t *testing.T, provider string, want *regexp.Regexp) {
@@ -82,13 +95,13 @@ func TestAccObjectCopy_AccessDenied(t *testing.T) {
 	want := diagMessage("OSS Access Denied", "Copying oss://"+src+"/k to oss://"+dst+"/k failed. The "+
 		"credentials in use may not perform this operation on oss://"+src+"/k. Grant the RAM user or role "+
 		"the permission (for example oss:GetObject on the source and oss:PutObject on the destination). "+
-		"OSS operation: HeadObject OSS error code: AccessDenied (HTTP 403) Request ID:")
+		"OSS operation: HeadObject OSS error code: AccessDenied (HTTP 403)")
 	resource.ParallelTest(t, resource.TestCase{
 		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
 		CheckDestroy:             o.checkDestroy,
 		Steps: []resource.TestStep{{
 			Config:      o.config(copyConfig(dst, "k", src, "k", "")),
-			ExpectError: regexp.MustCompile(want.String() + `\s+\S+\s+Original\s+Error:`),
+			ExpectError: withRequestID(want),
 		}},
 	})
 }
@@ -106,11 +119,10 @@ func TestAccDataSourceObject_ClockSkew(t *testing.T) {
 	resource.ParallelTest(t, resource.TestCase{
 		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
 		Steps: []resource.TestStep{{
-			Config: o.providerWith("access_key = "+hcl(o.id)+"\n  secret_key = "+hcl(o.secret)+
-				"\n  max_retries = 0") + objectConfig(bucket, "k", ""),
-			ExpectError: diagMessage("Clock Skew Too Large", "Reading oss://"+bucket+"/k failed. This "+
-				"machine's clock differs from OSS's by more than 15 minutes. Synchronize the clock (NTP) and "+
-				"retry. OSS error code: RequestTimeTooSkewed (HTTP 403)"),
+			Config: o.providerWithoutRetries() + objectConfig(bucket, "k", ""),
+			ExpectError: withRequestID(diagMessage("Clock Skew Too Large", "Reading oss://"+bucket+"/k failed. "+
+				"This machine's clock differs from OSS's by more than 15 minutes. Synchronize the clock (NTP) "+
+				"and retry. OSS error code: RequestTimeTooSkewed (HTTP 403)")),
 		}},
 	})
 }
@@ -145,4 +157,24 @@ func TestAccObjectCopy_SourceDeletedAfterCopy(t *testing.T) {
 	if _, err := o.head(dst, "k", ""); !isNotFound(err) {
 		t.Errorf("oss://%s/k after destroy: %v, want not found", dst, err)
 	}
+}
+
+// TestAccDataSourceObject_ServerError meets an OSS error that has no advice
+// of its own, an InternalError with no retry left: the generic summary, and
+// the OSS error code and request ID to give OSS support.
+func TestAccDataSourceObject_ServerError(t *testing.T) {
+	o := newTestOSS(t)
+	o.requireEmulator("the error is injected")
+	bucket := o.newBucket(false)
+	o.put(bucket, "k", []byte("k"), nil)
+	o.emu.AddFault(ossemu.Fault{Op: "HeadObject", Status: 500, Code: "InternalError"})
+	want := diagMessage("OSS Request Failed", "Reading oss://"+bucket+"/k failed. OSS error code: "+
+		"InternalError (HTTP 500)")
+	resource.ParallelTest(t, resource.TestCase{
+		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
+		Steps: []resource.TestStep{{
+			Config:      o.providerWithoutRetries() + objectConfig(bucket, "k", ""),
+			ExpectError: withRequestID(want),
+		}},
+	})
 }
