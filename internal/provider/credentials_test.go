@@ -79,15 +79,7 @@ func TestAccObjectCopy_ProfileCredentials(t *testing.T) {
 	config := o.providerWith(`profile = "copier"
   shared_credentials_file = `+hcl(writeCLIConfig(t, "copier", o.id, o.secret))) +
 		copyConfig(dst, "k", src, "k", "")
-
-	resource.Test(t, resource.TestCase{
-		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
-		CheckDestroy:             o.checkDestroy,
-		Steps: []resource.TestStep{{
-			Config: config,
-			Check:  o.checkContent(dst, "k", "by profile"),
-		}},
-	})
+	o.copyTest(config, dst, "k", "by profile")
 }
 
 // TestAccObjectCopy_NoCredentials runs with no credentials anywhere: the

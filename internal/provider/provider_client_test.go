@@ -6,7 +6,6 @@ import (
 	"time"
 
 	"github.com/hashicorp/terraform-plugin-framework/types"
-	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
 
 	"github.com/ossprovider/terraform-provider-oss/internal/ossemu"
 )
@@ -14,6 +13,7 @@ import (
 // TestAccObjectCopy_ClientOptions copies through a host name endpoint with
 // path-style addressing, V1 signatures and no retries.
 func TestAccObjectCopy_ClientOptions(t *testing.T) {
+	t.Parallel()
 	o := newTestOSS(t)
 	o.requireEmulator("it addresses the emulator as localhost")
 	src, dst := o.newBucket(false), o.newBucket(false)
@@ -29,19 +29,12 @@ provider "oss" {
   secret_key     = ` + hcl(o.secret) + `
 }
 ` + copyConfig(dst, "k", src, "k", "")
-
-	resource.ParallelTest(t, resource.TestCase{
-		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
-		CheckDestroy:             o.checkDestroy,
-		Steps: []resource.TestStep{{
-			Config: config,
-			Check:  o.checkContent(dst, "k", "v1 signed"),
-		}},
-	})
+	o.copyTest(config, dst, "k", "v1 signed")
 }
 
 // TestAccObjectCopy_SecurityToken copies with temporary STS credentials.
 func TestAccObjectCopy_SecurityToken(t *testing.T) {
+	t.Parallel()
 	const id, secret, token = "STS.tfacc", "sts-secret", "sts-token"
 	o := newTestOSS(t, ossemu.WithTemporaryCredentials(id, secret, token, time.Now().Add(time.Hour)))
 	o.requireEmulator("it issues its own STS credentials")
@@ -49,15 +42,7 @@ func TestAccObjectCopy_SecurityToken(t *testing.T) {
 	o.put(src, "k", []byte("temporary"), nil)
 	config := o.providerWith("access_key = "+hcl(id)+"\n  secret_key = "+hcl(secret)+
 		"\n  security_token = "+hcl(token)) + copyConfig(dst, "k", src, "k", "")
-
-	resource.ParallelTest(t, resource.TestCase{
-		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
-		CheckDestroy:             o.checkDestroy,
-		Steps: []resource.TestStep{{
-			Config: config,
-			Check:  o.checkContent(dst, "k", "temporary"),
-		}},
-	})
+	o.copyTest(config, dst, "k", "temporary")
 }
 
 // TestProvider_AssumeRoleIsLazy checks that assume_role is set up without

@@ -19,6 +19,7 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework/provider"
 	"github.com/hashicorp/terraform-plugin-framework/providerserver"
 	"github.com/hashicorp/terraform-plugin-go/tfprotov6"
+	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
 	"github.com/hashicorp/terraform-plugin-testing/terraform"
 
 	"github.com/ossprovider/terraform-provider-oss/internal/ossemu"
@@ -350,6 +351,22 @@ func (o *testOSS) checkACL(bucket, key, want string) func(*terraform.State) erro
 		}
 		return nil
 	}
+}
+
+// copyTest applies config, which copies an object to oss://bucket/key, and
+// checks that the copy holds want and that destroy leaves nothing behind.
+// It runs in parallel only if the test called t.Parallel, which a test that
+// sets environment variables cannot.
+func (o *testOSS) copyTest(config, bucket, key, want string) {
+	o.t.Helper()
+	resource.Test(o.t, resource.TestCase{
+		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
+		CheckDestroy:             o.checkDestroy,
+		Steps: []resource.TestStep{{
+			Config: config,
+			Check:  o.checkContent(bucket, key, want),
+		}},
+	})
 }
 
 // checkContent compares an object's current bytes with want.
