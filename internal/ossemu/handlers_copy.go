@@ -165,6 +165,11 @@ func (s *Server) copyObject(rq *request) error {
 			}
 		}
 	}
+	// Without x-oss-storage-class the copy keeps the source's class, under
+	// either directive: OSS's CopyObject reference speaks of copies that "do
+	// not change the storage class", and the SDK's Copier takes its shallow
+	// copy (data shared, within one bucket) only when the request names none.
+	defaultStorageClass(hdr, o.header.Get("x-oss-storage-class"))
 	if limit := copyObjectLimit(srcBucket == rq.bucket, o.header, hdr); limit > 0 && o.size > limit {
 		// The SDK's Copier recognises this code and falls back to UploadPartCopy.
 		return errorf("EntityTooLarge", "Source object Length exceeds the maximum allowed size.")

@@ -47,6 +47,7 @@ func (s *Server) initiateMultipartUpload(rq *request) error {
 	b, err := s.bucketLocked(rq.bucket)
 	var id string
 	if err == nil {
+		defaultStorageClass(hdr, b.storageClass)
 		id = randomHex(16)
 		b.uploads[id] = &upload{
 			id: id, key: rq.key, initiated: s.now(), header: hdr, acl: acl, tags: tags,

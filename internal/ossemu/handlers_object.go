@@ -67,6 +67,7 @@ func (s *Server) putObject(rq *request) error {
 	if err := b.checkWritable(rq.key, isTrue(rq.r.Header.Get("x-oss-forbid-overwrite")), s.now()); err != nil {
 		return err
 	}
+	defaultStorageClass(hdr, b.storageClass)
 	o := &object{key: rq.key, data: c, size: c.size(), etag: etag, crc: crc, modified: s.now(), header: hdr, acl: acl, tags: tags}
 	b.storeLocked(o)
 	writeVersionHeader(rq.w.Header(), b, o)

@@ -269,7 +269,9 @@ var storageClasses = map[string]bool{"Standard": true, "IA": true, "Archive": tr
 
 var objectACLs = map[string]bool{"default": true, "private": true, "public-read": true, "public-read-write": true}
 
-// storedHeaders picks what OSS keeps from a write request's headers.
+// storedHeaders picks what OSS keeps from a write request's headers. It sets
+// no storage class the request did not give: the writer decides the default
+// (see defaultStorageClass).
 func storedHeaders(h http.Header) (http.Header, error) {
 	out := http.Header{}
 	for _, k := range storedHeaderNames {
@@ -285,9 +287,7 @@ func storedHeaders(h http.Header) (http.Header, error) {
 	if out.Get("Content-Type") == "" {
 		out.Set("Content-Type", "application/octet-stream")
 	}
-	if sc := out.Get("x-oss-storage-class"); sc == "" {
-		out.Set("x-oss-storage-class", "Standard")
-	} else if !storageClasses[sc] {
+	if sc := out.Get("x-oss-storage-class"); sc != "" && !storageClasses[sc] {
 		return nil, errorf("InvalidArgument", "The storage class you specified is not valid.").
 			with("ArgumentName", "x-oss-storage-class").with("ArgumentValue", sc)
 	}
@@ -296,6 +296,17 @@ func storedHeaders(h http.Header) (http.Header, error) {
 			with("ArgumentName", "x-oss-server-side-encryption").with("ArgumentValue", sse)
 	}
 	return out, nil
+}
+
+// defaultStorageClass gives hdr the storage class class unless the request
+// named one. PutObject and InitiateMultipartUpload pass their bucket's storage
+// class, as OSS's reference says a request's x-oss-storage-class applies
+// "regardless of the storage class of the bucket"; CopyObject passes the
+// source object's, as OSS keeps it when the request does not change it.
+func defaultStorageClass(hdr http.Header, class string) {
+	if hdr.Get("x-oss-storage-class") == "" {
+		hdr.Set("x-oss-storage-class", class)
+	}
 }
 
 // objectACL reads x-oss-object-acl (default "default").
@@ -449,6 +460,7 @@ func (s *Server) fixturePut(bucketName, key string, c content, etag string, mult
 	if err != nil {
 		return ObjectInfo{}, err
 	}
+	defaultStorageClass(hdr, b.storageClass)
 	o := &object{key: key, data: c, size: c.size(), etag: etag, crc: crc, modified: s.now(),
 		header: hdr, acl: acl, tags: tags, multipart: multipart}
 	b.storeLocked(o)
