@@ -110,8 +110,9 @@ type Result struct {
 	HasCRC64 bool
 
 	// StorageClass, ServerSideEncryption and KMSKeyID are what OSS reports
-	// for the new object, "" when it reports none: a bucket's defaults may
-	// apply where Params left them empty.
+	// for the new object, "" when it reports none: where Params left them
+	// empty, a single CopyObject keeps the source's storage class, while a
+	// multipart copy and encryption get the destination bucket's defaults.
 	StorageClass, ServerSideEncryption, KMSKeyID string
 }
 
@@ -332,18 +333,25 @@ func (cp *copier) copyObject(ctx context.Context) (*Result, error) {
 	if err := cp.checkSourceVersion(res.SourceVersionId); err != nil {
 		return nil, cp.discard(ctx, "CopyObject", versionID, err)
 	}
+	// CopyObject answers neither the Content-Type nor the storage class, but
+	// both follow from the request and the source. A CopyObject that names no
+	// storage class keeps the source's: OSS's reference speaks of copies that
+	// "do not change the storage class", and the SDK's Copier copies in place
+	// only then.
 	contentType := cp.src.ContentType
 	if cp.replaceMetadata() {
 		contentType = p.ContentType
 	}
-	// CopyObject does not answer the storage class: when the request did not
-	// set it, the bucket's default may apply.
-	if res.HashCRC64 == nil || res.LastModified == nil || contentType == "" || p.StorageClass == "" {
-		// Only a HEAD tells what OSS made of what it did not answer.
+	storageClass := p.StorageClass
+	if storageClass == "" {
+		storageClass = oss.ToString(cp.src.head.StorageClass)
+	}
+	if res.HashCRC64 == nil || res.LastModified == nil || contentType == "" || storageClass == "" {
+		// Only a HEAD tells what OSS made of what nothing tells.
 		return cp.verify(ctx, "CopyObject", oss.ToString(res.ETag), versionID, res.HashCRC64, 0)
 	}
 	// CopyObject answers everything else, encryption included, which saves
-	// the HEAD, a third of the time a small copy takes.
+	// a HEAD of the destination, a third of the time a small copy takes.
 	crc, err := cp.checkCRC(ctx, "CopyObject", versionID, *res.HashCRC64)
 	if err != nil {
 		return nil, err
@@ -357,7 +365,7 @@ func (cp *copier) copyObject(ctx context.Context) (*Result, error) {
 		// HEAD's Last-Modified has whole seconds; the body's has milliseconds.
 		LastModified:         res.LastModified.Truncate(time.Second),
 		ContentType:          contentType,
-		StorageClass:         p.StorageClass,
+		StorageClass:         storageClass,
 		ServerSideEncryption: oss.ToString(res.ServerSideEncryption),
 		KMSKeyID:             oss.ToString(res.ServerSideEncryptionKeyId),
 		Source:               cp.src.Source,

@@ -17,6 +17,7 @@ func TestCopy_RequestsForResult(t *testing.T) {
 
 	testCases := map[string]struct {
 		params objectcopy.Params
+		source http.Header
 		want   map[string]int
 	}{
 		"single request, storage class given": {
@@ -24,10 +25,26 @@ func TestCopy_RequestsForResult(t *testing.T) {
 			params: objectcopy.Params{StorageClass: "IA", ServerSideEncryption: "KMS", KMSKeyID: "key-1"},
 			want:   map[string]int{"HeadObject": 1, "CopyObject": 1},
 		},
-		"single request, bucket's storage class": {
-			// Only a HEAD of the destination tells which class applied.
+		"single request, source's storage class": {
+			// The copy keeps the class the source's HEAD reported, not the
+			// destination bucket's Standard: no HEAD of the destination.
 			params: objectcopy.Params{ServerSideEncryption: "AES256"},
-			want:   map[string]int{"HeadObject": 2, "CopyObject": 1},
+			source: http.Header{"X-Oss-Storage-Class": {"Archive"}},
+			want:   map[string]int{"HeadObject": 1, "CopyObject": 1},
+		},
+		"single request, new metadata": {
+			params: objectcopy.Params{MetadataDirective: objectcopy.DirectiveReplace, ContentType: "text/csv"},
+			source: http.Header{"X-Oss-Storage-Class": {"IA"}},
+			want:   map[string]int{"HeadObject": 1, "CopyObject": 1},
+		},
+		"multipart, destination bucket's storage class": {
+			// Initiate without a class gives the bucket's, which the HEAD
+			// that verifies the completed object reports.
+			params: objectcopy.Params{PartSize: partSize},
+			source: http.Header{"X-Oss-Storage-Class": {"IA"}},
+			want: map[string]int{
+				"HeadObject": 2, "InitiateMultipartUpload": 1, "UploadPartCopy": 3, "CompleteMultipartUpload": 1,
+			},
 		},
 		"multipart": {
 			// The HEAD that verifies the completed object reports the rest.
@@ -43,7 +60,7 @@ func TestCopy_RequestsForResult(t *testing.T) {
 			t.Parallel()
 			srv, c := newEnv(t)
 			data := randomBytes(3*partSize, 9)
-			putSource(t, srv, "k", data, nil)
+			putSource(t, srv, "k", data, tc.source)
 
 			p := tc.params
 			p.SourceBucket, p.SourceKey, p.Bucket, p.Key = srcBucket, "k", dstBucket, "k"
