@@ -302,8 +302,9 @@ func objectCopySchema(ctx context.Context) schema.Schema {
 			},
 			"storage_class": schema.StringAttribute{
 				MarkdownDescription: "Storage class of the copy, one of " + quotedList(storageClasses) +
-					". When not set, the destination bucket's default applies and this attribute reports " +
-					"it. Changing it creates a new copy.",
+					". When not set, a copy made with a single `CopyObject` keeps the source's class and a " +
+					"multipart copy gets the destination bucket's default; this attribute reports the class " +
+					"the copy got. Changing it creates a new copy.",
 				Optional:      true,
 				Computed:      true,
 				Validators:    []validator.String{stringvalidator.OneOf(storageClasses...)},

@@ -35,17 +35,20 @@ func (c resetRequestsPlanCheck) CheckPlan(context.Context, plancheck.CheckPlanRe
 // HeadObject.
 func TestAccObjectCopy_CreateRequests(t *testing.T) {
 	testCases := map[string]struct {
-		size  int64
-		extra string
-		want  map[string]int
-		class string
+		size   int64
+		source map[string]string
+		extra  string
+		want   map[string]int
+		class  string
 	}{
-		"single request, bucket's storage class": {
-			// HeadObject of the source, CopyObject, and the HeadObject that
-			// tells the storage class CopyObject does not answer.
-			size:  1000,
-			want:  map[string]int{"HeadObject": 1 + 2, "CopyObject": 1},
-			class: "Standard",
+		"single request, source's storage class": {
+			// HeadObject of the source and CopyObject: the copy keeps the
+			// class the source's HeadObject reported, not the destination
+			// bucket's Standard.
+			size:   1000,
+			source: map[string]string{"x-oss-storage-class": "IA"},
+			want:   map[string]int{"HeadObject": 1 + 1, "CopyObject": 1},
+			class:  "IA",
 		},
 		"single request, storage class and encryption given": {
 			size:  1000,
@@ -55,8 +58,11 @@ func TestAccObjectCopy_CreateRequests(t *testing.T) {
 		},
 		"multipart": {
 			// HeadObject of the source, and of the completed object to
-			// verify it. The size is just past what one CopyObject copies.
-			size: 16<<20 + 1,
+			// verify it, which also tells that it got the destination
+			// bucket's storage class. The size is just past what one
+			// CopyObject copies.
+			size:   16<<20 + 1,
+			source: map[string]string{"x-oss-storage-class": "IA"},
 			want: map[string]int{
 				"HeadObject": 1 + 2, "InitiateMultipartUpload": 1,
 				"UploadPartCopy": objectcopy.DefaultParallelism, "CompleteMultipartUpload": 1,
@@ -70,7 +76,7 @@ func TestAccObjectCopy_CreateRequests(t *testing.T) {
 			o := newTestOSS(t)
 			o.requireEmulator("counts requests")
 			src, dst := o.newBucket(false), o.newBucket(false)
-			o.put(src, "k", testData(tc.size, 3), nil)
+			o.put(src, "k", testData(tc.size, 3), tc.source)
 			config := o.config(copyConfig(dst, "k", src, "k", tc.extra))
 
 			resource.ParallelTest(t, resource.TestCase{
