@@ -63,6 +63,21 @@ provider "oss" {
 		`Original Error: the CLI profile is disabled`))
 }
 
+// TestProvider_SecretWithoutAccessKey sets only the secret: the error asks
+// for the access key ID that goes with it (the reverse case is in
+// resource_object_copy_validate_test.go).
+func TestProvider_SecretWithoutAccessKey(t *testing.T) {
+	clearEnv(t, envAccessKey)
+	planFails(t, `
+provider "oss" {
+  region     = "cn-hangzhou"
+  secret_key = "secret"
+}
+`, diagMessage("Missing Provider Argument access_key", `The oss provider needs the access key ID that goes `+
+		`with the secret that is set. Set the "access_key" argument in the provider block or one of the `+
+		`environment variables OSS_ACCESS_KEY_ID, ALICLOUD_ACCESS_KEY, ALIBABA_CLOUD_ACCESS_KEY_ID.`))
+}
+
 // TestProvider_UnknownArgument configures the provider's region from a
 // resource that does not exist yet: the plan fails and says what to do.
 func TestProvider_UnknownArgument(t *testing.T) {
