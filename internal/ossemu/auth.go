@@ -316,7 +316,8 @@ func (s *Server) verifyV1Query(rq *request) error {
 		return err
 	}
 	if err := s.checkExpires(time.Unix(secs, 0)); err != nil {
-		return err
+		// OSS documents this EC for an expired V1 (Expires) URL only.
+		return overrideEC(err, "AccessDenied", "0002-00000069")
 	}
 	return verifyV1(rq, secret, q.Get("Expires"), q.Get("Signature"))
 }

@@ -53,11 +53,17 @@ func storageClassOf(h http.Header) string {
 func (s *Server) resolveCopySource(rq *request, dst *bucket) (*object, string, error) {
 	raw := rq.r.Header.Get("x-oss-copy-source")
 	path, rawQuery, _ := strings.Cut(raw, "?")
-	path, err := url.PathUnescape(strings.TrimPrefix(path, "/"))
+	// OSS refuses a source without its leading slash (EC page 0042-00000301).
+	path, found := strings.CutPrefix(path, "/")
+	path, err := url.PathUnescape(path)
 	srcBucket, srcKey, ok := strings.Cut(path, "/")
-	if err != nil || !ok || srcKey == "" {
-		return nil, "", errorf("InvalidArgument", "Copy Source must mention the source bucket and key: /sourcebucket/sourcekey.").
+	if !found || err != nil || !ok || srcKey == "" {
+		e := errorf("InvalidArgument", "Copy Source must mention the source bucket and key: /sourcebucket/sourcekey.").
 			with("ArgumentName", "x-oss-copy-source").with("ArgumentValue", raw)
+		if rq.op == "UploadPartCopy" {
+			e = e.withEC("0042-00000301") // documented for UploadPartCopy only
+		}
+		return nil, "", e
 	}
 	q, err := url.ParseQuery(rawQuery)
 	if err != nil {
@@ -73,7 +79,11 @@ func (s *Server) resolveCopySource(rq *request, dst *bucket) (*object, string, e
 		switch {
 		case oe.code == "MethodNotAllowed":
 			// A version ID naming a delete marker reads as a missing object.
-			return nil, "", newError("NoSuchKey").with("Key", srcKey)
+			e := newError("NoSuchKey").with("Key", srcKey)
+			if rq.op == "CopyObject" {
+				e = e.withEC("0016-00000307") // documented for CopyObject only
+			}
+			return nil, "", e
 		case oe.code == "NoSuchVersion" && rq.op == "CopyObject":
 			return nil, "", oe.withEC("0012-00000203") // documented for CopyObject only
 		}

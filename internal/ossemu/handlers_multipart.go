@@ -109,7 +109,7 @@ func (s *Server) completeMultipartUpload(rq *request) error {
 	switch {
 	case completeAll && len(body) > 0:
 		// OSS's own wording, typo included.
-		return errorf("InvalidArgument", "Should not speficy both complete all header and http body.")
+		return errorf("InvalidArgument", "Should not speficy both complete all header and http body.").withEC("0042-00000216")
 	case !completeAll:
 		if err := xml.Unmarshal(body, &req); err != nil || len(req.Parts) == 0 {
 			return newError("MalformedXML").withEC("0042-00000205")

@@ -19,7 +19,7 @@ const maxPutSize = 5 << 30
 // Content-MD5, and returns its content, ETag and CRC64.
 func (s *Server) readUpload(rq *request) (content, string, uint64, error) {
 	if rq.r.ContentLength > maxPutSize {
-		return nil, "", 0, newError("EntityTooLarge")
+		return nil, "", 0, newError("EntityTooLarge").withEC(ecObjectBodyTooLarge)
 	}
 	var data []byte
 	if n := rq.r.ContentLength; n >= 0 {
@@ -31,7 +31,7 @@ func (s *Server) readUpload(rq *request) (content, string, uint64, error) {
 	} else {
 		var err error
 		if data, err = readAllLimit(rq.r.Body, maxPutSize); err != nil {
-			return nil, "", 0, err
+			return nil, "", 0, overrideEC(err, "EntityTooLarge", ecObjectBodyTooLarge)
 		}
 	}
 	if err := checkContentMD5(rq.r.Header, data); err != nil {
@@ -355,7 +355,8 @@ func (s *Server) deleteObjectTagging(rq *request) error {
 
 func (s *Server) putObjectACL(rq *request) error {
 	if rq.r.Header.Get("x-oss-object-acl") == "" {
-		return errorf("InvalidArgument", "no such object access control exists").with("ArgumentName", "x-oss-object-acl")
+		return errorf("InvalidArgument", "no such object access control exists").with("ArgumentName", "x-oss-object-acl").
+			withEC("0017-00000105")
 	}
 	acl, err := objectACL(rq.r.Header)
 	if err != nil {

@@ -149,6 +149,64 @@ func TestErrorTable(t *testing.T) {
 				SourceKey: oss.Ptr("obj"), SourceVersionId: oss.Ptr("CAEQnope")})
 			return err
 		}, 404, "NoSuchVersion", "0012-00000203", ""},
+		{"NoSuchKey for a copy source version that is a delete marker", func(c *oss.Client, f *errorFixture) error {
+			if err := f.srv.SetBucketVersioning("src", true); err != nil {
+				return err
+			}
+			del, err := c.DeleteObject(ctx, &oss.DeleteObjectRequest{Bucket: oss.Ptr("src"), Key: oss.Ptr("obj")})
+			if err != nil {
+				return err
+			}
+			_, err = c.CopyObject(ctx, &oss.CopyObjectRequest{Bucket: oss.Ptr("dst"), Key: oss.Ptr("c"), SourceBucket: oss.Ptr("src"),
+				SourceKey: oss.Ptr("obj"), SourceVersionId: del.VersionId})
+			return err
+		}, 404, "NoSuchKey", "0016-00000307", ""},
+		{"InvalidArgument for a copy source without its leading slash", func(c *oss.Client, f *errorFixture) error {
+			return f.partCopy(c, "src", func(r *oss.UploadPartCopyRequest) {
+				r.Headers = map[string]string{"x-oss-copy-source": "src/obj"}
+			})
+		}, 400, "InvalidArgument", "0042-00000301", "Copy Source must mention the source bucket and key: /sourcebucket/sourcekey."},
+		{"InvalidArgument for a CopyObject source without its leading slash", func(c *oss.Client, _ *errorFixture) error {
+			_, err := c.CopyObject(ctx, &oss.CopyObjectRequest{Bucket: oss.Ptr("dst"), Key: oss.Ptr("c"), SourceBucket: oss.Ptr("src"),
+				SourceKey: oss.Ptr("obj"), RequestCommon: oss.RequestCommon{Headers: map[string]string{"x-oss-copy-source": "src/obj"}}})
+			return err
+		}, 400, "InvalidArgument", "", ""},
+		{"InvalidArgument for complete-all with a part list", func(c *oss.Client, f *errorFixture) error {
+			_, err := c.CompleteMultipartUpload(ctx, &oss.CompleteMultipartUploadRequest{Bucket: oss.Ptr("dst"), Key: oss.Ptr("mp"),
+				UploadId: f.uploadID, CompleteAll: oss.Ptr("yes"), CompleteMultipartUpload: &oss.CompleteMultipartUpload{Parts: f.parts}})
+			return err
+		}, 400, "InvalidArgument", "0042-00000216", "Should not speficy both complete all header and http body."},
+		{"EntityTooLarge for a body above 5 GiB", func(c *oss.Client, _ *errorFixture) error {
+			// Expect: 100-continue, so the refused body is never sent.
+			_, err := c.PutObject(ctx, &oss.PutObjectRequest{Bucket: oss.Ptr("src"), Key: oss.Ptr("huge"),
+				ContentLength: oss.Ptr(int64(5<<30 + 1)), Body: io.LimitReader(zeros{}, 5<<30+1),
+				RequestCommon: oss.RequestCommon{Headers: map[string]string{"Expect": "100-continue"}}})
+			return err
+		}, 400, "EntityTooLarge", "0017-00000102", "Your proposed upload exceeds the maximum allowed size."},
+		{"EntityTooLarge for an XML body above its limit", func(c *oss.Client, _ *errorFixture) error {
+			// The SDK's own request types cannot carry such a body.
+			_, err := c.InvokeOperation(ctx, &oss.OperationInput{OpName: "PutBucketVersioning", Method: "PUT", Bucket: oss.Ptr("src"),
+				Parameters: map[string]string{"versioning": ""}, Body: bytes.NewReader(make([]byte, 5<<20))})
+			return err
+		}, 400, "EntityTooLarge", "0017-00000501", ""},
+		{"EntityTooLarge from CopyObject", func(c *oss.Client, f *errorFixture) error {
+			if _, err := f.srv.PutGeneratedObject("src", "huge", 5<<30+1, 1, nil); err != nil {
+				return err
+			}
+			_, err := c.CopyObject(ctx, &oss.CopyObjectRequest{Bucket: oss.Ptr("dst"), Key: oss.Ptr("c"), SourceBucket: oss.Ptr("src"), SourceKey: oss.Ptr("huge")})
+			return err
+		}, 400, "EntityTooLarge", "", "Source object Length exceeds the maximum allowed size."},
+		{"InvalidArgument for a storage class", func(c *oss.Client, _ *errorFixture) error {
+			_, err := c.CopyObject(ctx, &oss.CopyObjectRequest{Bucket: oss.Ptr("dst"), Key: oss.Ptr("c"), SourceBucket: oss.Ptr("src"),
+				SourceKey: oss.Ptr("obj"), StorageClass: "Warm"})
+			return err
+		}, 400, "InvalidArgument", "0013-00000101", "The storage class you specified is not valid."},
+		{"InvalidArgument for PutObjectAcl without an ACL", func(c *oss.Client, _ *errorFixture) error {
+			// The SDK refuses to send PutObjectAcl without x-oss-object-acl.
+			_, err := c.InvokeOperation(ctx, &oss.OperationInput{OpName: "PutObjectAcl", Method: "PUT", Bucket: oss.Ptr("src"),
+				Key: oss.Ptr("obj"), Parameters: map[string]string{"acl": ""}})
+			return err
+		}, 400, "InvalidArgument", "0017-00000105", ""},
 		{"InvalidPart", func(c *oss.Client, f *errorFixture) error {
 			return f.complete(c, []oss.UploadPart{f.parts[0], {PartNumber: 2, ETag: oss.Ptr(`"0123456789ABCDEF0123456789ABCDEF"`)}}, false)
 		}, 400, "InvalidPart", "", ""},
@@ -301,4 +359,12 @@ func TestInvalidBucketName(t *testing.T) {
 	if err := srv.CreateBucket("ok-name-1", ""); err != nil {
 		t.Errorf("a valid name was refused: %v", err)
 	}
+}
+
+// zeros reads as an endless run of zero bytes.
+type zeros struct{}
+
+func (zeros) Read(p []byte) (int, error) {
+	clear(p)
+	return len(p), nil
 }

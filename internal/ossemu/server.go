@@ -349,7 +349,7 @@ const maxXMLBody = 4 << 20
 func (rq *request) readBody() ([]byte, error) {
 	body, err := readAllLimit(rq.r.Body, maxXMLBody)
 	if err != nil {
-		return nil, err
+		return nil, overrideEC(err, "EntityTooLarge", ecParsedBodyTooLarge)
 	}
 	if err := checkContentMD5(rq.r.Header, body); err != nil {
 		return nil, err

@@ -289,7 +289,7 @@ func storedHeaders(h http.Header) (http.Header, error) {
 	}
 	if sc := out.Get("x-oss-storage-class"); sc != "" && !storageClasses[sc] {
 		return nil, errorf("InvalidArgument", "The storage class you specified is not valid.").
-			with("ArgumentName", "x-oss-storage-class").with("ArgumentValue", sc)
+			with("ArgumentName", "x-oss-storage-class").with("ArgumentValue", sc).withEC("0013-00000101")
 	}
 	if sse := out.Get("x-oss-server-side-encryption"); sse != "" && sse != "AES256" && sse != "KMS" && sse != "SM4" {
 		return nil, errorf("InvalidArgument", "The encryption method specified is not supported").

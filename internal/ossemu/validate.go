@@ -56,6 +56,13 @@ func checkContentMD5(h http.Header, body []byte) error {
 	return nil
 }
 
+// The ECs OSS documents for a request body over its operation's limit: an
+// object's content (PutObject, UploadPart), or a body OSS parses (XML).
+const (
+	ecObjectBodyTooLarge = "0017-00000102"
+	ecParsedBodyTooLarge = "0017-00000501"
+)
+
 // readAllLimit reads at most limit bytes; longer bodies are an EntityTooLarge.
 func readAllLimit(r io.Reader, limit int64) ([]byte, error) {
 	b, err := io.ReadAll(io.LimitReader(r, limit+1))
