@@ -6,9 +6,6 @@ import (
 	"fmt"
 	"maps"
 	"net/http"
-	"net/http/httptest"
-	"net/http/httputil"
-	"net/url"
 	"strconv"
 	"strings"
 	"testing"
@@ -424,19 +421,9 @@ func deleteMarker(e badInputEnv) string {
 // size as the Content-Length of every HeadObject of key, and returns the
 // proxy's endpoint.
 func sizeLyingProxy(e badInputEnv, key string, size int64) string {
-	target, _ := url.Parse(e.emu.Endpoint())
-	proxy := httptest.NewServer(&httputil.ReverseProxy{
-		Rewrite: func(r *httputil.ProxyRequest) {
-			r.SetURL(target)
-			r.Out.Host = r.In.Host
-		},
-		ModifyResponse: func(resp *http.Response) error {
-			if resp.Request.Method == http.MethodHead && strings.HasSuffix(resp.Request.URL.Path, "/"+key) {
-				resp.Header.Set("Content-Length", strconv.FormatInt(size, 10))
-			}
-			return nil
-		},
+	return emulatorProxy(e.cleanup, e.emu, nil, func(resp *http.Response) {
+		if resp.Request.Method == http.MethodHead && strings.HasSuffix(resp.Request.URL.Path, "/"+key) {
+			resp.Header.Set("Content-Length", strconv.FormatInt(size, 10))
+		}
 	})
-	e.cleanup(proxy.Close)
-	return proxy.URL
 }

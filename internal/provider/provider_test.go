@@ -9,6 +9,10 @@ import (
 	"fmt"
 	"io"
 	"maps"
+	"net/http"
+	"net/http/httptest"
+	"net/http/httputil"
+	"net/url"
 	"os"
 	"strings"
 	"testing"
@@ -297,6 +301,31 @@ func (o *testOSS) removeBuckets() {
 			o.t.Logf("cleanup: deleting bucket %s: %v", b, err)
 		}
 	}
+}
+
+// emulatorProxy serves emu through a reverse proxy, which cleanup stops at
+// the end of the test, and returns the proxy's endpoint. inspect sees every
+// request before it is forwarded and modify every answer before the client
+// gets it; either may be nil.
+func emulatorProxy(cleanup func(func()), emu *ossemu.Server, inspect func(*http.Request), modify func(*http.Response)) string {
+	target, _ := url.Parse(emu.Endpoint()) // the emulator's own endpoint always parses
+	proxy := httptest.NewServer(&httputil.ReverseProxy{
+		Rewrite: func(r *httputil.ProxyRequest) {
+			if inspect != nil {
+				inspect(r.In)
+			}
+			r.SetURL(target)
+			r.Out.Host = r.In.Host // signed requests name the host they were sent to
+		},
+		ModifyResponse: func(resp *http.Response) error {
+			if modify != nil {
+				modify(resp)
+			}
+			return nil
+		},
+	})
+	cleanup(proxy.Close)
+	return proxy.URL
 }
 
 // hcl quotes a string for a configuration, escaping template sequences.

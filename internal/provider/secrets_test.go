@@ -1,9 +1,7 @@
 package provider
 
 import (
-	"net/http/httptest"
-	"net/http/httputil"
-	"net/url"
+	"net/http"
 	"os"
 	"path/filepath"
 	"regexp"
@@ -26,18 +24,13 @@ type signatureRecorder struct {
 var signatureRE = regexp.MustCompile(`Signature=([0-9a-fA-F]+)`)
 
 func (r *signatureRecorder) proxy(t *testing.T, emu *ossemu.Server) string {
-	target, _ := url.Parse(emu.Endpoint())
-	srv := httptest.NewServer(&httputil.ReverseProxy{Rewrite: func(pr *httputil.ProxyRequest) {
-		if m := signatureRE.FindStringSubmatch(pr.In.Header.Get("Authorization")); m != nil {
+	return emulatorProxy(t.Cleanup, emu, func(req *http.Request) {
+		if m := signatureRE.FindStringSubmatch(req.Header.Get("Authorization")); m != nil {
 			r.mu.Lock()
 			r.signatures[m[1]] = true
 			r.mu.Unlock()
 		}
-		pr.SetURL(target)
-		pr.Out.Host = pr.In.Host
-	}})
-	t.Cleanup(srv.Close)
-	return srv.URL
+	}, nil)
 }
 
 // TestAccObjectCopy_SecretsNeverLogged runs apply, a refresh and destroy
