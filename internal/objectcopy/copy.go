@@ -83,6 +83,16 @@ type Params struct {
 	// destination exists (OSS ignores it in versioned buckets).
 	ForbidOverwrite bool
 
+	// Source, when set, is the source as the caller has just read it with
+	// HeadSource, and saves Copy reading it again: a copy made with one
+	// CopyObject then sends no HeadObject and copies only content with
+	// Source's ETag (and version), failing with ErrSourceChanged otherwise.
+	// A multipart copy still reads the source's metadata, and fails with
+	// ErrSourceChanged before writing anything if its ETag is not Source's.
+	// It must name SourceBucket, SourceKey and SourceVersionID when that is
+	// set.
+	Source *Source
+
 	Logger Logger // may be nil
 }
 
@@ -91,8 +101,12 @@ type Source struct {
 	Bucket, Key, VersionID, ETag string
 	Size                         int64
 	CRC64                        uint64
-	LastModified                 time.Time
-	ContentType                  string
+	// HasCRC64 is false when OSS reported no CRC64 for the source, so that
+	// copies of it cannot be verified.
+	HasCRC64     bool
+	LastModified time.Time
+	ContentType  string
+	StorageClass string
 }
 
 // Result describes the object a copy produced, as completely as a HEAD of it
@@ -116,11 +130,11 @@ type Result struct {
 	StorageClass, ServerSideEncryption, KMSKeyID string
 }
 
-// source is Source plus what the copy needs from the HEAD response.
+// source is Source plus the HEAD response a multipart copy takes the
+// source's metadata from; head is nil when Params.Source saved the HEAD.
 type source struct {
 	Source
-	hasCRC bool
-	head   *oss.HeadObjectResult
+	head *oss.HeadObjectResult
 }
 
 // HeadSource reads the size, ETag, version and CRC64 of a source object;
@@ -143,12 +157,13 @@ func headSource(ctx context.Context, c *oss.Client, bucket, key, versionID strin
 		return nil, &Error{Op: "HeadObject", Bucket: bucket, Key: key, Err: err}
 	}
 	s := &source{head: res, Source: Source{
-		Bucket:      bucket,
-		Key:         key,
-		VersionID:   oss.ToString(res.VersionId),
-		ETag:        oss.ToString(res.ETag),
-		Size:        res.ContentLength,
-		ContentType: oss.ToString(res.ContentType),
+		Bucket:       bucket,
+		Key:          key,
+		VersionID:    oss.ToString(res.VersionId),
+		ETag:         oss.ToString(res.ETag),
+		Size:         res.ContentLength,
+		ContentType:  oss.ToString(res.ContentType),
+		StorageClass: oss.ToString(res.StorageClass),
 	}}
 	if s.VersionID == "" {
 		s.VersionID = versionID
@@ -165,7 +180,7 @@ func headSource(ctx context.Context, c *oss.Client, bucket, key, versionID strin
 		if err != nil {
 			return nil, &Error{Op: "HeadObject", Bucket: bucket, Key: key, Err: fmt.Errorf("invalid x-oss-hash-crc64ecma %q: %w", *res.HashCRC64, err)}
 		}
-		s.CRC64, s.hasCRC = crc, true
+		s.CRC64, s.HasCRC64 = crc, true
 	}
 	return s, nil
 }
@@ -191,17 +206,16 @@ func Copy(ctx context.Context, c *oss.Client, p Params) (*Result, error) {
 		cp.p.Parallelism = DefaultParallelism
 	}
 
-	src, err := headSource(ctx, c, p.SourceBucket, p.SourceKey, p.SourceVersionID, cp.retry.apply)
+	src, err := cp.readSource(ctx)
 	if err != nil {
 		return nil, err
 	}
 	cp.src = src
-	if !src.hasCRC {
+	if !src.HasCRC64 {
 		cp.log.Info("source has no CRC64; the copy cannot be verified", cp.fields())
 	}
 
-	// A 0-byte object has no parts, and OSS rejects a Complete without any.
-	if src.Size == 0 || (p.PartSize == 0 && src.Size <= singleCopyThreshold) {
+	if cp.singleRequest(src.Size) {
 		return cp.copyObject(ctx)
 	}
 	parts, err := PlanParts(src.Size, p.PartSize)
@@ -210,6 +224,38 @@ func Copy(ctx context.Context, c *oss.Client, p Params) (*Result, error) {
 	}
 	cp.retry.budget.Add(int64(len(parts) / partsPerRetry))
 	return cp.multipartCopy(ctx, parts)
+}
+
+// singleRequest reports whether a source of size bytes is copied with one
+// CopyObject. A 0-byte object has no parts, and OSS rejects a Complete
+// without any.
+func (cp *copier) singleRequest(size int64) bool {
+	return size == 0 || (cp.p.PartSize == 0 && size <= singleCopyThreshold)
+}
+
+// readSource returns the source to copy: Params.Source when a single
+// CopyObject will copy it, since that request is pinned to its ETag;
+// otherwise a HeadObject, pinned to Params.Source's version and checked
+// against its ETag when there is one.
+func (cp *copier) readSource(ctx context.Context) (*source, error) {
+	p := cp.p
+	known := p.Source
+	if known != nil && cp.singleRequest(known.Size) {
+		return &source{Source: *known}, nil
+	}
+	versionID := p.SourceVersionID
+	if known != nil {
+		versionID = known.VersionID
+	}
+	src, err := headSource(ctx, cp.c, p.SourceBucket, p.SourceKey, versionID, cp.retry.apply)
+	if err != nil {
+		return nil, err
+	}
+	if known != nil && src.ETag != known.ETag {
+		return nil, &Error{Op: "HeadObject", Bucket: p.SourceBucket, Key: p.SourceKey,
+			Err: fmt.Errorf("%w: its ETag is %s, not %s", ErrSourceChanged, src.ETag, known.ETag)}
+	}
+	return src, nil
 }
 
 func (p *Params) validate() error {
@@ -247,6 +293,14 @@ func (p *Params) validate() error {
 	}
 	if p.KMSKeyID != "" && p.ServerSideEncryption != "KMS" {
 		problems = append(problems, "KMSKeyID applies only with ServerSideEncryption KMS")
+	}
+	if s := p.Source; s != nil {
+		if s.Bucket != p.SourceBucket || s.Key != p.SourceKey || (p.SourceVersionID != "" && s.VersionID != p.SourceVersionID) {
+			problems = append(problems, "Source names another object than SourceBucket, SourceKey and SourceVersionID")
+		}
+		if s.ETag == "" {
+			problems = append(problems, "Source has no ETag")
+		}
 	}
 	if len(problems) > 0 {
 		return fmt.Errorf("objectcopy: invalid parameters: %s", strings.Join(problems, "; "))
@@ -344,7 +398,7 @@ func (cp *copier) copyObject(ctx context.Context) (*Result, error) {
 	}
 	storageClass := p.StorageClass
 	if storageClass == "" {
-		storageClass = oss.ToString(cp.src.head.StorageClass)
+		storageClass = cp.src.StorageClass
 	}
 	if res.HashCRC64 == nil || res.LastModified == nil || contentType == "" || storageClass == "" {
 		// Only a HEAD tells what OSS made of what nothing tells.
@@ -661,7 +715,7 @@ func (cp *copier) checkCRC(ctx context.Context, op, versionID, header string) (u
 	if err != nil {
 		return 0, cp.discard(ctx, op, versionID, fmt.Errorf("invalid x-oss-hash-crc64ecma %q: %w", header, err))
 	}
-	if cp.src.hasCRC && crc != cp.src.CRC64 {
+	if cp.src.HasCRC64 && crc != cp.src.CRC64 {
 		return 0, cp.discard(ctx, op, versionID, fmt.Errorf("%w: the copy's CRC64 is %d, the source's %d", ErrSourceChanged, crc, cp.src.CRC64))
 	}
 	return crc, nil
