@@ -218,6 +218,15 @@ func (r *objectCopyResource) copyErrorDiag(ctx context.Context, p objectcopy.Par
 	}
 	what := "Copying " + src.String() + " to " + dst.String() + " failed."
 	summary, advice := classifyError(err, r.data, t)
+	// A copy pinned to the planned source finds the change before it writes
+	// anything: at its CopyObject, or at the HeadObject a multipart copy
+	// starts with.
+	if p.Source != nil && errors.Is(err, objectcopy.ErrSourceChanged) && ce != nil && (ce.Op == "CopyObject" || ce.Op == "HeadObject") {
+		summary = "Source Object Changed Since Plan"
+		advice = fmt.Sprintf("%s had ETag %s when this apply planned the copy and %s, so nothing was "+
+			"copied. Run terraform apply again to plan a copy of the source as it is now, or pin a version "+
+			"with source_version_id.", src, trimETag(p.Source.ETag), r.sourceNow(ctx, p))
+	}
 	if se != nil && isCrossRegion(se) {
 		advice = fmt.Sprintf("The source bucket %s is in region %s and the destination bucket %s is in "+
 			"region %s; OSS copies objects only within one region. Copy into a bucket in the source's "+
@@ -237,6 +246,21 @@ func (r *objectCopyResource) copyErrorDiag(ctx context.Context, p objectcopy.Par
 			"source_version_id."
 	}
 	return diag.NewErrorDiagnostic(summary, errorDetail(what, advice, err))
+}
+
+// sourceNow says what the source is now, for the error that says it changed
+// since the plan; this HeadObject is made on that error path only.
+func (r *objectCopyResource) sourceNow(ctx context.Context, p objectcopy.Params) string {
+	ctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), 10*time.Second)
+	defer cancel()
+	src, err := objectcopy.HeadSource(ctx, r.data.client, p.SourceBucket, p.SourceKey, p.SourceVersionID)
+	switch {
+	case isNotFound(err):
+		return "no longer exists"
+	case err != nil:
+		return "could not be read again (" + err.Error() + ")"
+	}
+	return "has ETag " + trimETag(src.ETag) + " now"
 }
 
 // bucketRegion asks OSS where a bucket lives; on any failure it says so

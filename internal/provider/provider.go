@@ -85,6 +85,8 @@ type providerData struct {
 	client   *oss.Client
 	region   string
 	endpoint string
+	// planned hands the source a plan read to the Create that follows it.
+	planned plannedSources
 }
 
 // New returns a factory for the oss provider reporting the given version.

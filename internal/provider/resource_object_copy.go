@@ -491,8 +491,10 @@ func (r *objectCopyResource) ModifyPlan(ctx context.Context, req resource.Modify
 	resp.RequiresReplace = append(resp.RequiresReplace, path.Root("source_etag"))
 	resp.Diagnostics.Append(resp.Plan.SetAttribute(ctx, path.Root("source_etag"), types.StringUnknown())...)
 	resp.Diagnostics.Append(resp.Plan.SetAttribute(ctx, path.Root("source_version_id"), types.StringUnknown())...)
-	// Terraform plans the replacement's new object next; it reuses this HEAD.
+	// Terraform plans the replacement's new object next; it reuses this HEAD,
+	// and so does the copy if this plan is the one applied.
 	resp.Diagnostics.Append(setPlannedSource(ctx, resp.Private, src)...)
+	r.data.planned.put(plan.destination(), src)
 }
 
 func (r *objectCopyResource) Create(ctx context.Context, req resource.CreateRequest, resp *resource.CreateResponse) {
@@ -515,10 +517,11 @@ func (r *objectCopyResource) Create(ctx context.Context, req resource.CreateRequ
 		return
 	}
 	params.Logger = tflogLogger{ctx: ctx}
+	params.Source = plan.plannedSource(&r.data.planned)
 	tflog.Debug(ctx, "copying object", map[string]any{
 		"source_bucket": params.SourceBucket, "source_key": params.SourceKey,
 		"source_version_id": params.SourceVersionID, "bucket": params.Bucket, "key": params.Key,
-		"part_size": params.PartSize, "parallelism": params.Parallelism,
+		"part_size": params.PartSize, "parallelism": params.Parallelism, "source_planned": params.Source != nil,
 	})
 	result, err := objectcopy.Copy(ctx, r.data.client, params)
 	if err != nil {
@@ -726,6 +729,11 @@ func (m objectCopyResourceModel) replaceOnlyAttributes() []namedValue {
 type namedValue struct {
 	name  string
 	value attr.Value
+}
+
+// destination is the object the copy writes.
+func (m objectCopyResourceModel) destination() target {
+	return target{bucket: m.Bucket.ValueString(), key: m.Key.ValueString()}
 }
 
 // objectID is the resource's id, built from its identity. Only a version

@@ -2,6 +2,7 @@ package provider
 
 import (
 	"context"
+	"sync"
 
 	"github.com/hashicorp/terraform-plugin-framework/diag"
 	"github.com/hashicorp/terraform-plugin-framework/path"
@@ -46,6 +47,9 @@ func (r *objectCopyResource) planNewCopy(ctx context.Context, req resource.Modif
 	if src == nil {
 		head, err := objectcopy.HeadSource(ctx, r.data.client, plan.SourceBucket.ValueString(),
 			plan.SourceKey.ValueString(), pinned.ValueString())
+		if err == nil {
+			r.data.planned.put(plan.destination(), head)
+		}
 		if err != nil {
 			// The source may not exist yet, e.g. when another resource in this
 			// configuration writes it; the copy reports what is wrong then.
@@ -63,6 +67,48 @@ func (r *objectCopyResource) planNewCopy(ctx context.Context, req resource.Modif
 	if pinned.IsNull() {
 		resp.Diagnostics.Append(resp.Plan.SetAttribute(ctx, path.Root("source_version_id"), stringOrNull(src.VersionID))...)
 	}
+}
+
+// plannedSources hands the source that planning a new copy read to the
+// Create that follows: Terraform plans every change again at apply, in the
+// provider instance that then applies it, but the framework passes Create
+// none of that plan's private data. With it, a copy made by one CopyObject
+// is pinned to the planned ETag and needs no HeadObject of its own. Create
+// takes the entry of its destination and uses it only if it matches the
+// plan; without one the copy engine reads the source itself.
+type plannedSources struct {
+	mu sync.Mutex
+	m  map[target]*objectcopy.Source
+}
+
+func (s *plannedSources) put(dst target, src *objectcopy.Source) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if s.m == nil {
+		s.m = map[target]*objectcopy.Source{}
+	}
+	s.m[dst] = src
+}
+
+// take removes and returns the source planned for dst, nil if none.
+func (s *plannedSources) take(dst target) *objectcopy.Source {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	src := s.m[dst]
+	delete(s.m, dst)
+	return src
+}
+
+// plannedSource returns the source the plan read for this copy when it is
+// the one the plan shows, nil otherwise.
+func (m objectCopyResourceModel) plannedSource(s *plannedSources) *objectcopy.Source {
+	src := s.take(m.destination())
+	if src == nil || src.Bucket != m.SourceBucket.ValueString() || src.Key != m.SourceKey.ValueString() ||
+		trimETag(src.ETag) != m.SourceETag.ValueString() || src.VersionID != m.SourceVersionID.ValueString() ||
+		src.Size != m.Size.ValueInt64() {
+		return nil
+	}
+	return src
 }
 
 func getPlannedSource(ctx context.Context, p privateGetter) (*plannedSource, diag.Diagnostics) {

@@ -29,10 +29,10 @@ func (c resetRequestsPlanCheck) CheckPlan(context.Context, plancheck.CheckPlanRe
 // TestAccObjectCopy_CreateRequests counts what applying one new copy sends:
 // the HeadObject of the source that the plan Terraform repeats at apply
 // makes (see planNewCopy), then the copy engine's requests and nothing
-// more, since its result describes the new object as completely as a
-// HeadObject would. The import step shows
-// that the state made from the result equals the one Read makes from a
-// HeadObject.
+// more: a single CopyObject is pinned to the source that HeadObject read,
+// and the result describes the new object as completely as a HeadObject
+// would. The import step shows that the state made from the result equals
+// the one Read makes from a HeadObject.
 func TestAccObjectCopy_CreateRequests(t *testing.T) {
 	testCases := map[string]struct {
 		size   int64
@@ -42,25 +42,25 @@ func TestAccObjectCopy_CreateRequests(t *testing.T) {
 		class  string
 	}{
 		"single request, source's storage class": {
-			// HeadObject of the source and CopyObject: the copy keeps the
-			// class the source's HeadObject reported, not the destination
+			// The plan's HeadObject of the source and CopyObject: the copy
+			// keeps the class that HeadObject reported, not the destination
 			// bucket's Standard.
 			size:   1000,
 			source: map[string]string{"x-oss-storage-class": "IA"},
-			want:   map[string]int{"HeadObject": 1 + 1, "CopyObject": 1},
+			want:   map[string]int{"HeadObject": 1, "CopyObject": 1},
 			class:  "IA",
 		},
 		"single request, storage class and encryption given": {
 			size:  1000,
 			extra: "storage_class = \"IA\"\n  server_side_encryption = \"KMS\"\n  kms_key_id = \"key-1\"",
-			want:  map[string]int{"HeadObject": 1 + 1, "CopyObject": 1},
+			want:  map[string]int{"HeadObject": 1, "CopyObject": 1},
 			class: "IA",
 		},
 		"multipart": {
-			// HeadObject of the source, and of the completed object to
-			// verify it, which also tells that it got the destination
-			// bucket's storage class. The size is just past what one
-			// CopyObject copies.
+			// HeadObject of the source again, for the metadata Initiate
+			// needs, and of the completed object to verify it, which also
+			// tells that it got the destination bucket's storage class. The
+			// size is just past what one CopyObject copies.
 			size:   16<<20 + 1,
 			source: map[string]string{"x-oss-storage-class": "IA"},
 			want: map[string]int{

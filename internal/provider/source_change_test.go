@@ -3,6 +3,7 @@ package provider
 import (
 	"errors"
 	"math/rand/v2"
+	"regexp"
 	"testing"
 	"time"
 
@@ -66,6 +67,65 @@ func TestAccObjectCopy_SourceChangesMidCopy(t *testing.T) {
 					}
 					if _, err := o.emu.HeadObject(dst, "k", ""); !errors.Is(err, ossemu.ErrNotFound) {
 						t.Errorf("the failed apply left oss://%s/k (%v)", dst, err)
+					}
+				},
+				Config: config,
+				Check:  o.checkSameBytes(src, "k", dst, "k"),
+			},
+		},
+	})
+}
+
+// TestAccObjectCopy_SourceChangesAfterPlan overwrites the source after the
+// plan Terraform makes at apply read it, while the CopyObject that the plan
+// pinned to that read is on its way. The apply must fail naming the source
+// and both ETags and write nothing; the next apply copies the new source.
+func TestAccObjectCopy_SourceChangesAfterPlan(t *testing.T) {
+	o := newTestOSS(t)
+	o.requireEmulator("the source is changed while the emulator holds the CopyObject back")
+	src, dst := o.newBucket(false), o.newBucket(false)
+	o.put(src, "k", testData(1000, 5), nil)
+	planned, err := o.emu.HeadObject(src, "k", "")
+	if err != nil {
+		t.Fatal(err)
+	}
+	config := o.config(copyConfig(dst, "k", src, "k", ""))
+	overwritten := make(chan string, 1)
+
+	resource.ParallelTest(t, resource.TestCase{
+		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
+		CheckDestroy:             o.checkDestroy,
+		Steps: []resource.TestStep{
+			{
+				PreConfig: func() {
+					o.emu.AddFault(ossemu.Fault{Op: "CopyObject", Nth: 1, Delay: 500 * time.Millisecond})
+					go func() {
+						defer close(overwritten)
+						if !waitFor(time.Minute, func() bool { return o.emu.RequestCount("CopyObject") >= 1 }) {
+							t.Error("the CopyObject never came")
+							return
+						}
+						info, err := o.emu.PutObject(src, "k", testData(1001, 6), nil)
+						if err != nil {
+							t.Error(err)
+							return
+						}
+						overwritten <- info.ETag
+					}()
+				},
+				Config: config,
+				ExpectError: regexp.MustCompile(`Source Object Changed Since Plan(.|\n)*oss://` + src + `/k\s+had\s+ETag\s+` +
+					trimETag(planned.ETag) + `\s+when\s+this\s+apply\s+planned\s+the\s+copy\s+and\s+has\s+ETag\s+[0-9A-F]{32}\s+now,\s+so\s+nothing\s+was\s+copied\.`),
+			},
+			{
+				PreConfig: func() {
+					now := <-overwritten
+					o.emu.ClearFaults()
+					if _, err := o.emu.HeadObject(dst, "k", ""); !errors.Is(err, ossemu.ErrNotFound) {
+						t.Errorf("the failed apply left oss://%s/k (%v)", dst, err)
+					}
+					if now == planned.ETag {
+						t.Errorf("the new source has the old ETag %s", now)
 					}
 				},
 				Config: config,
