@@ -161,7 +161,11 @@ func objectCopySchema(ctx context.Context) schema.Schema {
 			"check makes, so `size`, `source_etag` and `source_version_id` are known at plan time. " +
 			"Terraform plans again at the start of the apply, which repeats that request; if the source " +
 			"changed in between, the apply stops before copying (Terraform reports an inconsistent final " +
-			"plan) and a new plan shows the change. A source that does not exist yet, for example one " +
+			"plan) and a new plan shows the change. A copy small enough for one `CopyObject` is pinned " +
+			"to what that repeated request read and reads the source no more; if the source changes " +
+			"after it, the apply fails (Source Object Changed Since Plan) and writes nothing. A larger " +
+			"copy reads the source once more for the metadata its upload starts with. A source that " +
+			"does not exist yet, for example one " +
 			"written by another resource in the same apply, leaves these attributes unknown until the " +
 			"copy is made.\n\n" +
 			"**Destroy** deletes the object; in a versioned bucket it deletes exactly the version this " +
