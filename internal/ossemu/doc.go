@@ -89,19 +89,20 @@
 // including operation-specific ones (NoSuchUpload is 0042-00000104 from
 // UploadPart and 0042-00000002 elsewhere; a cross-region copy is
 // 0016-00000306 from CopyObject; a body above 5 GiB is 0017-00000102).
-// These errors carry no EC, because no OSS EC page or recorded response
-// shows one for their cause, and the emulator does not invent one: InvalidPart; FileImmutable from CopyObject
-// and UploadPartCopy; InvalidRange; MethodNotAllowed; EntityTooLarge from
-// CopyObject; InvalidWORMConfiguration and NoSuchWORMConfiguration;
-// AccessDenied for an unsigned request, a cross-region UploadPartCopy, an
-// expired V4 presigned URL and a V1 request without a valid Date or
-// presigned parameters; InvalidArgument for a malformed Authorization
-// header, credential or presigned URL, a bucket or object ACL value, an
-// encryption method, tags, max-keys, continuation-token, part-number-marker,
-// a copy directive, CopyObject's x-oss-copy-source, a copy source's version
-// ID, a copy range above 5 GiB, a Complete without parts, a PutBucket storage
-// class and a retention period; InvalidRequest for a body that cannot be
-// read; and the emulator's own NotImplemented and InternalError.
+// These errors carry no EC, because no OSS EC page or recorded response shows
+// one for their cause, and the emulator does not invent one: InvalidPart;
+// FileImmutable from CopyObject and UploadPartCopy; InvalidRange;
+// MethodNotAllowed; EntityTooLarge from CopyObject; InvalidWORMConfiguration
+// and NoSuchWORMConfiguration; AccessDenied for an unsigned request, a
+// cross-region UploadPartCopy, an expired V4 presigned URL and a V1 request
+// without a valid Date or presigned parameters; InvalidArgument for a
+// malformed Authorization header, credential or presigned URL, a bucket or
+// object ACL value, an encryption method, the number or size of tags,
+// max-keys, continuation-token, part-number-marker, a copy directive,
+// CopyObject's x-oss-copy-source, a copy source's version ID, a copy range
+// above 5 GiB, a Complete without parts, a PutBucket storage class and a
+// retention period; InvalidRequest for a body that cannot be read; and the
+// emulator's own NotImplemented and InternalError.
 //
 // # Storage
 //

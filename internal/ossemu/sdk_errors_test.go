@@ -207,6 +207,11 @@ func TestErrorTable(t *testing.T) {
 				Key: oss.Ptr("obj"), Parameters: map[string]string{"acl": ""}})
 			return err
 		}, 400, "InvalidArgument", "0017-00000105", ""},
+		{"InvalidArgument for a tag with two '='", func(c *oss.Client, _ *errorFixture) error {
+			_, err := c.PutObject(ctx, &oss.PutObjectRequest{Bucket: oss.Ptr("src"), Key: oss.Ptr("t"), Body: strings.NewReader("x"),
+				Tagging: oss.Ptr("aa=bb=cc")})
+			return err
+		}, 400, "InvalidArgument", "0010-00000219", "The tagging header is invalid."},
 		{"InvalidPart", func(c *oss.Client, f *errorFixture) error {
 			return f.complete(c, []oss.UploadPart{f.parts[0], {PartNumber: 2, ETag: oss.Ptr(`"0123456789ABCDEF0123456789ABCDEF"`)}}, false)
 		}, 400, "InvalidPart", "", ""},

@@ -328,8 +328,14 @@ func parseTagging(v string) ([]tag, error) {
 		return nil, nil
 	}
 	q, err := url.ParseQuery(v)
-	if err != nil {
-		return nil, errorf("InvalidArgument", "The tagging header is invalid.").with("ArgumentName", "x-oss-tagging")
+	malformed := err != nil
+	for _, pair := range strings.Split(v, "&") {
+		// Each tag is "key" or "key=value": OSS refuses "aa=bb=cc".
+		malformed = malformed || strings.Count(pair, "=") > 1
+	}
+	if malformed {
+		return nil, errorf("InvalidArgument", "The tagging header is invalid.").with("ArgumentName", "x-oss-tagging").
+			withEC("0010-00000219")
 	}
 	tags := make([]tag, 0, len(q))
 	for k, vs := range q {
