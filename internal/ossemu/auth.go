@@ -137,6 +137,9 @@ func (s *Server) verifyV4(rq *request, credential, additional, signature, date, 
 	if len(parts) != 5 || parts[4] != "aliyun_v4_request" {
 		return errorf("InvalidArgument", "Credential is invalid.")
 	}
+	if err := checkSigningRegion(rq, parts[2], rq.r.Header.Get("Authorization")); err != nil {
+		return err
+	}
 	secret, err := s.secretFor(parts[0], token)
 	if err != nil {
 		return err
@@ -167,7 +170,6 @@ func (s *Server) verifyV4(rq *request, credential, additional, signature, date, 
 	if subtle.ConstantTimeCompare([]byte(want), []byte(signature)) != 1 {
 		return signatureMismatch(stringToSign, signature)
 	}
-	rq.region = parts[2]
 	return nil
 }
 

@@ -17,6 +17,27 @@
 // "<bucket>." followed by an IP address, "localhost" or an OSS endpoint name
 // such as oss-cn-hangzhou.aliyuncs.com.
 //
+// Regions: like OSS, every endpoint serves one region and all of them serve
+// the same account's buckets. Endpoint listens for the server's region;
+// RegionEndpoint (or WithRegionEndpoint) adds a listener for another region.
+// A host named oss-<region>[-internal].aliyuncs.com, bare or after a bucket
+// label, names its region whichever listener receives it; IP addresses and
+// localhost reach the listener's region. A request for a bucket in another
+// region is refused before its signature is checked, with 403 AccessDenied
+// "The bucket you are attempting to access must be addressed using the
+// specified endpoint. Please send all future requests to this endpoint.",
+// EC 0003-00001403 and the bucket's <Bucket> and <Endpoint>
+// (oss-<region>.aliyuncs.com). ListBuckets (every region's buckets),
+// GetBucketLocation and PutBucket work through any endpoint; PutBucket creates
+// the bucket in the endpoint's region, refuses a LocationConstraint naming
+// another one (400 InvalidLocationConstraint) and answers BucketAlreadyExists
+// for a name taken in another region. A V4 scope must name the endpoint's
+// region by its region ID (cn-hangzhou, not oss-cn-hangzhou), in the header
+// and in presigned URLs: otherwise 400 InvalidArgument "Invalid signing
+// region in Authorization header.", EC 0002-00000226, echoing the header in
+// <Authorization>. Fixtures (CreateBucket) put buckets in any region
+// directly.
+//
 // Authentication: V4 (OSS4-HMAC-SHA256) and V1 signatures, both in the
 // Authorization header and in presigned URLs, verified exactly as the SDK
 // computes them; STS key pairs with their security token
@@ -39,10 +60,8 @@
 // support prefix, delimiter, markers, continuation tokens, start-after,
 // max-keys and encoding-type=url.
 //
-// Semantics: buckets live in regions (PutBucket takes the region from a
-// LocationConstraint element or else from the V4 signing scope, as a real
-// client reaches a region through its endpoint); copies between regions fail
-// with AccessDenied and OSS's message. Versioning (enabled or suspended) keeps
+// Semantics: copies from a bucket in another region than the destination's
+// fail with AccessDenied and OSS's message. Versioning (enabled or suspended) keeps
 // versions and delete markers; a DELETE with versionId removes a version for
 // good. Retention (WORM, in progress or locked) protects objects for its
 // period: overwriting or deleting a protected object fails with FileImmutable
@@ -101,8 +120,9 @@
 // max-keys, continuation-token, part-number-marker, a copy directive,
 // CopyObject's x-oss-copy-source, a copy source's version ID, a copy range
 // above 5 GiB, a Complete without parts, a PutBucket storage class and a
-// retention period; InvalidRequest for a body that cannot be read; and the
-// emulator's own NotImplemented and InternalError.
+// retention period; InvalidRequest for a body that cannot be read;
+// InvalidLocationConstraint; and the emulator's own NotImplemented and
+// InternalError.
 //
 // # Storage
 //
@@ -148,7 +168,14 @@
 // request naming any sub-resource other than those of the operations above is
 // refused this way. Not modelled: the shallow CopyObject OSS can do within one
 // bucket, multi-range GETs, request payer, traffic limits, quotas, the V4
-// x-oss-content-sha256 payload hash (the SDK sends UNSIGNED-PAYLOAD) and a
-// check that the V4 scope's region matches the bucket's. Nothing persists
-// across restarts and the server speaks plain HTTP only.
+// x-oss-content-sha256 payload hash (the SDK sends UNSIGNED-PAYLOAD), the
+// list of regions OSS has (any region ID is accepted, and a request whose
+// scope names a region that does not exist is refused only as a mismatch
+// with the endpoint), EC 0002-00000228 (whose documented cases, a scope
+// region that is not the bucket's, reach the two refusals above first; no
+// recorded OSS response with it was found), the message of a signing-region
+// refusal in a presigned URL (the header's is used), the <Endpoint> OSS names
+// when reached through an internal endpoint (the public one is named), and
+// DescribeRegions. Nothing persists across restarts and the server speaks
+// plain HTTP only.
 package ossemu

@@ -55,16 +55,16 @@ func (s *Server) putBucket(rq *request) error {
 	} else if !storageClasses[cfg.StorageClass] {
 		return errorf("InvalidArgument", "The storage class you specified is not valid.")
 	}
-	// The SDK has no way to send a location: a real client picks the region
-	// through the endpoint and signs with it, so the V4 scope decides.
-	region := strings.TrimPrefix(cfg.LocationConstraint, "oss-")
-	if region == "" {
-		region = rq.region
+	// A bucket is created in the region of the endpoint that receives the
+	// request; a LocationConstraint may only repeat it.
+	region := rq.region
+	if lc := cfg.LocationConstraint; lc != "" && lc != "oss-"+region {
+		return newError("InvalidLocationConstraint").with("LocationConstraint", lc)
 	}
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	if b, ok := s.buckets[rq.bucket]; ok {
-		if b.region == region || region == "" {
+		if b.region == region {
 			// OSS answers 200 when the owner creates an existing bucket again.
 			return rq.writeEmpty(http.StatusOK)
 		}

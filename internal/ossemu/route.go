@@ -207,6 +207,35 @@ func isServiceHost(h string) bool {
 	if net.ParseIP(h) != nil || h == "localhost" {
 		return true
 	}
+	_, ok := endpointRegion(h)
+	return ok
+}
+
+// endpointRegion is the region an OSS endpoint name
+// "oss-<region>[-internal].aliyuncs.com" names.
+func endpointRegion(h string) (string, bool) {
 	label, ok := strings.CutSuffix(h, ".aliyuncs.com")
-	return ok && strings.HasPrefix(label, "oss-") && !strings.Contains(label, ".")
+	if !ok || strings.Contains(label, ".") {
+		return "", false
+	}
+	region, ok := strings.CutPrefix(label, "oss-")
+	region = strings.TrimSuffix(region, "-internal")
+	if !ok || region == "" {
+		return "", false
+	}
+	return region, true
+}
+
+// hostRegion is the region a Host header names, bare or with a bucket
+// label; false for IP addresses, localhost and other names, which reach
+// whatever region the listener serves.
+func hostRegion(host string) (string, bool) {
+	if h, _, err := net.SplitHostPort(host); err == nil {
+		host = h
+	}
+	if region, ok := endpointRegion(host); ok {
+		return region, true
+	}
+	_, rest, _ := strings.Cut(host, ".")
+	return endpointRegion(rest)
 }

@@ -51,3 +51,29 @@ func TestClassify(t *testing.T) {
 		})
 	}
 }
+
+func TestHostRegion(t *testing.T) {
+	testCases := map[string]struct {
+		host   string
+		region string // "" = the listener's
+	}{
+		"endpoint":             {"oss-cn-shanghai.aliyuncs.com", "cn-shanghai"},
+		"internal endpoint":    {"oss-cn-shanghai-internal.aliyuncs.com", "cn-shanghai"},
+		"bucket on endpoint":   {"b.oss-ap-southeast-1.aliyuncs.com", "ap-southeast-1"},
+		"bucket with port":     {"b.oss-cn-beijing.aliyuncs.com:80", "cn-beijing"},
+		"IP":                   {"127.0.0.1:9000", ""},
+		"bucket on localhost":  {"b.localhost:9000", ""},
+		"other domain":         {"example.com", ""},
+		"not an OSS endpoint":  {"ecs.cn-shanghai.aliyuncs.com", ""},
+		"nested bucket labels": {"a.b.oss-cn-shanghai.aliyuncs.com", ""},
+	}
+	for name, tc := range testCases {
+		t.Run(name, func(t *testing.T) {
+			t.Parallel()
+			region, ok := hostRegion(tc.host)
+			if region != tc.region || ok != (tc.region != "") {
+				t.Errorf("hostRegion(%q) = %q, %v; want %q", tc.host, region, ok, tc.region)
+			}
+		})
+	}
+}

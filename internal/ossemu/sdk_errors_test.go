@@ -300,7 +300,7 @@ func TestErrorTable(t *testing.T) {
 			return err
 		}, 304, "", "", ""},
 		{"InvalidRange", func(c *oss.Client, _ *errorFixture) error {
-			_, err := c.GetObject(ctx, &oss.GetObjectRequest{Bucket: oss.Ptr("far"), Key: oss.Ptr("obj"), Range: oss.Ptr("bytes=100-200"),
+			_, err := c.GetObject(ctx, &oss.GetObjectRequest{Bucket: oss.Ptr("worm"), Key: oss.Ptr("locked"), Range: oss.Ptr("bytes=100-200"),
 				RangeBehavior: oss.Ptr("standard")})
 			return err
 		}, 416, "InvalidRange", "", ""},

@@ -49,6 +49,8 @@ func TestCloseLeavesNoGoroutine(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
+	// A second region's endpoint, which Close must stop too.
+	must[string](t)(srv.RegionEndpoint("cn-shanghai"))
 	if err := srv.CreateBucket("bkt", ""); err != nil {
 		t.Fatal(err)
 	}

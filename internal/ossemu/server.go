@@ -23,10 +23,14 @@ type Option func(*config)
 type config struct {
 	addr               string
 	region             string
+	regionAddrs        []regionAddr
 	id, secret         string
 	temp               []tempCredentials
 	digestFromIdentity bool
 }
+
+// regionAddr is an extra region's endpoint asked for with WithRegionEndpoint.
+type regionAddr struct{ region, addr string }
 
 type tempCredentials struct {
 	id, secret, token string
@@ -39,6 +43,12 @@ func WithAddr(addr string) Option { return func(c *config) { c.addr = addr } }
 // WithRegion sets the server's region (default "cn-hangzhou"); buckets
 // created without a region live there.
 func WithRegion(region string) Option { return func(c *config) { c.region = region } }
+
+// WithRegionEndpoint makes the server also listen on addr as the endpoint of
+// region, as RegionEndpoint does after start.
+func WithRegionEndpoint(region, addr string) Option {
+	return func(c *config) { c.regionAddrs = append(c.regionAddrs, regionAddr{region, addr}) }
+}
 
 // WithCredentials sets the accepted permanent key pair (default: a random pair).
 func WithCredentials(id, secret string) Option {
@@ -59,14 +69,12 @@ func WithTemporaryCredentials(id, secret, token string, expires time.Time) Optio
 // stay stable and distinct per range, CRC64 values stay exact.
 func WithDigestFromExtentIdentity() Option { return func(c *config) { c.digestFromIdentity = true } }
 
-// Server is an in-process OSS endpoint. Buckets and request counts sit
-// behind mu; the clock skew, sequences and copied bytes are atomic, and the
-// test controls have locks of their own.
+// Server is an in-process OSS: one endpoint per region, all serving the same
+// buckets, as OSS's regional endpoints serve one account. Buckets and request
+// counts sit behind mu; the endpoints behind epMu; the clock skew, sequences
+// and copied bytes are atomic, and the test controls have locks of their own.
 type Server struct {
 	cfg       config
-	ln        net.Listener
-	srv       *http.Server
-	served    chan struct{}
 	handlers  sync.WaitGroup
 	closeOnce sync.Once
 	closeErr  error
@@ -77,9 +85,33 @@ type Server struct {
 	blobSeq   atomic.Uint64 // the last blob ID handed out
 	ctl       controls      // performance model and injected faults (perf.go, faults.go)
 
+	epMu      sync.Mutex
+	endpoints []*endpoint // the first is the server's own region's
+	closed    bool
+
 	mu      sync.Mutex
 	buckets map[string]*bucket
 	counts  map[string]int
+}
+
+// endpoint is one region's listener.
+type endpoint struct {
+	region string
+	ln     net.Listener
+	srv    *http.Server
+	served chan struct{}
+}
+
+func (e *endpoint) url() string { return "http://" + e.ln.Addr().String() }
+
+// regionHandler serves the requests that reach region's endpoint.
+type regionHandler struct {
+	s      *Server
+	region string
+}
+
+func (h regionHandler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	h.s.serveHTTP(w, r, h.region)
 }
 
 // NewServer starts a server; it is serving when NewServer returns.
@@ -92,25 +124,76 @@ func NewServer(opts ...Option) (*Server, error) {
 		cfg.id = "LTAI" + randomHex(10)
 		cfg.secret = randomHex(15)
 	}
-	ln, err := net.Listen("tcp", cfg.addr)
-	if err != nil {
-		return nil, fmt.Errorf("ossemu: listen: %w", err)
+	if err := checkRegion(cfg.region); err != nil {
+		return nil, err
 	}
 	s := &Server{
 		cfg:     cfg,
-		ln:      ln,
-		served:  make(chan struct{}),
 		digests: &digester{fromIdentity: cfg.digestFromIdentity},
 		ctl:     newControls(),
 		buckets: make(map[string]*bucket),
 		counts:  make(map[string]int),
 	}
-	s.srv = &http.Server{Handler: s, ReadHeaderTimeout: time.Minute}
-	go func() {
-		defer close(s.served)
-		_ = s.srv.Serve(ln) // returns http.ErrServerClosed after Close
-	}()
+	if _, err := s.listen(cfg.region, cfg.addr); err != nil {
+		return nil, err
+	}
+	for _, ra := range cfg.regionAddrs {
+		if _, err := s.listen(ra.region, ra.addr); err != nil {
+			_ = s.Close()
+			return nil, err
+		}
+	}
 	return s, nil
+}
+
+// checkRegion accepts a region ID such as "cn-hangzhou": lowercase letters,
+// digits and inner dashes, without OSS's "oss-" prefix.
+func checkRegion(region string) error {
+	ok := region != "" && !strings.HasPrefix(region, "oss-") && region[0] != '-' && region[len(region)-1] != '-'
+	for _, c := range region {
+		ok = ok && (c >= 'a' && c <= 'z' || c >= '0' && c <= '9' || c == '-')
+	}
+	if !ok {
+		return fmt.Errorf("ossemu: %q is not a region ID (like cn-hangzhou)", region)
+	}
+	return nil
+}
+
+// RegionEndpoint returns the endpoint of region, listening on 127.0.0.1:0
+// for it if no endpoint serves it yet. Every endpoint serves the same
+// buckets; a request for a bucket in another region is refused as OSS does
+// (see the package doc). Close stops all endpoints.
+func (s *Server) RegionEndpoint(region string) (string, error) {
+	return s.listen(region, "127.0.0.1:0")
+}
+
+// listen starts region's endpoint on addr, or returns the one running.
+func (s *Server) listen(region, addr string) (string, error) {
+	if err := checkRegion(region); err != nil {
+		return "", err
+	}
+	s.epMu.Lock()
+	defer s.epMu.Unlock()
+	if s.closed {
+		return "", errors.New("ossemu: server closed")
+	}
+	for _, e := range s.endpoints {
+		if e.region == region {
+			return e.url(), nil
+		}
+	}
+	ln, err := net.Listen("tcp", addr)
+	if err != nil {
+		return "", fmt.Errorf("ossemu: listen for %s: %w", region, err)
+	}
+	e := &endpoint{region: region, ln: ln, served: make(chan struct{})}
+	e.srv = &http.Server{Handler: regionHandler{s, region}, ReadHeaderTimeout: time.Minute}
+	go func() {
+		defer close(e.served)
+		_ = e.srv.Serve(ln) // returns http.ErrServerClosed after Close
+	}()
+	s.endpoints = append(s.endpoints, e)
+	return e.url(), nil
 }
 
 // NewTestServer starts a server for tb and closes it when the test ends.
@@ -128,9 +211,13 @@ func NewTestServer(tb testing.TB, opts ...Option) *Server {
 	return s
 }
 
-// Endpoint is the base URL clients use (path-style; the SDK switches to
-// path style by itself for IP endpoints).
-func (s *Server) Endpoint() string { return "http://" + s.ln.Addr().String() }
+// Endpoint is the base URL of the server region's endpoint (path-style; the
+// SDK switches to path style by itself for IP endpoints).
+func (s *Server) Endpoint() string {
+	s.epMu.Lock()
+	defer s.epMu.Unlock()
+	return s.endpoints[0].url()
+}
 
 // Region is the server's region.
 func (s *Server) Region() string { return s.cfg.region }
@@ -143,15 +230,24 @@ func (s *Server) Credentials() (id, secret string) { return s.cfg.id, s.cfg.secr
 // test may close a server that NewTestServer also closes at cleanup.
 func (s *Server) Close() error {
 	s.closeOnce.Do(func() {
-		err := s.srv.Close()
+		s.epMu.Lock()
+		s.closed = true
+		endpoints := s.endpoints
+		s.epMu.Unlock()
+		var errs []error
+		for _, e := range endpoints {
+			if err := e.srv.Close(); err != nil && !errors.Is(err, net.ErrClosed) {
+				errs = append(errs, err)
+			}
+		}
 		// Connections are closed now, so requests that stop waiting cannot
 		// send anything that a client could take for an answer.
 		s.ctl.close()
-		<-s.served
-		s.handlers.Wait()
-		if !errors.Is(err, net.ErrClosed) {
-			s.closeErr = err
+		for _, e := range endpoints {
+			<-e.served
 		}
+		s.handlers.Wait()
+		s.closeErr = errors.Join(errs...)
 	})
 	return s.closeErr
 }
@@ -201,7 +297,8 @@ type request struct {
 	r     *http.Request
 	id    string
 	query url.Values
-	// region is the region named in a V4 signature's scope ("" for V1).
+	// region is the region of the endpoint the request reached: named in an
+	// OSS host name, or else the listener's.
 	region string
 }
 
@@ -247,12 +344,18 @@ var handlers = map[string]handlerFunc{
 	"GetObjectAcl":            (*Server).getObjectACL,
 }
 
-// ServeHTTP classifies the request, counts it, authenticates it and runs
-// the operation.
-func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+// ServeHTTP serves r as the endpoint of the server's region does.
+func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) { s.serveHTTP(w, r, s.cfg.region) }
+
+// serveHTTP classifies the request, counts it, authenticates it and runs the
+// operation; region is the region of the listener r reached.
+func (s *Server) serveHTTP(w http.ResponseWriter, r *http.Request, region string) {
 	s.handlers.Add(1)
 	defer s.handlers.Done()
-	rq := &request{target: classify(r), w: w, r: r, id: s.newRequestID(), query: r.URL.Query()}
+	if hr, ok := hostRegion(r.Host); ok {
+		region = hr
+	}
+	rq := &request{target: classify(r), w: w, r: r, id: s.newRequestID(), query: r.URL.Query(), region: region}
 	s.count(rq.op)
 	h := w.Header()
 	h.Set("x-oss-request-id", rq.id)
@@ -281,6 +384,10 @@ func (s *Server) serve(rq *request) error {
 		if err := checkObjectName(rq.key); err != nil {
 			return err
 		}
+	}
+	// OSS answers a wrong endpoint before it looks at the signature.
+	if err := s.checkEndpoint(rq); err != nil {
+		return err
 	}
 	if err := s.authenticate(rq); err != nil {
 		return err

@@ -130,3 +130,21 @@ func TestAccDataSourceObject_Unversioned(t *testing.T) {
 		},
 	})
 }
+
+// TestAccDataSourceObject_OtherRegion reads an object in a bucket of another
+// region than the provider's: the error names the bucket's region.
+func TestAccDataSourceObject_OtherRegion(t *testing.T) {
+	o := newTestOSS(t)
+	far := o.otherRegion()
+	bucket := far.newBucket(false)
+	far.put(bucket, "k", []byte("far away"), nil)
+	resource.ParallelTest(t, resource.TestCase{
+		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
+		Steps: []resource.TestStep{{
+			Config: o.config(objectConfig(bucket, "k", "")),
+			ExpectError: exactMessage("Reading oss://" + bucket + "/k failed. The bucket " +
+				bucket + " is in region " + far.region + " (endpoint oss-" + far.region + ".aliyuncs.com), but the " +
+				"provider is configured for region " + o.region),
+		}},
+	})
+}

@@ -2,6 +2,7 @@ package provider
 
 import (
 	"context"
+	"encoding/xml"
 	"errors"
 	"fmt"
 	"net"
@@ -95,6 +96,10 @@ func errorDetail(what, advice string, err error) string {
 	var se *oss.ServiceError
 	if errors.As(err, &se) {
 		fmt.Fprintf(&b, "\nOSS error code: %s (HTTP %d)\nRequest ID: %s", se.Code, se.StatusCode, se.RequestID)
+		if se.EC != "" {
+			// OSS documents each EC on a page of its own.
+			b.WriteString("\nOSS EC: " + se.EC)
+		}
 	}
 	b.WriteString("\n\nOriginal Error: " + err.Error())
 	return b.String()
@@ -128,7 +133,7 @@ func classifyError(err error, pd *providerData, t target) (summary, advice strin
 		return "OSS Operation Interrupted", "The operation was interrupted (for example by Ctrl-C); any " +
 			"multipart upload was aborted and nothing was recorded. Apply again to retry."
 	case errors.As(err, &se):
-		return classifyServiceError(se, t)
+		return classifyServiceError(se, pd, t)
 	case errors.As(err, &opErr):
 		return "Cannot Reach OSS", "The provider could not connect to the OSS endpoint " + endpointName(pd) +
 			". Check \"endpoint\" and \"region\" (or " + plainList(envEndpoint) + " and " +
@@ -142,7 +147,7 @@ const summaryObjectNotFound = "Object Not Found"
 
 // classifyServiceError picks the summary and the advice by OSS error code;
 // codes without specific advice get the generic summary.
-func classifyServiceError(se *oss.ServiceError, t target) (summary, advice string) {
+func classifyServiceError(se *oss.ServiceError, pd *providerData, t target) (summary, advice string) {
 	switch se.Code {
 	case "InvalidAccessKeyId":
 		return "Invalid OSS Access Key ID", "OSS does not know the access key ID in use. Check the access " +
@@ -174,6 +179,12 @@ func classifyServiceError(se *oss.ServiceError, t target) (summary, advice strin
 		return summaryObjectNotFound, "There is no object at " + t.String() + ". Check the bucket, key and " +
 			"version."
 	case "AccessDenied":
+		if w, ok := bucketElsewhere(se, t.bucket); ok {
+			return "Bucket in Another Region", fmt.Sprintf("The bucket %s is in region %s (endpoint %s), but "+
+				"the provider is configured for %s. OSS serves a bucket only through the endpoint of its own "+
+				"region. Use a provider configured for region %s, for example an aliased provider block with "+
+				"region = %q.", w.Bucket, w.region(), w.Endpoint, configuredRegion(pd), w.region(), w.region())
+		}
 		if isCrossRegion(se) {
 			return "Cross-Region Copy Not Supported", "OSS copies objects only within one region."
 		}
@@ -184,9 +195,50 @@ func classifyServiceError(se *oss.ServiceError, t target) (summary, advice strin
 	return "OSS Request Failed", ""
 }
 
-// isCrossRegion recognizes OSS's answer to a copy between regions.
+// isCrossRegion recognizes OSS's answer to a copy between regions, which
+// only an endpoint that reaches both buckets lets through to the copy.
 func isCrossRegion(se *oss.ServiceError) bool {
 	return se.Code == "AccessDenied" && strings.Contains(se.Message, "same data center")
+}
+
+// wrongEndpoint is what OSS names when it refuses a bucket addressed through
+// another region's endpoint: the bucket, and the endpoint that serves it.
+type wrongEndpoint struct {
+	Bucket   string `xml:"Bucket"`
+	Endpoint string `xml:"Endpoint"`
+}
+
+// bucketElsewhere recognizes that refusal (AccessDenied, EC 0003-00001403,
+// with an Endpoint element) and reads it from the error body, which the SDK
+// keeps in Snapshot, for HEAD requests too; bucket stands in for a missing
+// Bucket element.
+func bucketElsewhere(se *oss.ServiceError, bucket string) (wrongEndpoint, bool) {
+	var w wrongEndpoint
+	if se.Code != "AccessDenied" || xml.Unmarshal(se.Snapshot, &w) != nil || w.Endpoint == "" {
+		return w, false
+	}
+	if w.Bucket == "" {
+		w.Bucket = bucket
+	}
+	return w, true
+}
+
+// region is the region ID in the endpoint's name, oss-<region>.aliyuncs.com.
+func (w wrongEndpoint) region() string {
+	label, _, _ := strings.Cut(w.Endpoint, ".")
+	return strings.TrimSuffix(strings.TrimPrefix(label, "oss-"), "-internal")
+}
+
+// configuredRegion names the provider's region and, when one is configured,
+// its endpoint.
+func configuredRegion(pd *providerData) string {
+	if pd == nil {
+		return "an unknown region"
+	}
+	if pd.endpoint != "" {
+		return "region " + pd.region + " (endpoint " + pd.endpoint + ")"
+	}
+	return "region " + pd.region
 }
 
 // endpointName names the endpoint requests went to: the configured one, or
@@ -202,8 +254,8 @@ func endpointName(pd *providerData) string {
 }
 
 // copyErrorDiag reports a failed copy. It names the object the failure is
-// about, and for a cross-region copy it names both buckets' regions, which
-// costs two GetBucketLocation requests on this error path only.
+// about; when one of the buckets is in another region than the provider's,
+// it names that region and says that OSS copies only within one region.
 func (r *objectCopyResource) copyErrorDiag(ctx context.Context, p objectcopy.Params, err error) diag.Diagnostic {
 	src := target{bucket: p.SourceBucket, key: p.SourceKey}
 	dst := target{bucket: p.Bucket, key: p.Key}
@@ -227,11 +279,15 @@ func (r *objectCopyResource) copyErrorDiag(ctx context.Context, p objectcopy.Par
 			"copied. Run terraform apply again to plan a copy of the source as it is now, or pin a version "+
 			"with source_version_id.", src, trimETag(p.Source.ETag), r.sourceNow(ctx, p))
 	}
-	if se != nil && isCrossRegion(se) {
-		advice = fmt.Sprintf("The source bucket %s is in region %s and the destination bucket %s is in "+
-			"region %s; OSS copies objects only within one region. Copy into a bucket in the source's "+
-			"region, or use cross-region replication.",
-			src.bucket, r.bucketRegion(ctx, src.bucket), dst.bucket, r.bucketRegion(ctx, dst.bucket))
+	if se != nil {
+		if w, ok := bucketElsewhere(se, t.bucket); ok {
+			summary = "Cross-Region Copy Not Supported"
+			advice = crossRegionAdvice(r.data, src, t == src, w)
+		} else if isCrossRegion(se) {
+			advice = "The source bucket " + src.bucket + " and the destination bucket " + dst.bucket + " are in " +
+				"different regions; OSS copies objects only within one region. Copy into a bucket in the " +
+				"source's region, or use OSS cross-region replication."
+		}
 	}
 	// OSS answers a HeadObject of a delete marker's version with 405.
 	if t == src && se != nil && se.Code == "MethodNotAllowed" && p.SourceVersionID != "" {
@@ -263,16 +319,23 @@ func (r *objectCopyResource) sourceNow(ctx context.Context, p objectcopy.Params)
 	return "has ETag " + trimETag(src.ETag) + " now"
 }
 
-// bucketRegion asks OSS where a bucket lives; on any failure it says so
-// rather than hiding the original error behind a second one.
-func (r *objectCopyResource) bucketRegion(ctx context.Context, bucket string) string {
-	ctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), 10*time.Second)
-	defer cancel()
-	res, err := r.data.client.GetBucketLocation(ctx, &oss.GetBucketLocationRequest{Bucket: &bucket})
-	if err != nil || res.LocationConstraint == nil {
-		return "(unknown)"
+// crossRegionAdvice explains a copy refused because the source bucket
+// (atSource) or else the destination bucket is in another region than the
+// provider's, which OSS says before any copy is attempted.
+func crossRegionAdvice(pd *providerData, src target, atSource bool, w wrongEndpoint) string {
+	if atSource {
+		return fmt.Sprintf("The source bucket %s is in region %s (endpoint %s), but the provider is "+
+			"configured for %s. OSS copies objects only within one region, and serves a bucket only through "+
+			"the endpoint of its own region. To copy %s, use a destination bucket in region %s and a provider "+
+			"configured for that region (for example an aliased provider block with region = %q), or use OSS "+
+			"cross-region replication.", w.Bucket, w.region(), w.Endpoint, configuredRegion(pd), src, w.region(),
+			w.region())
 	}
-	return strings.TrimPrefix(*res.LocationConstraint, "oss-")
+	return fmt.Sprintf("The destination bucket %s is in region %s (endpoint %s), but the provider is "+
+		"configured for %s, where the source bucket %s is. OSS copies objects only within one region, and "+
+		"serves a bucket only through the endpoint of its own region. Copy into a bucket in the source's "+
+		"region, or use OSS cross-region replication.", w.Bucket, w.region(), w.Endpoint, configuredRegion(pd),
+		src.bucket)
 }
 
 // destinationIsSourceDiag reports a copy of an object onto itself.

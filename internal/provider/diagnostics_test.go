@@ -21,10 +21,10 @@ func diagMessage(summary, detail string) *regexp.Regexp {
 }
 
 // withRequestID extends a diagMessage that ends with the OSS error code by
-// the request ID line, whose ID differs on every run, and the start of the
-// original error that follows it.
+// the request ID line, whose ID differs on every run, the EC line of errors
+// that carry one, and the start of the original error that follows them.
 func withRequestID(msg *regexp.Regexp) *regexp.Regexp {
-	return regexp.MustCompile(msg.String() + `\s+Request\s+ID:\s+\S+\s+Original\s+Error:`)
+	return regexp.MustCompile(msg.String() + `\s+Request\s+ID:\s+\S+(\s+OSS\s+EC:\s+\S+)?\s+Original\s+Error:`)
 }
 
 // providerWithoutRetries configures the provider for this OSS with

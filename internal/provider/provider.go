@@ -121,7 +121,9 @@ func (p *ossProvider) Schema(_ context.Context, _ provider.SchemaRequest, resp *
 			"metadata service or OIDC are fetched on the first request.",
 		Attributes: map[string]schema.Attribute{
 			"region": schema.StringAttribute{
-				MarkdownDescription: "Region of the buckets, for example `cn-hangzhou`. Required, from the " +
+				MarkdownDescription: "Region of the buckets, for example `cn-hangzhou`. OSS serves a bucket " +
+					"only through the endpoint of its own region, so a provider configuration reaches the buckets " +
+					"of one region; use an aliased provider block for each other region. Required, from the " +
 					"argument or " + quotedList(envRegion) + ".",
 				Optional: true,
 			},

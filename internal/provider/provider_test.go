@@ -102,14 +102,43 @@ func newTestOSS(t *testing.T, opts ...ossemu.Option) *testOSS {
 		o.region, o.endpoint = o.emu.Region(), o.emu.Endpoint()
 		o.id, o.secret = o.emu.Credentials()
 	}
+	o.client = o.newClient()
+	return o
+}
+
+// newClient is an SDK client for o's region and endpoint.
+func (o *testOSS) newClient() *oss.Client {
 	cfg := oss.LoadDefaultConfig().
 		WithRegion(o.region).
 		WithCredentialsProvider(credentials.NewStaticCredentialsProvider(o.id, o.secret))
 	if o.endpoint != "" {
 		cfg = cfg.WithEndpoint(o.endpoint)
 	}
-	o.client = oss.NewClient(cfg)
-	return o
+	return oss.NewClient(cfg)
+}
+
+// otherRegion is the same OSS seen through the endpoint of another region
+// than o's: cn-shanghai, or cn-hangzhou when o is in cn-shanghai. Its
+// fixtures and cleanup go through that endpoint, the only one that serves
+// its buckets: the emulator's RegionEndpoint, or OSS's public endpoint.
+func (o *testOSS) otherRegion() *testOSS {
+	o.t.Helper()
+	other := &testOSS{t: o.t, emu: o.emu, region: "cn-shanghai", id: o.id, secret: o.secret}
+	if o.region == other.region {
+		other.region = "cn-hangzhou"
+	}
+	if o.emu != nil {
+		endpoint, err := o.emu.RegionEndpoint(other.region)
+		if err != nil {
+			o.t.Fatal(err)
+		}
+		other.endpoint = endpoint
+	} else {
+		other.endpoint = "oss-" + other.region + ".aliyuncs.com"
+		o.t.Cleanup(other.removeBuckets)
+	}
+	other.client = other.newClient()
+	return other
 }
 
 // requireEmulator skips a test that needs a control only the emulator has.

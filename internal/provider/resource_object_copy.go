@@ -203,8 +203,8 @@ func objectCopySchema(ctx context.Context) schema.Schema {
 				PlanModifiers: replaceString(),
 			},
 			"source_bucket": schema.StringAttribute{
-				MarkdownDescription: "Bucket of the source object, in the same region as `bucket`. Changing " +
-					"it creates a new copy.",
+				MarkdownDescription: "Bucket of the source object, in the same region as `bucket`: the " +
+					"provider's region, since OSS copies only within one region. Changing it creates a new copy.",
 				Required:      true,
 				Validators:    bucketValidators,
 				PlanModifiers: replaceString(),

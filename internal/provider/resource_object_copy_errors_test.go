@@ -1,22 +1,34 @@
 package provider
 
 import (
+	"context"
+	"regexp"
+	"strings"
 	"testing"
 	"time"
 
+	"github.com/aliyun/alibabacloud-oss-go-sdk-v2/oss"
 	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
+
+	"github.com/ossprovider/terraform-provider-oss/internal/objectcopy"
 )
 
 // errorTest runs one apply that must fail with msg (matched exactly, up to
 // Terraform's line wrapping) and leave no copy and no multipart upload.
 func errorTest(t *testing.T, o *testOSS, config, msg string) {
 	t.Helper()
+	errorTestMatching(t, o, config, exactMessage(msg))
+}
+
+// errorTestMatching is errorTest with a pattern for the error.
+func errorTestMatching(t *testing.T, o *testOSS, config string, re *regexp.Regexp) {
+	t.Helper()
 	resource.ParallelTest(t, resource.TestCase{
 		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
 		CheckDestroy:             o.checkDestroy,
 		Steps: []resource.TestStep{{
 			Config:      config,
-			ExpectError: exactMessage(msg),
+			ExpectError: re,
 		}},
 	})
 	if err := o.uploadsLeft(); err != nil {
@@ -31,20 +43,45 @@ func TestAccObjectCopy_MissingSource(t *testing.T) {
 		"There is no object at oss://"+src+"/missing.txt. Check source_bucket, source_key and source_version_id.")
 }
 
+// TestAccObjectCopy_CrossRegion copies from a bucket in another region than
+// the provider's: OSS refuses the source's HEAD with the endpoint of the
+// bucket's region, before anything is written.
 func TestAccObjectCopy_CrossRegion(t *testing.T) {
 	o := newTestOSS(t)
-	o.requireEmulator("it creates a bucket in a second region")
-	dst := o.newBucket(false)
-	const src = "tfacc-other-region"
-	if err := o.emu.CreateBucket(src, "cn-shanghai"); err != nil {
-		t.Fatal(err)
+	far := o.otherRegion()
+	src, dst := far.newBucket(false), o.newBucket(false)
+	far.put(src, "far/k.txt", []byte("far away"), nil)
+	configured := "region " + o.region
+	if o.endpoint != "" {
+		configured += " (endpoint " + o.endpoint + ")"
 	}
-	if _, err := o.emu.PutObject(src, "k", []byte("far away"), nil); err != nil {
-		t.Fatal(err)
+	msg := exactMessage("Copying oss://" + src + "/far/k.txt to oss://" + dst + "/k failed. The source bucket " +
+		src + " is in region " + far.region + " (endpoint oss-" + far.region + ".aliyuncs.com), but the provider is configured for " +
+		configured + ". OSS copies objects only within one region, and serves a bucket only through the " +
+		"endpoint of its own region. To copy oss://" + src + "/far/k.txt, use a destination bucket in region " +
+		far.region + " and a provider configured for that region (for example an aliased provider block " +
+		"with region = \"" + far.region + "\"), or use OSS cross-region replication. OSS operation: HeadObject " +
+		"OSS error code: AccessDenied (HTTP 403)")
+	errorTestMatching(t, o, o.config(copyConfig(dst, "k", src, "far/k.txt", "")),
+		regexp.MustCompile(msg.String()+`\s+Request\s+ID:\s+[0-9A-F]{24}\s+OSS\s+EC:\s+0003-00001403`))
+	if err := far.uploadsLeft(); err != nil {
+		t.Error(err)
 	}
+}
+
+// TestAccObjectCopy_CrossRegionDestination copies into a bucket in another
+// region than the provider's, where the source is: OSS refuses the upload.
+func TestAccObjectCopy_CrossRegionDestination(t *testing.T) {
+	o := newTestOSS(t)
+	far := o.otherRegion()
+	src, dst := o.newBucket(false), far.newBucket(false)
+	o.put(src, "k", []byte("here"), nil)
 	errorTest(t, o, o.config(copyConfig(dst, "k", src, "k", "")),
-		"The source bucket "+src+" is in region cn-shanghai and the destination bucket "+dst+" is in region "+
-			o.region+"; OSS copies objects only within one region.")
+		"The destination bucket "+dst+" is in region "+far.region+" (endpoint oss-"+far.region+
+			".aliyuncs.com), but the provider is configured for region "+o.region)
+	if err := far.uploadsLeft(); err != nil {
+		t.Error(err)
+	}
 }
 
 func TestAccObjectCopy_RetentionPolicy(t *testing.T) {
@@ -133,4 +170,23 @@ func TestAccObjectCopy_RetentionOnDestroy(t *testing.T) {
 			},
 		},
 	})
+}
+
+// TestCopyErrorDiag_DifferentRegions covers OSS's refusal of the copy itself,
+// which only an endpoint that reaches buckets of several regions lets
+// through (the emulator, like OSS's regional endpoints, refuses earlier).
+func TestCopyErrorDiag_DifferentRegions(t *testing.T) {
+	t.Parallel()
+	r := &objectCopyResource{data: &providerData{region: "cn-hangzhou"}}
+	p := objectcopy.Params{SourceBucket: "src", SourceKey: "k", Bucket: "dst", Key: "k"}
+	err := &objectcopy.Error{Op: "UploadPartCopy", Bucket: "dst", Key: "k", Err: &oss.ServiceError{
+		Code: "AccessDenied", StatusCode: 403, RequestID: "RID",
+		Message: "Target object does not reside in the same data center as source object.",
+	}}
+	d := r.copyErrorDiag(context.Background(), p, err)
+	if d.Summary() != "Cross-Region Copy Not Supported" || !strings.Contains(d.Detail(), "The source bucket src and the "+
+		"destination bucket dst are in different regions; OSS copies objects only within one region.") ||
+		!strings.Contains(d.Detail(), "OSS error code: AccessDenied (HTTP 403)\nRequest ID: RID") {
+		t.Errorf("diagnostic %q:\n%s", d.Summary(), d.Detail())
+	}
 }

@@ -1,0 +1,50 @@
+package ossemu
+
+// The region rules OSS applies to every request, whichever operation it is.
+
+// regionFreeOps may address a bucket through any region's endpoint:
+// ListBuckets names none, PutBucket answers for an existing bucket itself
+// (BucketAlreadyExists), and GetBucketLocation is how a client finds the
+// endpoint to use.
+var regionFreeOps = map[string]bool{"ListBuckets": true, "PutBucket": true, "GetBucketLocation": true}
+
+// checkEndpoint refuses a request for a bucket in another region than the
+// endpoint's, naming the bucket's endpoint as OSS does (EC 0003-00001403).
+// A missing bucket passes: the operation reports it after authentication.
+func (s *Server) checkEndpoint(rq *request) error {
+	if rq.bucket == "" || regionFreeOps[rq.op] {
+		return nil
+	}
+	s.mu.Lock()
+	b, ok := s.buckets[rq.bucket]
+	var region string
+	if ok {
+		region = b.region
+	}
+	s.mu.Unlock()
+	if !ok || region == rq.region {
+		return nil
+	}
+	return wrongEndpoint(rq.bucket, region)
+}
+
+func wrongEndpoint(bucket, region string) *ossError {
+	return errorf("AccessDenied", "The bucket you are attempting to access must be addressed using the "+
+		"specified endpoint. Please send all future requests to this endpoint.").
+		with("Bucket", bucket).with("Endpoint", "oss-"+region+".aliyuncs.com").withEC("0003-00001403")
+}
+
+// checkSigningRegion refuses a V4 signature whose scope names another region
+// than the endpoint's, including an OSS region ID such as "oss-cn-hangzhou"
+// where the region ID "cn-hangzhou" belongs (EC 0002-00000226). auth is the
+// Authorization header, which OSS echoes; "" for presigned URLs.
+func checkSigningRegion(rq *request, scopeRegion, auth string) error {
+	if scopeRegion == rq.region {
+		return nil
+	}
+	e := errorf("InvalidArgument", "Invalid signing region in Authorization header.").withEC("0002-00000226")
+	if auth != "" {
+		e = e.with("Authorization", auth)
+	}
+	return e
+}
