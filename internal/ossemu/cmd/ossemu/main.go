@@ -5,8 +5,9 @@
 //
 // It accepts the key pair in OSS_ACCESS_KEY_ID / OSS_ACCESS_KEY_SECRET, or
 // generates one and prints it to stderr. The first line on stdout is the
-// endpoint URL, so a script can start it and read where it listens. It
-// stops cleanly on SIGINT and SIGTERM. Run it with -h for every flag.
+// endpoint URL, so a script can start it and read where it listens; each
+// -region-endpoint adds a line "REGION URL" after it. It stops cleanly on
+// SIGINT and SIGTERM. Run it with -h for every flag.
 package main
 
 import (
@@ -34,6 +35,7 @@ func main() {
 // options are the parsed command line.
 type options struct {
 	addr, region     string
+	regionEndpoints  listFlag
 	buckets          listFlag
 	versionedBuckets listFlag
 	generate         listFlag
@@ -47,7 +49,13 @@ const usageHeader = `Usage: ossemu [flags]
 
 Serves an Alibaba Cloud OSS emulator over HTTP (path-style addressing; the
 OSS Go SDK V2 switches to it by itself for IP endpoints). The first line on
-stdout is the endpoint URL; everything else goes to stderr.
+stdout is the endpoint URL of the server's region; then each
+-region-endpoint prints a line "REGION URL"; everything else goes to stderr.
+
+As in OSS, each endpoint serves one region: a request for a bucket in
+another region is refused (AccessDenied naming the bucket's endpoint), and
+a V4 signature must be scoped to the endpoint's region. ListBuckets and
+GetBucketLocation answer for every region through any endpoint.
 
 Requests must be signed (V4 or V1) with the key pair in OSS_ACCESS_KEY_ID
 and OSS_ACCESS_KEY_SECRET; when neither is set, a fresh pair is generated
@@ -68,6 +76,8 @@ func newFlags(o *options, stderr io.Writer) *flag.FlagSet {
 	}
 	fs.StringVar(&o.addr, "addr", "127.0.0.1:9000", "TCP `address` to listen on (port 0 picks a free port)")
 	fs.StringVar(&o.region, "region", "cn-hangzhou", "the server's `region`; buckets created without a region live there")
+	fs.Var(&o.regionEndpoints, "region-endpoint", "also serve `region[=address]` as that region's endpoint (repeatable; default address\n"+
+		"127.0.0.1:0, a free port); its URL is printed on stdout after the first line")
 	fs.Var(&o.buckets, "bucket", "create bucket `name[:region]` at start (repeatable)")
 	fs.Var(&o.versionedBuckets, "versioned-bucket", "create bucket `name[:region]` with versioning enabled (repeatable)")
 	fs.Var(&o.generate, "generate", "create object `bucket/key=SIZE[:seed]` of deterministic pseudo-random content without storing its\n"+
@@ -107,6 +117,16 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 		return 1
 	}
 	fmt.Fprintln(stdout, srv.Endpoint())
+	for _, spec := range o.regionEndpoints {
+		region, _, _ := strings.Cut(spec, "=")
+		url, err := srv.RegionEndpoint(region) // started by start: this only looks it up
+		if err != nil {
+			fmt.Fprintln(stderr, "ossemu:", err)
+			return 1
+		}
+		fmt.Fprintln(stdout, region, url)
+		fmt.Fprintf(stderr, "ossemu: serving region %s at %s\n", region, url)
+	}
 	fmt.Fprintf(stderr, "ossemu: serving region %s at %s; performance model: %v\n", srv.Region(), srv.Endpoint(), o.perf)
 	<-ctx.Done()
 	if err := srv.Close(); err != nil {
@@ -119,6 +139,13 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 // start builds the server and its fixtures from o.
 func start(o options, getenv func(string) string, stderr io.Writer) (*ossemu.Server, error) {
 	opts := []ossemu.Option{ossemu.WithAddr(o.addr), ossemu.WithRegion(o.region)}
+	for _, spec := range o.regionEndpoints {
+		region, addr, ok := strings.Cut(spec, "=")
+		if !ok {
+			addr = "127.0.0.1:0"
+		}
+		opts = append(opts, ossemu.WithRegionEndpoint(region, addr))
+	}
 	id, secret := getenv("OSS_ACCESS_KEY_ID"), getenv("OSS_ACCESS_KEY_SECRET")
 	switch {
 	case id != "" && secret != "":

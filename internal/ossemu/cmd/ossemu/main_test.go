@@ -93,6 +93,7 @@ func TestRejectsBadInvocations(t *testing.T) {
 		"duplicate bucket":            {args: []string{"-addr", "127.0.0.1:0", "-bucket", "b12", "-versioned-bucket", "b12"}, code: 1, msg: "-versioned-bucket b12: BucketAlreadyExists"},
 		"half a key pair":             {args: []string{"-addr", "127.0.0.1:0"}, env: map[string]string{"OSS_ACCESS_KEY_ID": "id"}, code: 1, msg: "set both OSS_ACCESS_KEY_ID and OSS_ACCESS_KEY_SECRET"},
 		"address it cannot listen on": {args: []string{"-addr", "256.0.0.1:0"}, code: 1, msg: "listen"},
+		"OSS region ID as a region":   {args: []string{"-addr", "127.0.0.1:0", "-region-endpoint", "oss-cn-shanghai"}, code: 1, msg: `"oss-cn-shanghai" is not a region ID`},
 	}
 	for name, tc := range testCases {
 		t.Run(name, func(t *testing.T) {
@@ -135,6 +136,7 @@ func TestCommand(t *testing.T) {
 	t.Run("serves the SDK and stops on SIGTERM", func(t *testing.T) {
 		env := map[string]string{"OSS_ACCESS_KEY_ID": "LTAItestkey", "OSS_ACCESS_KEY_SECRET": "testsecret"}
 		p := startCommand(t, bin, env, "-addr", "127.0.0.1:0", "-region", "cn-hangzhou",
+			"-region-endpoint", "cn-shanghai", "-region-endpoint", "cn-beijing=127.0.0.1:0",
 			"-bucket", "src", "-bucket", "far:cn-shanghai", "-versioned-bucket", "ver",
 			"-generate", "src/big.bin=3MiB:5", "-generate", "auto/gen=1KiB",
 			"-round-trip", "40ms", "-copy-rate", "150MiB/s", "-aggregate-cap", "2GiB", "-time-scale", "0.5")
@@ -160,6 +162,21 @@ func TestCommand(t *testing.T) {
 		loc := must(c.GetBucketLocation(context.Background(), &oss.GetBucketLocationRequest{Bucket: oss.Ptr("far")}))(t)
 		if got := oss.ToString(loc.LocationConstraint); got != "oss-cn-shanghai" {
 			t.Errorf("far is in %q, want oss-cn-shanghai", got)
+		}
+		// Each extra region has its own endpoint, printed after the first line.
+		for _, region := range []string{"cn-shanghai", "cn-beijing"} {
+			line := p.nextLine(t)
+			name, url, _ := strings.Cut(line, " ")
+			if name != region || !regexp.MustCompile(`^http://127\.0\.0\.1:\d+$`).MatchString(url) {
+				t.Fatalf("stdout line %q, want %s and its endpoint URL", line, region)
+			}
+			if region == "cn-shanghai" {
+				far := sdkClient(url, region, "LTAItestkey", "testsecret")
+				must(far.GetBucketInfo(context.Background(), &oss.GetBucketInfoRequest{Bucket: oss.Ptr("far")}))(t)
+			}
+		}
+		if _, err := c.GetBucketInfo(context.Background(), &oss.GetBucketInfoRequest{Bucket: oss.Ptr("far")}); err == nil {
+			t.Error("far, in cn-shanghai, answered through the cn-hangzhou endpoint")
 		}
 		ver := must(c.GetBucketVersioning(context.Background(), &oss.GetBucketVersioningRequest{Bucket: oss.Ptr("ver")}))(t)
 		if got := oss.ToString(ver.VersionStatus); got != "Enabled" {
@@ -193,7 +210,8 @@ func TestCommand(t *testing.T) {
 type process struct {
 	cmd      *exec.Cmd
 	endpoint string
-	stderr   string // file receiving the command's stderr
+	lines    chan string // stdout lines after the first
+	stderr   string      // file receiving the command's stderr
 }
 
 // startCommand runs bin with args and only the given OSS_* variables, and
@@ -229,22 +247,34 @@ func startCommand(t *testing.T, bin string, env map[string]string, args ...strin
 			_ = cmd.Wait()
 		}
 	})
-	line := make(chan string, 1)
+	p.lines = make(chan string, 16)
 	go func() {
 		s := bufio.NewScanner(stdout)
-		s.Scan()
-		line <- s.Text()
-		_, _ = io.Copy(io.Discard, stdout) // until the command exits
+		for s.Scan() { // until the command exits
+			p.lines <- s.Text()
+		}
+		close(p.lines)
 	}()
-	select {
-	case p.endpoint = <-line:
-	case <-time.After(30 * time.Second):
-		t.Fatalf("no endpoint on stdout; stderr:\n%s", p.stderrText(t))
-	}
+	p.endpoint = p.nextLine(t)
 	if !regexp.MustCompile(`^http://127\.0\.0\.1:\d+$`).MatchString(p.endpoint) {
 		t.Fatalf("first stdout line %q is not an endpoint URL; stderr:\n%s", p.endpoint, p.stderrText(t))
 	}
 	return p
+}
+
+// nextLine waits for the command's next stdout line.
+func (p *process) nextLine(t *testing.T) string {
+	t.Helper()
+	select {
+	case line, ok := <-p.lines:
+		if !ok {
+			t.Fatalf("stdout closed; stderr:\n%s", p.stderrText(t))
+		}
+		return line
+	case <-time.After(30 * time.Second):
+		t.Fatalf("no line on stdout; stderr:\n%s", p.stderrText(t))
+	}
+	return ""
 }
 
 func (p *process) stderrText(t *testing.T) string {
