@@ -117,8 +117,9 @@
 // without a valid Date or presigned parameters; InvalidArgument for a
 // malformed Authorization header, credential or presigned URL, a bucket or
 // object ACL value, an encryption method, the number or size of tags,
-// max-keys, continuation-token, part-number-marker, a copy directive,
-// CopyObject's x-oss-copy-source, a copy source's version ID, a copy range
+// max-keys, continuation-token, part-number-marker, a copy directive, a
+// CopyObject source without its leading slash, bucket or key, an
+// UploadPartCopy source's version ID or other query parameters, a copy range
 // above 5 GiB, a Complete without parts, a PutBucket storage class and a
 // retention period; InvalidRequest for a body that cannot be read;
 // InvalidLocationConstraint; and the emulator's own NotImplemented and

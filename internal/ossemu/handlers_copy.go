@@ -51,25 +51,10 @@ func storageClassOf(h http.Header) string {
 // is a copy, since the copy goes on without the lock while a tagging or ACL
 // request may change the stored one; srcBucket is the source's bucket.
 func (s *Server) resolveCopySource(rq *request, dst *bucket) (*object, string, error) {
-	raw := rq.r.Header.Get("x-oss-copy-source")
-	path, rawQuery, _ := strings.Cut(raw, "?")
-	// OSS refuses a source without its leading slash (EC page 0042-00000301).
-	path, found := strings.CutPrefix(path, "/")
-	path, err := url.PathUnescape(path)
-	srcBucket, srcKey, ok := strings.Cut(path, "/")
-	if !found || err != nil || !ok || srcKey == "" {
-		e := errorf("InvalidArgument", "Copy Source must mention the source bucket and key: /sourcebucket/sourcekey.").
-			with("ArgumentName", "x-oss-copy-source").with("ArgumentValue", raw)
-		if rq.op == "UploadPartCopy" {
-			e = e.withEC("0042-00000301") // documented for UploadPartCopy only
-		}
-		return nil, "", e
-	}
-	q, err := url.ParseQuery(rawQuery)
+	srcBucket, srcKey, versionID, err := parseCopySource(rq)
 	if err != nil {
-		return nil, "", errorf("InvalidArgument", "The version ID in x-oss-copy-source is invalid.")
+		return nil, "", err
 	}
-	versionID := q.Get("versionId")
 	sb, err := s.bucketLocked(srcBucket)
 	if err != nil {
 		return nil, "", err
@@ -109,6 +94,44 @@ func (s *Server) resolveCopySource(rq *request, dst *bucket) (*object, string, e
 	}
 	snapshot := *o
 	return &snapshot, srcBucket, nil
+}
+
+// parseCopySource splits x-oss-copy-source, "/bucket/escaped-key" with an
+// optional "?versionId=", refusing what OSS refuses; its ECs differ by
+// operation, and OSS's EC pages give some for one operation only.
+func parseCopySource(rq *request) (bucket, key, versionID string, err error) {
+	raw := rq.r.Header.Get("x-oss-copy-source")
+	invalid := func(message, copyObjectEC, uploadPartCopyEC string) error {
+		e := errorf("InvalidArgument", message).with("ArgumentName", "x-oss-copy-source").with("ArgumentValue", raw)
+		if rq.op == "CopyObject" {
+			return e.withEC(copyObjectEC)
+		}
+		return e.withEC(uploadPartCopyEC)
+	}
+	const (
+		sourceMessage  = "Copy Source must mention the source bucket and key: /sourcebucket/sourcekey."
+		versionMessage = "The version ID in x-oss-copy-source is invalid."
+	)
+	path, rawQuery, _ := strings.Cut(raw, "?")
+	path, slashed := strings.CutPrefix(path, "/") // 0042-00000301: no leading slash
+	path, err = url.PathUnescape(path)
+	bucket, key, ok := strings.Cut(path, "/")
+	if !slashed || err != nil || !ok || key == "" {
+		return "", "", "", invalid(sourceMessage, "", "0042-00000301")
+	}
+	q, err := url.ParseQuery(rawQuery)
+	if err != nil { // 0012-00000202: a version ID such as "%%%..."
+		return "", "", "", invalid(versionMessage, "0012-00000202", "")
+	}
+	for k := range q {
+		if k != "versionId" { // 0016-00000304: "?unknown=xxx"
+			return "", "", "", invalid(sourceMessage, "0016-00000304", "")
+		}
+	}
+	if q.Has("versionId") && q.Get("versionId") == "" { // 0016-00000305: "?versionId="
+		return "", "", "", invalid(versionMessage, "0016-00000305", "")
+	}
+	return bucket, key, q.Get("versionId"), nil
 }
 
 // chargeCopy is called once per CopyObject or UploadPartCopy with the number

@@ -171,6 +171,26 @@ func TestErrorTable(t *testing.T) {
 				SourceKey: oss.Ptr("obj"), RequestCommon: oss.RequestCommon{Headers: map[string]string{"x-oss-copy-source": "src/obj"}}})
 			return err
 		}, 400, "InvalidArgument", "", ""},
+		{"InvalidArgument for a CopyObject source version ID that is not one", func(c *oss.Client, _ *errorFixture) error {
+			_, err := c.CopyObject(ctx, &oss.CopyObjectRequest{Bucket: oss.Ptr("dst"), Key: oss.Ptr("c"), SourceBucket: oss.Ptr("src"),
+				SourceKey: oss.Ptr("obj"), SourceVersionId: oss.Ptr("%%%QNRi")})
+			return err
+		}, 400, "InvalidArgument", "0012-00000202", "The version ID in x-oss-copy-source is invalid."},
+		{"InvalidArgument for a CopyObject source with an empty version ID", func(c *oss.Client, _ *errorFixture) error {
+			_, err := c.CopyObject(ctx, &oss.CopyObjectRequest{Bucket: oss.Ptr("dst"), Key: oss.Ptr("c"), SourceBucket: oss.Ptr("src"),
+				SourceKey: oss.Ptr("obj"), RequestCommon: oss.RequestCommon{Headers: map[string]string{"x-oss-copy-source": "/src/obj?versionId="}}})
+			return err
+		}, 400, "InvalidArgument", "0016-00000305", ""},
+		{"InvalidArgument for a CopyObject source with an unknown parameter", func(c *oss.Client, _ *errorFixture) error {
+			_, err := c.CopyObject(ctx, &oss.CopyObjectRequest{Bucket: oss.Ptr("dst"), Key: oss.Ptr("c"), SourceBucket: oss.Ptr("src"),
+				SourceKey: oss.Ptr("obj"), RequestCommon: oss.RequestCommon{Headers: map[string]string{"x-oss-copy-source": "/src/obj?unknown=xxx"}}})
+			return err
+		}, 400, "InvalidArgument", "0016-00000304", ""},
+		{"InvalidArgument for an UploadPartCopy source with an unknown parameter", func(c *oss.Client, f *errorFixture) error {
+			return f.partCopy(c, "src", func(r *oss.UploadPartCopyRequest) {
+				r.Headers = map[string]string{"x-oss-copy-source": "/src/obj?unknown=xxx"}
+			})
+		}, 400, "InvalidArgument", "", ""},
 		{"InvalidArgument for complete-all with a part list", func(c *oss.Client, f *errorFixture) error {
 			_, err := c.CompleteMultipartUpload(ctx, &oss.CompleteMultipartUploadRequest{Bucket: oss.Ptr("dst"), Key: oss.Ptr("mp"),
 				UploadId: f.uploadID, CompleteAll: oss.Ptr("yes"), CompleteMultipartUpload: &oss.CompleteMultipartUpload{Parts: f.parts}})
