@@ -16,14 +16,15 @@
 // Initiate, one part, Complete) plus the size divided by the aggregate cap.
 //
 // Ratios to the bound do not depend on the time scale, and the scale check
-// shows it: every copy runs again at -check-scale (default 0.1; 0 turns the
-// check off), and a few times at a near-zero scale, which measures the
+// shows it: every copy runs again at -check-scale (default 0.1, or 0, no
+// check, with BENCH_QUICK=1), and at a near-zero scale, which measures the
 // copy's unmodeled cost (CPU of the client and the emulator, HTTP,
-// connection set-up): real time that no scale shrinks, and all that
-// separates the ratios at the two scales.
+// connection set-up): real time that no scale shrinks, and what separates
+// the ratios at the two scales.
 package main
 
 import (
+	"cmp"
 	"context"
 	"errors"
 	"flag"
@@ -71,10 +72,12 @@ const (
 	// time is its unmodeled cost: the model's delays shrink to microseconds
 	// (a 9 GiB copy's bound becomes 5 µs) while the requests stay the same.
 	unmodeledScale = 1e-6
-	// unmodeledRuns copies at unmodeledScale give the unmodeled cost as
-	// their median, since one copy of a few milliseconds is at the mercy of
-	// the machine's other jobs; they are cheap.
-	unmodeledRuns = 3
+	// checkRuns and checkBudget bound the copies the scale check makes per
+	// copier and scale: up to checkRuns, fewer once they took checkBudget
+	// together (a long copy averages the machine's noise over its many
+	// requests, and the seed's copies take minutes).
+	checkRuns   = 3
+	checkBudget = time.Second
 )
 
 func parseFlags(args []string) (*config, error) {
@@ -83,7 +86,7 @@ func parseFlags(args []string) (*config, error) {
 	copyRate := fs.String("copy-rate", "150MiB", "modeled copy rate of one UploadPartCopy or CopyObject stream, per second")
 	aggregate := fs.String("aggregate-cap", "2GiB", "modeled copy rate of all streams together, per second")
 	timeScale := fs.Float64("time-scale", 1, "factor applied to every modeled delay (ratios do not depend on it)")
-	checkScale := fs.Float64("check-scale", 0.1, "second time scale at which every copy runs again to show that ratios do not depend on the scale (0: no check)")
+	checkScale := fs.Float64("check-scale", 0.1, "second time scale at which every copy runs again to show that ratios do not depend on the scale (0: no check; BENCH_QUICK=1: 0)")
 	sizes := fs.String("sizes", "1MiB,64MiB,1GiB,9GiB,12GiB", "comma-separated object sizes (BENCH_QUICK=1: 1MiB,64MiB,1GiB)")
 	copiers := fs.String("copiers", "seed,copier,ours", "comma-separated copiers to run")
 	if err := fs.Parse(args); err != nil {
@@ -101,8 +104,14 @@ func parseFlags(args []string) (*config, error) {
 		return nil, err
 	}
 	sizeList := *sizes
-	if os.Getenv("BENCH_QUICK") == "1" && !flagSet(fs, "sizes") {
-		sizeList = "1MiB,64MiB,1GiB"
+	if os.Getenv("BENCH_QUICK") == "1" {
+		// The check would take the quick run past a minute.
+		if !flagSet(fs, "sizes") {
+			sizeList = "1MiB,64MiB,1GiB"
+		}
+		if !flagSet(fs, "check-scale") {
+			cfg.checkScale = 0
+		}
 	}
 	for s := range strings.SplitSeq(sizeList, ",") {
 		n, err := ossemu.ParseSize(s)
@@ -257,9 +266,10 @@ func run(args []string, out io.Writer) error {
 		fmt.Fprintln(out)
 	}
 	if len(checks) > 0 {
-		fmt.Fprintf(out, "scale check: ratio_to_bound at time scales %g and %g; unmodeled = wall time at scale %g (median of %d copies),\n",
-			p.TimeScale, cfg.checkScale, unmodeledScale, unmodeledRuns)
-		fmt.Fprintf(out, "the real time no scale shrinks; explained = the difference it makes to the ratios; residual = diff - explained\n")
+		fmt.Fprintf(out, "scale check: ratio_to_bound at time scales %g and %g, and unmodeled = wall time at scale %g: the real time\n",
+			p.TimeScale, cfg.checkScale, unmodeledScale)
+		fmt.Fprintf(out, "no scale shrinks; each the median of up to %d copies (fewer when they take over %v together);\n", checkRuns, checkBudget)
+		fmt.Fprintf(out, "explained = the difference the unmodeled time makes to the ratios; residual = diff - explained\n")
 		for _, c := range checks {
 			fmt.Fprintln(out, c)
 		}
@@ -317,9 +327,13 @@ func (cfg *config) at(scale float64) ossemu.Performance {
 	return p
 }
 
-// scaleCheck runs every copier again at cfg.checkScale, and unmodeledRuns
-// times at unmodeledScale, and returns one line per copier: its ratios at
-// both scales and how much of their difference the unmodeled cost explains.
+// scaleCheck copies again with every copier, at the benchmark's time
+// scale, at cfg.checkScale and at unmodeledScale, and returns one line per
+// copier: its ratios at both scales and how much of their difference the
+// unmodeled cost explains. Each figure is the median of up to checkRuns
+// copies (the copy already measured counts as the first at the benchmark's
+// scale): one copy of a few milliseconds is at the mercy of the machine's
+// other jobs.
 func scaleCheck(srv *ossemu.Server, cfg *config, src ossemu.ObjectInfo, main map[string]measurement) ([]string, error) {
 	defer srv.SetPerformance(cfg.perf)
 	scaleA, scaleB := cfg.perf.TimeScale, cfg.checkScale
@@ -327,39 +341,56 @@ func scaleCheck(srv *ossemu.Server, cfg *config, src ossemu.ObjectInfo, main map
 	var lines []string
 	for _, name := range cfg.copiers {
 		line := fmt.Sprintf("size=%-6s copier=%-6s", formatSize(src.Size), name)
-		a := main[name]
-		if !a.ok() {
-			lines = append(lines, fmt.Sprintf("%s n/a: the copy failed at time scale %g", line, scaleA))
-			continue
-		}
-		srv.SetPerformance(cfg.at(scaleB))
-		b, err := copyOnce(srv, name, src)
-		if err != nil {
-			return nil, err
-		}
-		srv.SetPerformance(cfg.at(unmodeledScale))
-		var walls []time.Duration
-		ok := b.ok()
-		for i := 0; i < unmodeledRuns && ok; i++ {
-			u, err := copyOnce(srv, name, src)
+		var walls [3]time.Duration
+		for i, scale := range []float64{scaleA, scaleB, unmodeledScale} {
+			srv.SetPerformance(cfg.at(scale))
+			var runs []measurement
+			if i == 0 {
+				runs = append(runs, main[name])
+			}
+			m, err := median(srv, name, src, runs)
 			if err != nil {
 				return nil, err
 			}
-			ok = u.ok()
-			walls = append(walls, u.wall)
+			if !m.ok() {
+				line += fmt.Sprintf(" n/a: the copy failed at time scale %g", scale)
+				break
+			}
+			walls[i] = m.wall
 		}
-		if !ok {
-			lines = append(lines, fmt.Sprintf("%s n/a: the copy failed at time scale %g or %g", line, scaleB, unmodeledScale))
+		if walls[2] == 0 {
+			lines = append(lines, line)
 			continue
 		}
-		slices.Sort(walls)
-		unmodeled := walls[len(walls)/2]
-		ratioA, ratioB := a.wall.Seconds()/boundA.Seconds(), b.wall.Seconds()/boundB.Seconds()
+		ratioA, ratioB, unmodeled := walls[0].Seconds()/boundA.Seconds(), walls[1].Seconds()/boundB.Seconds(), walls[2]
 		explained := unmodeled.Seconds()/boundB.Seconds() - unmodeled.Seconds()/boundA.Seconds()
 		lines = append(lines, fmt.Sprintf("%s ratio@%g=%.3f ratio@%g=%.3f diff=%+.3f unmodeled=%.1fms (%.2fms/request) explained=%+.3f residual=%+.3f",
-			line, scaleA, ratioA, scaleB, ratioB, ratioB-ratioA, ms(unmodeled), ms(unmodeled)/float64(a.total()), explained, ratioB-ratioA-explained))
+			line, scaleA, ratioA, scaleB, ratioB, ratioB-ratioA, ms(unmodeled), ms(unmodeled)/float64(main[name].total()), explained, ratioB-ratioA-explained))
 	}
 	return lines, nil
+}
+
+// median adds copies under the server's current model to runs until there
+// are checkRuns or they took checkBudget together, and returns the one with
+// the median wall time, or the first that failed.
+func median(srv *ossemu.Server, name string, src ossemu.ObjectInfo, runs []measurement) (measurement, error) {
+	var total time.Duration
+	for _, m := range runs {
+		if !m.ok() {
+			return m, nil
+		}
+		total += m.wall
+	}
+	for len(runs) < checkRuns && total < checkBudget {
+		m, err := copyOnce(srv, name, src)
+		if err != nil || !m.ok() {
+			return m, err
+		}
+		runs = append(runs, m)
+		total += m.wall
+	}
+	slices.SortFunc(runs, func(a, b measurement) int { return cmp.Compare(a.wall, b.wall) })
+	return runs[(len(runs)-1)/2], nil
 }
 
 func ms(d time.Duration) float64 { return float64(d) / float64(time.Millisecond) }

@@ -36,23 +36,35 @@ func TestRunScaleCheck(t *testing.T) {
 func TestParseFlagsScales(t *testing.T) {
 	testCases := map[string]struct {
 		args    []string
+		quick   bool
 		check   float64
 		wantErr bool
 	}{
-		"default check":    {args: nil, check: 0.1},
-		"check off":        {args: []string{"-check-scale", "0"}, check: 0},
-		"negative check":   {args: []string{"-check-scale", "-1"}, wantErr: true},
-		"zero time scale":  {args: []string{"-time-scale", "0"}, wantErr: true},
-		"other time scale": {args: []string{"-time-scale", "0.5", "-check-scale", "0.05"}, check: 0.05},
+		"default check":         {args: nil, check: 0.1},
+		"check off":             {args: []string{"-check-scale", "0"}, check: 0},
+		"quick: no check":       {args: nil, quick: true, check: 0},
+		"quick with a check":    {args: []string{"-check-scale", "0.25"}, quick: true, check: 0.25},
+		"negative check":        {args: []string{"-check-scale", "-1"}, wantErr: true},
+		"zero time scale":       {args: []string{"-time-scale", "0"}, wantErr: true},
+		"other time scale":      {args: []string{"-time-scale", "0.5", "-check-scale", "0.05"}, check: 0.05},
+		"quick sizes unchanged": {args: []string{"-sizes", "2MiB"}, quick: true, check: 0},
 	}
 	for name, tc := range testCases {
 		t.Run(name, func(t *testing.T) {
+			quick := ""
+			if tc.quick {
+				quick = "1"
+			}
+			t.Setenv("BENCH_QUICK", quick)
 			cfg, err := parseFlags(tc.args)
 			if (err != nil) != tc.wantErr {
 				t.Fatalf("err = %v, want error: %v", err, tc.wantErr)
 			}
 			if err == nil && cfg.checkScale != tc.check {
 				t.Errorf("check scale = %g, want %g", cfg.checkScale, tc.check)
+			}
+			if err == nil && tc.quick && len(tc.args) == 0 && len(cfg.sizes) != 3 {
+				t.Errorf("BENCH_QUICK=1 sizes = %v, want 1 MiB, 64 MiB and 1 GiB", cfg.sizes)
 			}
 		})
 	}
