@@ -47,9 +47,6 @@ func (r *objectCopyResource) planNewCopy(ctx context.Context, req resource.Modif
 	if src == nil {
 		head, err := objectcopy.HeadSource(ctx, r.data.client, plan.SourceBucket.ValueString(),
 			plan.SourceKey.ValueString(), pinned.ValueString())
-		if err == nil {
-			r.data.planned.put(plan.destination(), head)
-		}
 		if err != nil {
 			// The source may not exist yet, e.g. when another resource in this
 			// configuration writes it; the copy reports what is wrong then.
@@ -59,6 +56,7 @@ func (r *objectCopyResource) planNewCopy(ctx context.Context, req resource.Modif
 			})
 			return
 		}
+		r.data.planned.put(plan.destination(), head)
 		src = &plannedSource{ETag: trimETag(head.ETag), VersionID: head.VersionID, Size: head.Size}
 	}
 
