@@ -76,7 +76,7 @@ const (
 	// copier and scale: up to checkRuns, fewer once they took checkBudget
 	// together (a long copy averages the machine's noise over its many
 	// requests, and the seed's copies take minutes).
-	checkRuns   = 3
+	checkRuns   = 5
 	checkBudget = time.Second
 )
 
