@@ -71,8 +71,9 @@ func WithDigestFromExtentIdentity() Option { return func(c *config) { c.digestFr
 
 // Server is an in-process OSS: one endpoint per region, all serving the same
 // buckets, as OSS's regional endpoints serve one account. Buckets and request
-// counts sit behind mu; the endpoints behind epMu; the clock skew, sequences
-// and copied bytes are atomic, and the test controls have locks of their own.
+// counts sit behind mu; the endpoints and closed behind epMu; the clock skew,
+// sequences and copied bytes are atomic, and the test controls have locks of
+// their own.
 type Server struct {
 	cfg       config
 	handlers  sync.WaitGroup
@@ -85,9 +86,9 @@ type Server struct {
 	blobSeq   atomic.Uint64 // the last blob ID handed out
 	ctl       controls      // performance model and injected faults (perf.go, faults.go)
 
-	epMu      sync.Mutex
+	epMu      sync.RWMutex
 	endpoints []*endpoint // the first is the server's own region's
-	closed    bool
+	closed    bool        // set when Close begins: no endpoint or handler starts after it
 
 	mu      sync.Mutex
 	buckets map[string]*bucket
@@ -214,8 +215,8 @@ func NewTestServer(tb testing.TB, opts ...Option) *Server {
 // Endpoint is the base URL of the server region's endpoint (path-style; the
 // SDK switches to path style by itself for IP endpoints).
 func (s *Server) Endpoint() string {
-	s.epMu.Lock()
-	defer s.epMu.Unlock()
+	s.epMu.RLock()
+	defer s.epMu.RUnlock()
 	return s.endpoints[0].url()
 }
 
@@ -226,7 +227,8 @@ func (s *Server) Region() string { return s.cfg.region }
 func (s *Server) Credentials() (id, secret string) { return s.cfg.id, s.cfg.secret }
 
 // Close stops serving, closes open connections and waits for running
-// handlers. Later calls do nothing and return the first call's result, so a
+// handlers; a request that reaches the handler once Close has begun has its
+// connection dropped without an answer. Later calls do nothing and return the first call's result, so a
 // test may close a server that NewTestServer also closes at cleanup.
 func (s *Server) Close() error {
 	s.closeOnce.Do(func() {
@@ -350,7 +352,10 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) { s.serveHTTP
 // serveHTTP classifies the request, counts it, authenticates it and runs the
 // operation; region is the region of the listener r reached.
 func (s *Server) serveHTTP(w http.ResponseWriter, r *http.Request, region string) {
-	s.handlers.Add(1)
+	if !s.startHandler() {
+		dropConnection(w)
+		return
+	}
 	defer s.handlers.Done()
 	if hr, ok := hostRegion(r.Host); ok {
 		region = hr
@@ -397,6 +402,21 @@ func (s *Server) serve(rq *request) error {
 		return newError("NotImplemented")
 	}
 	return h(s, rq)
+}
+
+// startHandler adds a handler for Close to wait for, unless Close has begun.
+// net/http runs the handler for a request that a connection read before
+// Close closed it, even while or after Close waits: such a request finds the
+// server closed. Checking closed under epMu, which Close takes to set it,
+// makes every Add happen before Close's Wait, as sync.WaitGroup requires.
+func (s *Server) startHandler() bool {
+	s.epMu.RLock()
+	defer s.epMu.RUnlock()
+	if s.closed {
+		return false
+	}
+	s.handlers.Add(1)
+	return true
 }
 
 func (s *Server) count(op string) {
