@@ -583,6 +583,7 @@ func TestCopy_Errors(t *testing.T) {
 		single   bool // automatic part size: one CopyObject
 		wantOp   string
 		wantCode string
+		wantEC   string // checked when set
 	}{
 		"missing source": {
 			params: objectcopy.Params{SourceKey: "missing"},
@@ -621,14 +622,30 @@ func TestCopy_Errors(t *testing.T) {
 			},
 			wantCode: "FileImmutable",
 		},
-		"source in another region": {
+		// The client's endpoint serves the source's region: OSS refuses the
+		// first request for the destination bucket, which names its endpoint.
+		"destination in another region": {
 			setup: func(t *testing.T, srv *ossemu.Server) {
 				if err := srv.CreateBucket("far-away", "cn-beijing"); err != nil {
 					t.Fatal(err)
 				}
 			},
-			params:   objectcopy.Params{Bucket: "far-away"},
-			wantCode: "AccessDenied",
+			params: objectcopy.Params{Bucket: "far-away"},
+			wantOp: "InitiateMultipartUpload", wantCode: "AccessDenied", wantEC: "0003-00001403",
+		},
+		// The client's endpoint serves the destination's region: OSS refuses
+		// the HEAD of the source before any copy request.
+		"source in another region": {
+			setup: func(t *testing.T, srv *ossemu.Server) {
+				if err := srv.CreateBucket("far-away", "cn-beijing"); err != nil {
+					t.Fatal(err)
+				}
+				if _, err := srv.PutObject("far-away", "src", []byte("far"), nil); err != nil {
+					t.Fatal(err)
+				}
+			},
+			params: objectcopy.Params{SourceBucket: "far-away"},
+			wantOp: "HeadObject", wantCode: "AccessDenied", wantEC: "0003-00001403",
 		},
 	}
 
@@ -641,7 +658,9 @@ func TestCopy_Errors(t *testing.T) {
 				tc.setup(t, srv)
 			}
 			p := tc.params
-			p.SourceBucket = srcBucket
+			if p.SourceBucket == "" {
+				p.SourceBucket = srcBucket
+			}
 			if p.SourceKey == "" {
 				p.SourceKey = "src"
 			}
@@ -664,6 +683,8 @@ func TestCopy_Errors(t *testing.T) {
 			var se *oss.ServiceError
 			if !errors.As(err, &se) || se.Code != tc.wantCode || se.RequestID == "" {
 				t.Errorf("error %v, want OSS code %s with a request ID", err, tc.wantCode)
+			} else if tc.wantEC != "" && se.EC != tc.wantEC {
+				t.Errorf("error %v has EC %q, want %s", err, se.EC, tc.wantEC)
 			}
 			if errors.Is(err, objectcopy.ErrSourceChanged) {
 				t.Errorf("error %v claims the source changed", err)
