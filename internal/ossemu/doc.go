@@ -73,11 +73,12 @@
 // SSE headers, object ACL and tags (x-oss-tagging) are stored and returned;
 // CopyObject's metadata and tagging directives decide whether content headers,
 // metadata and tags come from the source or the request, while SSE and ACL
-// always come from the request, and the storage class from the request or,
-// when it names none, from the source object under either directive. PutObject
-// and InitiateMultipartUpload without x-oss-storage-class give the object its
-// bucket's storage class. Multipart uploads take all of them from
-// InitiateMultipartUpload only. GetObject serves single ranges (an
+// always come from the request (a copy whose request names no encryption is
+// not encrypted, whatever the source's), and the storage class from the
+// request or, when it names none, from the source object under either
+// directive. PutObject and InitiateMultipartUpload without x-oss-storage-class
+// give the object its bucket's storage class. Multipart uploads take all of
+// them from InitiateMultipartUpload only. GetObject serves single ranges (an
 // invalid or unsatisfiable range returns the whole object unless
 // x-oss-range-behavior: standard), conditional headers and response-*
 // overrides. UploadPartCopy supports x-oss-copy-source with versionId, a range

@@ -185,6 +185,8 @@ func (s *Server) copyObject(rq *request) error {
 	}
 	// Storage class and encryption belong to the request even under COPY:
 	// the directive only decides where content headers and metadata come from.
+	// So a copy is encrypted only as its request says, whatever the source's
+	// encryption, as OSS's CopyObject reference says of x-oss-metadata-directive.
 	requested, err := storedHeaders(h)
 	if err != nil {
 		return err
@@ -193,7 +195,8 @@ func (s *Server) copyObject(rq *request) error {
 	if metaDirective != "REPLACE" {
 		hdr = o.header.Clone()
 		for _, k := range requestOwnedHeaderNames {
-			if v := h.Get(k); v != "" {
+			hdr.Del(k)
+			if v := requested.Get(k); v != "" {
 				hdr.Set(k, v)
 			}
 		}

@@ -146,6 +146,54 @@ func testObjectOperations(t *testing.T, version oss.SignatureVersionType) {
 	}
 }
 
+// TestCopyObjectEncryption: a copy is encrypted only as its CopyObject
+// request says. Under the COPY directive too, the source's encryption and
+// KMS key are not carried over (OSS's CopyObject reference, on
+// x-oss-metadata-directive), while its content headers and storage class are.
+func TestCopyObjectEncryption(t *testing.T) {
+	srv := ossemu.NewTestServer(t)
+	c := newClient(t, srv, oss.SignatureVersionV4)
+	if err := srv.CreateBucket("bkt", ""); err != nil {
+		t.Fatal(err)
+	}
+	must[*oss.PutObjectResult](t)(c.PutObject(ctx, &oss.PutObjectRequest{Bucket: oss.Ptr("bkt"), Key: oss.Ptr("src"),
+		Body: strings.NewReader("secret"), ContentType: oss.Ptr("text/plain"), StorageClass: oss.StorageClassIA,
+		ServerSideEncryption: oss.Ptr("KMS"), ServerSideEncryptionKeyId: oss.Ptr("key-1")}))
+
+	testCases := map[string]struct {
+		directive, sse string
+	}{
+		"COPY without encryption":    {"COPY", ""},
+		"REPLACE without encryption": {"REPLACE", ""},
+		"COPY with AES256":           {"COPY", "AES256"},
+	}
+	for name, tc := range testCases {
+		t.Run(name, func(t *testing.T) {
+			key := oss.Ptr(strings.ReplaceAll(name, " ", "-"))
+			req := &oss.CopyObjectRequest{Bucket: oss.Ptr("bkt"), Key: key, SourceKey: oss.Ptr("src"),
+				MetadataDirective: oss.Ptr(tc.directive)}
+			if tc.sse != "" {
+				req.ServerSideEncryption = oss.Ptr(tc.sse)
+			}
+			cp := must[*oss.CopyObjectResult](t)(c.CopyObject(ctx, req))
+			head := must[*oss.HeadObjectResult](t)(c.HeadObject(ctx, &oss.HeadObjectRequest{Bucket: oss.Ptr("bkt"), Key: key}))
+			if got := oss.ToString(head.ServerSideEncryption); got != tc.sse {
+				t.Errorf("copy's encryption %q, want %q", got, tc.sse)
+			}
+			if got := oss.ToString(cp.ServerSideEncryption); got != tc.sse {
+				t.Errorf("CopyObject answered encryption %q, want %q", got, tc.sse)
+			}
+			if got := oss.ToString(head.ServerSideEncryptionKeyId); got != "" {
+				t.Errorf("copy's KMS key %q, want none", got)
+			}
+			if tc.directive == "COPY" && (oss.ToString(head.ContentType) != "text/plain" || oss.ToString(head.StorageClass) != "IA") {
+				t.Errorf("COPY lost the source's Content-Type or storage class: %q, %q",
+					oss.ToString(head.ContentType), oss.ToString(head.StorageClass))
+			}
+		})
+	}
+}
+
 // TestMultipartOperations covers the upload bookkeeping around UploadPartCopy.
 func TestMultipartOperations(t *testing.T) { forEachSignature(t, testMultipartOperations) }
 
