@@ -78,6 +78,9 @@ type Params struct {
 	TaggingDirective string
 	Tags             map[string]string
 
+	// The source's encryption is not carried over under either directive:
+	// without ServerSideEncryption the copy is encrypted only as the
+	// destination bucket's default encryption says.
 	ACL, StorageClass, ServerSideEncryption, KMSKeyID string
 	// ForbidOverwrite makes the copy fail with FileAlreadyExists when the
 	// destination exists (OSS ignores it in versioned buckets).

@@ -234,17 +234,22 @@ func TestCopy_ManyPartsParallel(t *testing.T) {
 	}
 }
 
+// sourceHeaders describe an encrypted source. Its encryption is not
+// metadata: neither directive carries it over to the copy, which is encrypted
+// only as Params say (OSS's CopyObject reference, x-oss-metadata-directive).
 func sourceHeaders() http.Header {
 	return http.Header{
-		"Content-Type":        {"application/x-custom"},
-		"Cache-Control":       {"max-age=60"},
-		"Content-Disposition": {`attachment; filename="a.txt"`},
-		"Content-Encoding":    {"identity"},
-		"Content-Language":    {"fr"},
-		"Expires":             {"Wed, 21 Oct 2015 07:28:00 GMT"},
-		"X-Oss-Meta-Owner":    {"alice"},
-		"X-Oss-Meta-Purpose":  {"test data"},
-		"X-Oss-Tagging":       {"team=storage&note=a%20b%2Bc"},
+		"X-Oss-Server-Side-Encryption":        {"KMS"},
+		"X-Oss-Server-Side-Encryption-Key-Id": {"key-1"},
+		"Content-Type":                        {"application/x-custom"},
+		"Cache-Control":                       {"max-age=60"},
+		"Content-Disposition":                 {`attachment; filename="a.txt"`},
+		"Content-Encoding":                    {"identity"},
+		"Content-Language":                    {"fr"},
+		"Expires":                             {"Wed, 21 Oct 2015 07:28:00 GMT"},
+		"X-Oss-Meta-Owner":                    {"alice"},
+		"X-Oss-Meta-Purpose":                  {"test data"},
+		"X-Oss-Tagging":                       {"team=storage&note=a%20b%2Bc"},
 	}
 }
 
@@ -262,6 +267,7 @@ func TestCopy_Metadata(t *testing.T) {
 				"Content-Type": "application/x-custom", "Cache-Control": "max-age=60",
 				"Content-Disposition": `attachment; filename="a.txt"`, "Content-Encoding": "identity",
 				"Content-Language": "fr", "Expires": "Wed, 21 Oct 2015 07:28:00 GMT",
+				"X-Oss-Server-Side-Encryption": "", "X-Oss-Server-Side-Encryption-Key-Id": "",
 			},
 			wantMeta: map[string]string{"owner": "alice", "purpose": "test data"},
 			wantTags: map[string]string{"team": "storage", "note": "a b+c"},
@@ -276,6 +282,7 @@ func TestCopy_Metadata(t *testing.T) {
 			wantHeaders: map[string]string{
 				"Content-Type": "text/csv", "Cache-Control": "no-cache", "Content-Disposition": "inline",
 				"Content-Encoding": "gzip", "Content-Language": "", "Expires": "Thu, 01 Jan 2037 00:00:00 GMT",
+				"X-Oss-Server-Side-Encryption": "", "X-Oss-Server-Side-Encryption-Key-Id": "",
 			},
 			wantMeta: map[string]string{"owner": "bob"},
 			wantTags: map[string]string{"env": "prod & test", "k=1": "v?2"},
