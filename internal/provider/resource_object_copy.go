@@ -317,7 +317,8 @@ func objectCopySchema(ctx context.Context) schema.Schema {
 			"server_side_encryption": schema.StringAttribute{
 				MarkdownDescription: "Server-side encryption of the copy, one of " + quotedList(sseAlgorithms) +
 					". When not set, the destination bucket's default encryption applies and this " +
-					"attribute reports it. Changing it creates a new copy.",
+					"attribute reports it: OSS does not carry the source's encryption over to the copy. " +
+					"Changing it creates a new copy.",
 				Optional:      true,
 				Computed:      true,
 				Validators:    []validator.String{stringvalidator.OneOf(sseAlgorithms...)},

@@ -357,6 +357,39 @@ func TestAccObjectCopy_StorageClassAndEncryption(t *testing.T) {
 	})
 }
 
+// TestAccObjectCopy_EncryptedSourceNotEncrypted copies an encrypted source
+// without server_side_encryption, by a single CopyObject and by a multipart
+// copy: OSS does not carry the source's encryption over, so the copy is not
+// encrypted, state says so, and a refresh (a HEAD of the copy) agrees.
+func TestAccObjectCopy_EncryptedSourceNotEncrypted(t *testing.T) {
+	for name, tuning := range map[string]string{
+		"single request": "",
+		"multipart":      fmt.Sprintf("part_size = %d", objectcopy.MinPartSize),
+	} {
+		t.Run(name, func(t *testing.T) {
+			o := newTestOSS(t)
+			src, dst := o.newBucket(false), o.newBucket(false)
+			o.put(src, "sealed", testData(objectcopy.MinPartSize+1, 5), map[string]string{"x-oss-server-side-encryption": "AES256"})
+
+			resource.ParallelTest(t, resource.TestCase{
+				ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
+				CheckDestroy:             o.checkDestroy,
+				Steps: []resource.TestStep{{
+					Config: o.config(copyConfig(dst, "sealed", src, "sealed", tuning)),
+					ConfigStateChecks: []statecheck.StateCheck{
+						statecheck.ExpectKnownValue(testResource, tfjsonpath.New("server_side_encryption"), knownvalue.Null()),
+						statecheck.ExpectKnownValue(testResource, tfjsonpath.New("kms_key_id"), knownvalue.Null()),
+					},
+					ConfigPlanChecks: resource.ConfigPlanChecks{PostApplyPostRefresh: []plancheck.PlanCheck{
+						plancheck.ExpectEmptyPlan(),
+					}},
+					Check: o.checkHead(dst, "sealed", map[string]string{"X-Oss-Server-Side-Encryption": ""}),
+				}},
+			})
+		})
+	}
+}
+
 func TestAccObjectCopy_Versioned(t *testing.T) {
 	o := newTestOSS(t)
 	src, dst := o.newBucket(false), o.newBucket(true)
