@@ -332,14 +332,14 @@ func (b *bandwidth) remove(st *stream) {
 	st.index = -1
 }
 
-// waker runs functions at their deadlines to within microseconds. A Go
-// timer alone fires up to a millisecond late when the process is otherwise
-// idle (the runtime's poller sleeps in whole milliseconds): little against
-// a 30 ms round trip, but every modeled wait gained 0.3-1 ms whatever the
-// time scale, which distorted ratios measured at small scales. One
-// goroutine serves all deadlines, and only while there are any: it sleeps
-// on a timer until spinWindow before the earliest, then yields in a loop
-// until that one is due.
+// waker runs functions at their deadlines, to within microseconds on a
+// quiet machine. A Go timer alone fires up to a millisecond late when the
+// process is otherwise idle (the runtime's poller sleeps in whole
+// milliseconds): little against a 30 ms round trip, but every modeled wait
+// gained 0.3-1 ms whatever the time scale, which distorted ratios measured
+// at small scales. One goroutine serves all deadlines, and only while there
+// are any: it sleeps on a timer until spinWindow before the earliest, then
+// yields in a loop until that one is due.
 type waker struct {
 	mu      sync.Mutex
 	pending []*wakeup // in no particular order: about one per request in flight
