@@ -3,6 +3,7 @@ package ossemu
 import (
 	"context"
 	"fmt"
+	"runtime"
 	"sync"
 	"testing"
 	"time"
@@ -294,28 +295,60 @@ func TestControlsCloseEndsWaits(t *testing.T) {
 
 // TestSleepIsPunctual shows that short modeled waits end on time. With a
 // plain Go timer each of these waits ended 0.3-1 ms late on an idle
-// machine, real time that no time scale shrinks.
+// machine, real time that no time scale shrinks. When even a goroutine
+// that spins to its deadlines ends late, the machine is too busy to tell a
+// punctual waker from a late one: such an attempt proves nothing either
+// way, and a test that only ever saw those is skipped, not passed.
 func TestSleepIsPunctual(t *testing.T) {
 	const n, d = 20, 2500 * time.Microsecond
-	retryLate(t, func() string {
-		c := newControls()
-		defer c.close()
-		begin := time.Now()
-		for range n {
-			if err := c.sleep(context.Background(), d); err != nil {
-				t.Fatal(err)
-			}
+	const slack = n * 150 * time.Microsecond
+	busy := ""
+	for i := 1; i <= timingAttempts; i++ {
+		if spun := spinLate(n, d); spun > slack {
+			busy = fmt.Sprintf("spinning %d times to a deadline %v ahead ended %v late", n, d, spun)
+			t.Logf("attempt %d: %s; trying again", i, busy)
+			continue
 		}
-		late := time.Since(begin) - n*d
+		late := sleepLate(t, n, d)
 		t.Logf("%d waits of %v: %v late in all", n, d, late)
 		if late < 0 {
-			t.Errorf("%d waits of %v ended %v early", n, d, -late)
+			t.Fatalf("%d waits of %v ended %v early", n, d, -late)
 		}
-		if late > n*150*time.Microsecond {
-			return fmt.Sprintf("%d waits of %v ended %v late", n, d, late)
+		if late <= slack {
+			return
 		}
-		return ""
-	})
+		if i == timingAttempts {
+			t.Fatalf("%d waits of %v ended %v late, more than %v, while the machine kept time", n, d, late, slack)
+		}
+		t.Logf("attempt %d late; trying again", i)
+	}
+	t.Skipf("the machine was too busy to measure punctuality in %d attempts; the last: %s", timingAttempts, busy)
+}
+
+// sleepLate is how late n modeled waits of d, one after another, end in all.
+func sleepLate(t *testing.T, n int, d time.Duration) time.Duration {
+	c := newControls()
+	defer c.close()
+	begin := time.Now()
+	for range n {
+		if err := c.sleep(context.Background(), d); err != nil {
+			t.Fatal(err)
+		}
+	}
+	return time.Since(begin) - time.Duration(n)*d
+}
+
+// spinLate is how late n spins to deadlines d apart end in all: what the
+// operating system takes from a goroutine that never sleeps.
+func spinLate(n int, d time.Duration) time.Duration {
+	begin := time.Now()
+	for range n {
+		next := time.Now().Add(d)
+		for time.Now().Before(next) {
+			runtime.Gosched()
+		}
+	}
+	return time.Since(begin) - time.Duration(n)*d
 }
 
 // TestWakerOrderAndCancel shows that wake-ups run in deadline order
