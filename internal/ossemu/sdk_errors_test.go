@@ -109,8 +109,10 @@ func TestErrorTable(t *testing.T) {
 			body, feed := io.Pipe()
 			done := make(chan error, 1)
 			go func() {
+				// Hashing 32 MiB under -race on a busy machine can outlast the
+				// SDK's 10 s default wait for the answer.
 				_, err := c.UploadPart(ctx, &oss.UploadPartRequest{Bucket: oss.Ptr("dst"), Key: oss.Ptr("mp"), UploadId: f.uploadID,
-					PartNumber: 3, Body: body})
+					PartNumber: 3, Body: body}, oss.OpReadWriteTimeout(time.Minute))
 				done <- err
 			}()
 			// The server reads a part's body only after finding its upload,
