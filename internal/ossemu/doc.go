@@ -83,8 +83,9 @@
 // x-oss-range-behavior: standard), conditional headers and response-*
 // overrides. UploadPartCopy supports x-oss-copy-source with versionId, a range
 // (invalid or unsatisfiable: the whole object; a version that is a delete
-// marker: NoSuchKey), and the four x-oss-copy-source-if-* conditions (412
-// PreconditionFailed or 304). Re-sending a part number replaces the part.
+// marker: 400 InvalidRequest, where CopyObject answers 404 NoSuchKey), and
+// the four x-oss-copy-source-if-* conditions (412 PreconditionFailed or 304).
+// Re-sending a part number replaces the part.
 // Complete checks part order, part ETags and the 100 KiB minimum of every part
 // but the last. Part numbers are 1 to 10,000; parts and PutObject bodies are
 // at most 5 GiB. CopyObject applies OSS's size limits: none within one
@@ -122,7 +123,8 @@
 // CopyObject source without its leading slash, bucket or key, an
 // UploadPartCopy source's version ID or other query parameters, a copy range
 // above 5 GiB, a Complete without parts, a PutBucket storage class and a
-// retention period; InvalidRequest for a body that cannot be read;
+// retention period; InvalidRequest for a body that cannot be read and for
+// an UploadPartCopy source version that is a delete marker;
 // InvalidLocationConstraint; and the emulator's own NotImplemented and
 // InternalError.
 //

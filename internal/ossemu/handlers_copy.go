@@ -62,13 +62,14 @@ func (s *Server) resolveCopySource(rq *request, dst *bucket) (*object, string, e
 	o, err := sb.objectLocked(srcKey, versionID)
 	if oe, ok := err.(*ossError); ok {
 		switch {
-		case oe.code == "MethodNotAllowed":
+		case oe.code == "MethodNotAllowed" && rq.op == "CopyObject":
 			// A version ID naming a delete marker reads as a missing object.
-			e := newError("NoSuchKey").with("Key", srcKey)
-			if rq.op == "CopyObject" {
-				e = e.withEC("0016-00000307") // documented for CopyObject only
-			}
-			return nil, "", e
+			return nil, "", newError("NoSuchKey").with("Key", srcKey).withEC("0016-00000307")
+		case oe.code == "MethodNotAllowed":
+			// UploadPartCopy's reference answers 400 Bad Request here, but
+			// names no code, message or EC: InvalidRequest is what 400s
+			// about a request's meaning use, and no EC is invented.
+			return nil, "", errorf("InvalidRequest", "The version ID in x-oss-copy-source names a delete marker, which cannot be copied.")
 		case oe.code == "NoSuchVersion" && rq.op == "CopyObject":
 			return nil, "", oe.withEC("0012-00000203") // documented for CopyObject only
 		}

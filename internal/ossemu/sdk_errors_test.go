@@ -163,6 +163,18 @@ func TestErrorTable(t *testing.T) {
 				SourceKey: oss.Ptr("obj"), SourceVersionId: del.VersionId})
 			return err
 		}, 404, "NoSuchKey", "0016-00000307", ""},
+		{"InvalidRequest for an UploadPartCopy source version that is a delete marker", func(c *oss.Client, f *errorFixture) error {
+			// OSS's UploadPartCopy reference: 400 Bad Request, where CopyObject
+			// answers 404.
+			if err := f.srv.SetBucketVersioning("src", true); err != nil {
+				return err
+			}
+			del, err := c.DeleteObject(ctx, &oss.DeleteObjectRequest{Bucket: oss.Ptr("src"), Key: oss.Ptr("obj")})
+			if err != nil {
+				return err
+			}
+			return f.partCopy(c, "src", func(r *oss.UploadPartCopyRequest) { r.SourceVersionId = del.VersionId })
+		}, 400, "InvalidRequest", "", "The version ID in x-oss-copy-source names a delete marker, which cannot be copied."},
 		{"InvalidArgument for a copy source without its leading slash", func(c *oss.Client, f *errorFixture) error {
 			return f.partCopy(c, "src", func(r *oss.UploadPartCopyRequest) {
 				r.Headers = map[string]string{"x-oss-copy-source": "src/obj"}
