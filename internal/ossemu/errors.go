@@ -49,7 +49,7 @@ type errorSpec struct {
 var errorSpecs = map[string]errorSpec{
 	"AccessDenied":              {403, "AccessDenied", ""},
 	"BucketAlreadyExists":       {409, "The requested bucket name is not available. The bucket namespace is shared by all users of the system. Please select a different name and try again.", "0015-00000104"},
-	"BucketNotEmpty":            {409, "The bucket you tried to delete is not empty.", "0015-00000301"},
+	"BucketNotEmpty":            {409, "The bucket has objects. Please delete them first.", "0015-00000301"},
 	"EntityTooLarge":            {400, "Your proposed upload exceeds the maximum allowed size.", ""},
 	"EntityTooSmall":            {400, "Your proposed upload is smaller than the minimum allowed size.", "0042-00000213"},
 	"FileAlreadyExists":         {409, "The object you specified already exists and can not be overwritten.", "0026-00000201"},

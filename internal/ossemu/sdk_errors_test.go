@@ -341,7 +341,7 @@ func TestErrorTable(t *testing.T) {
 		{"BucketNotEmpty", func(c *oss.Client, _ *errorFixture) error {
 			_, err := c.DeleteBucket(ctx, &oss.DeleteBucketRequest{Bucket: oss.Ptr("src")})
 			return err
-		}, 409, "BucketNotEmpty", "0015-00000301", ""},
+		}, 409, "BucketNotEmpty", "0015-00000301", "The bucket has objects. Please delete them first."},
 		{"InvalidAccessKeyId", func(_ *oss.Client, f *errorFixture) error {
 			_, err := f.clientFor("LTAInobody", "secret").GetBucketInfo(ctx, &oss.GetBucketInfoRequest{Bucket: oss.Ptr("src")})
 			return err
