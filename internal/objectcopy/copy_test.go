@@ -379,6 +379,47 @@ func TestCopy_VersionedSource(t *testing.T) {
 	}
 }
 
+// TestCopy_SourceVersionIsDeleteMarker pins a version that is a delete
+// marker: the copy fails at the HeadObject of the source, whose error names
+// the source, before any request could copy from it (OSS would refuse an
+// UploadPartCopy of it with 400 and a CopyObject with 404).
+func TestCopy_SourceVersionIsDeleteMarker(t *testing.T) {
+	t.Parallel()
+
+	for name, size := range map[string]int64{"single request": 0, "multipart": partSize} {
+		t.Run(name, func(t *testing.T) {
+			t.Parallel()
+			srv, c := newEnv(t)
+			if err := srv.SetBucketVersioning(srcBucket, true); err != nil {
+				t.Fatal(err)
+			}
+			putSource(t, srv, "k", randomBytes(2*partSize, 7), nil)
+			del, err := c.DeleteObject(context.Background(), &oss.DeleteObjectRequest{Bucket: oss.Ptr(srcBucket), Key: oss.Ptr("k")})
+			if err != nil {
+				t.Fatal(err)
+			}
+
+			_, err = objectcopy.Copy(context.Background(), c, objectcopy.Params{
+				SourceBucket: srcBucket, SourceKey: "k", SourceVersionID: oss.ToString(del.VersionId),
+				Bucket: dstBucket, Key: "k", PartSize: size,
+			})
+			var e *objectcopy.Error
+			if !errors.As(err, &e) || e.Op != "HeadObject" || e.Bucket != srcBucket || e.Key != "k" {
+				t.Fatalf("error %v, want a failed HeadObject of oss://%s/k", err, srcBucket)
+			}
+			var se *oss.ServiceError
+			if !errors.As(err, &se) || se.StatusCode != http.StatusMethodNotAllowed || se.Code != "MethodNotAllowed" {
+				t.Errorf("error %v, want OSS's 405 MethodNotAllowed", err)
+			}
+			if n := srv.RequestCount("UploadPartCopy") + srv.RequestCount("CopyObject") + srv.RequestCount("InitiateMultipartUpload"); n != 0 {
+				t.Errorf("%d copy requests sent, want none", n)
+			}
+			assertNoObject(t, srv, "k")
+			assertNoUploads(t, srv)
+		})
+	}
+}
+
 func TestCopy_VersionedDestination(t *testing.T) {
 	t.Parallel()
 	srv, c := newEnv(t)
