@@ -390,6 +390,11 @@ func (w *waker) cancel(wu *wakeup) {
 	w.mu.Lock()
 	defer w.mu.Unlock()
 	w.remove(wu)
+	// The serving goroutine may be asleep until wu's deadline, which can be
+	// a round trip away: with nothing left to wait for it ends now.
+	if len(w.pending) == 0 {
+		w.poke()
+	}
 }
 
 // close drops every pending deadline and waits for the serving goroutine

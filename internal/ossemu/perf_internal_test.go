@@ -379,3 +379,39 @@ func TestWakerOrderAndCancel(t *testing.T) {
 		t.Errorf("ran %v, want [0 2 3 4]", ran)
 	}
 }
+
+// TestWakerEndsWhenIdle shows that the waker's goroutine, which spins
+// through the last moments before each deadline, exists only while a wait
+// is pending: after waits that ended and a wait whose client hung up, an
+// idle server has no goroutine left to burn CPU or to outlive the wait.
+func TestWakerEndsWhenIdle(t *testing.T) {
+	c := newControls()
+	defer c.close()
+	idle := func(what string) {
+		t.Helper()
+		for deadline := time.Now().Add(time.Second); ; time.Sleep(time.Millisecond) {
+			c.wake.mu.Lock()
+			running := c.wake.running
+			c.wake.mu.Unlock()
+			if !running {
+				return
+			}
+			if time.Now().After(deadline) {
+				t.Fatalf("the waker's goroutine still runs a second after %s", what)
+			}
+		}
+	}
+	for range 3 {
+		if err := c.sleep(context.Background(), time.Millisecond); err != nil {
+			t.Fatal(err)
+		}
+	}
+	idle("the last wait ended")
+
+	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Millisecond)
+	defer cancel()
+	if err := c.sleep(ctx, time.Hour); err != context.DeadlineExceeded {
+		t.Fatalf("an hour's wait whose client hung up: err = %v", err)
+	}
+	idle("the only wait was given up")
+}
