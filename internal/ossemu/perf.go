@@ -324,12 +324,20 @@ func (b *bandwidth) tick() {
 
 // remove takes st out of the active streams.
 func (b *bandwidth) remove(st *stream) {
-	last := len(b.streams) - 1
-	b.streams[st.index] = b.streams[last]
-	b.streams[st.index].index = st.index
-	b.streams[last] = nil
-	b.streams = b.streams[:last]
-	st.index = -1
+	b.streams = removeIndexed(b.streams, &st.index, func(s *stream) *int { return &s.index })
+}
+
+// removeIndexed removes the element whose position in s is *at from s, a
+// slice kept in no particular order, in constant time: the last element
+// takes its place and its position (index gives it) is updated; *at becomes
+// -1.
+func removeIndexed[T any](s []*T, at *int, index func(*T) *int) []*T {
+	i, last := *at, len(s)-1
+	s[i] = s[last]
+	*index(s[i]) = i
+	s[last] = nil
+	*at = -1
+	return s[:last]
 }
 
 // waker runs functions at their deadlines, to within microseconds on a
@@ -429,15 +437,9 @@ func (w *waker) earliest() *wakeup {
 }
 
 func (w *waker) remove(wu *wakeup) {
-	if wu.index < 0 {
-		return
+	if wu.index >= 0 {
+		w.pending = removeIndexed(w.pending, &wu.index, func(u *wakeup) *int { return &u.index })
 	}
-	last := len(w.pending) - 1
-	w.pending[wu.index] = w.pending[last]
-	w.pending[wu.index].index = wu.index
-	w.pending[last] = nil
-	w.pending = w.pending[:last]
-	wu.index = -1
 }
 
 func (w *waker) serve() {
