@@ -2,6 +2,7 @@ package main
 
 import (
 	"regexp"
+	"slices"
 	"strings"
 	"testing"
 )
@@ -38,16 +39,17 @@ func TestParseFlagsScales(t *testing.T) {
 		args    []string
 		quick   bool
 		check   float64
+		sizes   []int64
 		wantErr bool
 	}{
-		"default check":         {args: nil, check: 0.1},
+		"default check":         {args: nil, check: 0.1, sizes: []int64{1 << 20, 64 << 20, 1 << 30, 9 << 30, 12 << 30}},
 		"check off":             {args: []string{"-check-scale", "0"}, check: 0},
-		"quick: no check":       {args: nil, quick: true, check: 0},
+		"quick: no check":       {args: nil, quick: true, check: 0, sizes: []int64{1 << 20, 64 << 20, 1 << 30}},
 		"quick with a check":    {args: []string{"-check-scale", "0.25"}, quick: true, check: 0.25},
 		"negative check":        {args: []string{"-check-scale", "-1"}, wantErr: true},
 		"zero time scale":       {args: []string{"-time-scale", "0"}, wantErr: true},
 		"other time scale":      {args: []string{"-time-scale", "0.5", "-check-scale", "0.05"}, check: 0.05},
-		"quick sizes unchanged": {args: []string{"-sizes", "2MiB"}, quick: true, check: 0},
+		"quick sizes unchanged": {args: []string{"-sizes", "2MiB"}, quick: true, check: 0, sizes: []int64{2 << 20}},
 	}
 	for name, tc := range testCases {
 		t.Run(name, func(t *testing.T) {
@@ -63,8 +65,8 @@ func TestParseFlagsScales(t *testing.T) {
 			if err == nil && cfg.checkScale != tc.check {
 				t.Errorf("check scale = %g, want %g", cfg.checkScale, tc.check)
 			}
-			if err == nil && tc.quick && len(tc.args) == 0 && len(cfg.sizes) != 3 {
-				t.Errorf("BENCH_QUICK=1 sizes = %v, want 1 MiB, 64 MiB and 1 GiB", cfg.sizes)
+			if err == nil && tc.sizes != nil && !slices.Equal(cfg.sizes, tc.sizes) {
+				t.Errorf("sizes = %v, want %v", cfg.sizes, tc.sizes)
 			}
 		})
 	}
