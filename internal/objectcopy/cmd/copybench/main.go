@@ -334,7 +334,7 @@ func (cfg *config) at(scale float64) ossemu.Performance {
 // copies (the copy already measured counts as the first at the benchmark's
 // scale): one copy of a few milliseconds is at the mercy of the machine's
 // other jobs.
-func scaleCheck(srv *ossemu.Server, cfg *config, src ossemu.ObjectInfo, main map[string]measurement) ([]string, error) {
+func scaleCheck(srv *ossemu.Server, cfg *config, src ossemu.ObjectInfo, measured map[string]measurement) ([]string, error) {
 	defer srv.SetPerformance(cfg.perf)
 	scaleA, scaleB := cfg.perf.TimeScale, cfg.checkScale
 	boundA, boundB := lowerBound(cfg.at(scaleA), src.Size), lowerBound(cfg.at(scaleB), src.Size)
@@ -346,7 +346,7 @@ func scaleCheck(srv *ossemu.Server, cfg *config, src ossemu.ObjectInfo, main map
 			srv.SetPerformance(cfg.at(scale))
 			var runs []measurement
 			if i == 0 {
-				runs = append(runs, main[name])
+				runs = append(runs, measured[name])
 			}
 			m, err := median(srv, name, src, runs)
 			if err != nil {
@@ -365,7 +365,7 @@ func scaleCheck(srv *ossemu.Server, cfg *config, src ossemu.ObjectInfo, main map
 		ratioA, ratioB, unmodeled := walls[0].Seconds()/boundA.Seconds(), walls[1].Seconds()/boundB.Seconds(), walls[2]
 		explained := unmodeled.Seconds()/boundB.Seconds() - unmodeled.Seconds()/boundA.Seconds()
 		lines = append(lines, fmt.Sprintf("%s ratio@%g=%.3f ratio@%g=%.3f diff=%+.3f unmodeled=%.1fms (%.2fms/request) explained=%+.3f residual=%+.3f",
-			line, scaleA, ratioA, scaleB, ratioB, ratioB-ratioA, ms(unmodeled), ms(unmodeled)/float64(main[name].total()), explained, ratioB-ratioA-explained))
+			line, scaleA, ratioA, scaleB, ratioB, ratioB-ratioA, ms(unmodeled), ms(unmodeled)/float64(measured[name].total()), explained, ratioB-ratioA-explained))
 	}
 	return lines, nil
 }
