@@ -7,6 +7,7 @@ import (
 	"testing"
 
 	"github.com/hashicorp/terraform-plugin-framework/diag"
+	"github.com/hashicorp/terraform-plugin-framework/types"
 
 	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
 	"github.com/hashicorp/terraform-plugin-testing/knownvalue"
@@ -176,5 +177,50 @@ func TestPrivateState(t *testing.T) {
 		!strings.Contains(diags[0].Detail(), privateCopiedETag) {
 		t.Errorf("copiedETag of invalid JSON = %q, %v; want \"\" and one Invalid Private State error naming %q",
 			etag, diags, privateCopiedETag)
+	}
+}
+
+// TestPlannedSources_OnlyTheMatchingCopy shows what keeps the handoff of
+// planned sources, keyed by destination, correct when resources applied in
+// parallel share one: a Create gets the source its own plan shows or none
+// (and the copy engine reads the source itself), and an entry serves one
+// Create only.
+func TestPlannedSources_OnlyTheMatchingCopy(t *testing.T) {
+	t.Parallel()
+	copyOf := func(srcKey, etag string) objectCopyResourceModel {
+		return objectCopyResourceModel{
+			Bucket: types.StringValue("dst"), Key: types.StringValue("k"),
+			SourceBucket: types.StringValue("src"), SourceKey: types.StringValue(srcKey),
+			SourceETag: types.StringValue(etag), SourceVersionID: types.StringNull(), Size: types.Int64Value(10),
+		}
+	}
+	source := func(key, etag string) *objectcopy.Source {
+		return &objectcopy.Source{Bucket: "src", Key: key, ETag: `"` + etag + `"`, Size: 10}
+	}
+	testCases := map[string]struct {
+		planned *objectcopy.Source
+		copy    objectCopyResourceModel
+		want    bool
+	}{
+		"its own plan":                  {planned: source("a", "E1"), copy: copyOf("a", "E1"), want: true},
+		"another copy's source":         {planned: source("b", "E1"), copy: copyOf("a", "E1")},
+		"its source, read again since":  {planned: source("a", "E2"), copy: copyOf("a", "E1")},
+		"its source at another version": {planned: &objectcopy.Source{Bucket: "src", Key: "a", ETag: `"E1"`, VersionID: "v2", Size: 10}, copy: copyOf("a", "E1")},
+		"nothing planned":               {copy: copyOf("a", "E1")},
+	}
+	for name, tc := range testCases {
+		t.Run(name, func(t *testing.T) {
+			t.Parallel()
+			var s plannedSources
+			if tc.planned != nil {
+				s.put(tc.copy.destination(), tc.planned)
+			}
+			if got := tc.copy.plannedSource(&s); (got != nil) != tc.want || (got != nil && got != tc.planned) {
+				t.Fatalf("plannedSource = %+v, want the planned source: %v", got, tc.want)
+			}
+			if again := tc.copy.plannedSource(&s); again != nil {
+				t.Errorf("a second Create got the planned source %+v too", again)
+			}
+		})
 	}
 }
