@@ -370,6 +370,10 @@ func TestAccObjectCopy_EncryptedSourceNotEncrypted(t *testing.T) {
 			o := newTestOSS(t)
 			src, dst := o.newBucket(false), o.newBucket(false)
 			o.put(src, "sealed", testData(objectcopy.MinPartSize+1, 5), map[string]string{"x-oss-server-side-encryption": "AES256"})
+			// Without an encrypted source this test would show nothing.
+			if err := o.checkHead(src, "sealed", map[string]string{"X-Oss-Server-Side-Encryption": "AES256"})(nil); err != nil {
+				t.Fatal(err)
+			}
 
 			resource.ParallelTest(t, resource.TestCase{
 				ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
