@@ -45,7 +45,8 @@ func WithAddr(addr string) Option { return func(c *config) { c.addr = addr } }
 func WithRegion(region string) Option { return func(c *config) { c.region = region } }
 
 // WithRegionEndpoint makes the server also listen on addr as the endpoint of
-// region, as RegionEndpoint does after start.
+// region, as RegionEndpoint does after start. A region has one endpoint:
+// NewServer refuses a second one, including one for the server's region.
 func WithRegionEndpoint(region, addr string) Option {
 	return func(c *config) { c.regionAddrs = append(c.regionAddrs, regionAddr{region, addr}) }
 }
@@ -127,6 +128,15 @@ func NewServer(opts ...Option) (*Server, error) {
 	}
 	if err := checkRegion(cfg.region); err != nil {
 		return nil, err
+	}
+	// A second address for a region would go unserved, while its caller
+	// believes it listens there.
+	served := map[string]bool{cfg.region: true}
+	for _, ra := range cfg.regionAddrs {
+		if served[ra.region] {
+			return nil, fmt.Errorf("ossemu: region %s is given an endpoint twice", ra.region)
+		}
+		served[ra.region] = true
 	}
 	s := &Server{
 		cfg:     cfg,

@@ -94,6 +94,8 @@ func TestRejectsBadInvocations(t *testing.T) {
 		"half a key pair":             {args: []string{"-addr", "127.0.0.1:0"}, env: map[string]string{"OSS_ACCESS_KEY_ID": "id"}, code: 1, msg: "set both OSS_ACCESS_KEY_ID and OSS_ACCESS_KEY_SECRET"},
 		"address it cannot listen on": {args: []string{"-addr", "256.0.0.1:0"}, code: 1, msg: "listen"},
 		"OSS region ID as a region":   {args: []string{"-addr", "127.0.0.1:0", "-region-endpoint", "oss-cn-shanghai"}, code: 1, msg: `"oss-cn-shanghai" is not a region ID`},
+		"the server's region again":   {args: []string{"-addr", "127.0.0.1:0", "-region-endpoint", "cn-hangzhou=127.0.0.1:0"}, code: 1, msg: "region cn-hangzhou is given an endpoint twice"},
+		"a region twice":              {args: []string{"-addr", "127.0.0.1:0", "-region-endpoint", "cn-beijing", "-region-endpoint", "cn-beijing=127.0.0.1:0"}, code: 1, msg: "region cn-beijing is given an endpoint twice"},
 	}
 	for name, tc := range testCases {
 		t.Run(name, func(t *testing.T) {
