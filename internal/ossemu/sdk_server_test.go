@@ -45,7 +45,8 @@ func TestVirtualHostedStyle(t *testing.T) {
 }
 
 // TestCloseLeavesNoGoroutine: after Close, neither the accept loop, nor
-// connection handlers, nor a stream cut short remain.
+// connection handlers, nor a stream cut short, nor the performance model's
+// waker, busy with a request's modeled round trip, remain.
 func TestCloseLeavesNoGoroutine(t *testing.T) {
 	before := runtime.NumGoroutine()
 	srv, err := ossemu.NewServer()
@@ -65,8 +66,26 @@ func TestCloseLeavesNoGoroutine(t *testing.T) {
 	if _, err := io.CopyN(io.Discard, get.Body, 1<<20); err != nil {
 		t.Fatal(err)
 	}
+	// A request in the middle of an hour's modeled round trip.
+	srv.SetPerformance(ossemu.Performance{RoundTrip: time.Hour})
+	waitCtx, stopWaiting := context.WithCancel(ctx)
+	waited := make(chan error, 1)
+	go func() {
+		_, err := c.HeadObject(waitCtx, &oss.HeadObjectRequest{Bucket: oss.Ptr("bkt"), Key: oss.Ptr("big")})
+		waited <- err
+	}()
+	for deadline := time.Now().Add(5 * time.Second); srv.RequestCount("HeadObject") < 2; time.Sleep(time.Millisecond) {
+		if time.Now().After(deadline) {
+			t.Fatal("the second HeadObject never came")
+		}
+	}
+	time.Sleep(20 * time.Millisecond) // from being counted into its modeled wait
 	if err := srv.Close(); err != nil {
 		t.Fatal(err)
+	}
+	stopWaiting() // the SDK would retry the dropped request
+	if err := <-waited; err == nil {
+		t.Error("a request waiting out its round trip got an answer from a closed server")
 	}
 	if err := srv.Close(); err != nil {
 		t.Errorf("second Close: %v", err)
