@@ -92,7 +92,6 @@ func (r *scaleRun) measure(what string, args ...string) (string, map[string]int)
 	out := r.cli.mustRun(args...)
 	wall := time.Since(start)
 	counts := r.o.emu.RequestCounts()
-	maps.DeleteFunc(counts, func(_ string, n int) bool { return n == 0 })
 
 	total, perResource := requestsPerResource(counts, r.n)
 	fmt.Printf("bench-terraform: %s: terraform %s\n", what, strings.Join(args, " "))
