@@ -155,7 +155,9 @@ func objectCopySchema(ctx context.Context) schema.Schema {
 			"changed (overwritten out of band) is replaced. Unless `source_version_id` is set, every plan " +
 			"also makes one `HeadObject` request to the source: when the source's ETag or current version " +
 			"differs from what was copied, the plan replaces the copy, so the destination follows the " +
-			"source. A source that no longer exists leaves the copy alone, with a warning.\n\n" +
+			"source. Enabling or suspending versioning on the source bucket is no change: OSS then reports " +
+			"an object written without versioning as version `null`, the version the copy recorded as " +
+			"none. A source that no longer exists leaves the copy alone, with a warning.\n\n" +
 			"**Plan.** For a new copy (or the new object of a replacement) the plan shows which bytes " +
 			"will be copied: it reads the source with one `HeadObject` request, the same one the drift " +
 			"check makes, so `size`, `source_etag` and `source_version_id` are known at plan time. " +
@@ -485,7 +487,7 @@ func (r *objectCopyResource) ModifyPlan(ctx context.Context, req resource.Modify
 		}, err))
 		return
 	}
-	if trimETag(src.ETag) == state.SourceETag.ValueString() && src.VersionID == state.SourceVersionID.ValueString() {
+	if trimETag(src.ETag) == state.SourceETag.ValueString() && sameVersion(src.VersionID, state.SourceVersionID.ValueString()) {
 		return
 	}
 	tflog.Info(ctx, "source changed since it was copied; planning a new copy", map[string]any{

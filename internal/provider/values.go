@@ -80,3 +80,14 @@ func isNotFound(err error) bool {
 	var se *oss.ServiceError
 	return errors.As(err, &se) && se.StatusCode == http.StatusNotFound
 }
+
+// sameVersion reports whether two source version IDs name the same version.
+// An object written while its bucket had no versioning has no version ID;
+// once versioning is enabled or suspended, OSS reports that same object as
+// version "null". So a copy recorded without a version still matches its
+// unchanged source after versioning is turned on.
+func sameVersion(a, b string) bool {
+	return a == b || isNullVersion(a) && isNullVersion(b)
+}
+
+func isNullVersion(v string) bool { return v == "" || v == "null" }
