@@ -63,7 +63,9 @@
 // Semantics: copies from a bucket in another region than the destination's
 // fail with AccessDenied and OSS's message. Versioning (enabled or suspended) keeps
 // versions and delete markers; a DELETE with versionId removes a version for
-// good. Retention (WORM, in progress or locked) protects objects for its
+// good. An object written before versioning was enabled, or while it is
+// suspended, is version "null": once the bucket has versioning, responses
+// name it so in x-oss-version-id, and versionId=null reads it. Retention (WORM, in progress or locked) protects objects for its
 // period: overwriting or deleting a protected object fails with FileImmutable
 // (with versioning enabled new versions and delete markers are still written,
 // but a protected version cannot be removed), and any copy from or into a
