@@ -257,6 +257,22 @@ func endpointName(pd *providerData) string {
 // about; when one of the buckets is in another region than the provider's,
 // it names that region and says that OSS copies only within one region.
 func (r *objectCopyResource) copyErrorDiag(ctx context.Context, p objectcopy.Params, err error) diag.Diagnostic {
+	what := "Copying " + target{p.SourceBucket, p.SourceKey}.String() + " to " + target{p.Bucket, p.Key}.String() + " failed."
+	return r.copyDiag(ctx, what, p, err)
+}
+
+// planSourceErrorDiag reports the plan's HeadObject of the source of a new
+// copy, which failed: with the advice the copy itself would get, so that
+// what would stop the apply stops the plan instead.
+func (r *objectCopyResource) planSourceErrorDiag(ctx context.Context, p objectcopy.Params, err error) diag.Diagnostic {
+	what := "Reading the source object " + target{p.SourceBucket, p.SourceKey}.String() + " to plan its copy to " +
+		target{p.Bucket, p.Key}.String() + " failed."
+	return r.copyDiag(ctx, what, p, err)
+}
+
+// copyDiag is copyErrorDiag and planSourceErrorDiag, which differ in what
+// they say failed.
+func (r *objectCopyResource) copyDiag(ctx context.Context, what string, p objectcopy.Params, err error) diag.Diagnostic {
 	src := target{bucket: p.SourceBucket, key: p.SourceKey}
 	dst := target{bucket: p.Bucket, key: p.Key}
 	t := dst
@@ -268,7 +284,6 @@ func (r *objectCopyResource) copyErrorDiag(ctx context.Context, p objectcopy.Par
 	if errors.As(err, &se) && (se.Code == "NoSuchKey" || se.Code == "NoSuchVersion") {
 		t = src // a copy only ever reads an existing object at the source
 	}
-	what := "Copying " + src.String() + " to " + dst.String() + " failed."
 	summary, advice := classifyError(err, r.data, t)
 	// A copy pinned to the planned source finds the change before it writes
 	// anything: at its CopyObject, or at the HeadObject a multipart copy

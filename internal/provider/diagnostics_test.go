@@ -99,26 +99,20 @@ provider "oss" {
 
 // TestAccObjectCopy_AccessDenied answers every HeadObject with AccessDenied,
 // as OSS does for credentials without oss:GetObject on the source. The
-// error names the object and the permission to grant, and lays out the OSS
-// operation, error code and request ID that OSS support asks for.
+// plan fails: the error names the object and the permission to grant, and
+// lays out the OSS operation, error code and request ID that OSS support
+// asks for.
 func TestAccObjectCopy_AccessDenied(t *testing.T) {
 	o := newTestOSS(t)
 	o.requireEmulator("the denial is injected")
 	src, dst := o.newBucket(false), o.newBucket(false)
 	o.put(src, "k", []byte("k"), nil)
 	o.emu.AddFault(ossemu.Fault{Op: "HeadObject", Status: 403, Code: "AccessDenied"})
-	want := diagMessage("OSS Access Denied", "Copying oss://"+src+"/k to oss://"+dst+"/k failed. The "+
-		"credentials in use may not perform this operation on oss://"+src+"/k. Grant the RAM user or role "+
-		"the permission (for example oss:GetObject on the source and oss:PutObject on the destination). "+
-		"OSS operation: HeadObject OSS error code: AccessDenied (HTTP 403)")
-	resource.ParallelTest(t, resource.TestCase{
-		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
-		CheckDestroy:             o.checkDestroy,
-		Steps: []resource.TestStep{{
-			Config:      o.config(copyConfig(dst, "k", src, "k", "")),
-			ExpectError: withRequestID(want),
-		}},
-	})
+	want := diagMessage("OSS Access Denied", "Reading the source object oss://"+src+"/k to plan its copy to "+
+		"oss://"+dst+"/k failed. The credentials in use may not perform this operation on oss://"+src+"/k. "+
+		"Grant the RAM user or role the permission (for example oss:GetObject on the source and "+
+		"oss:PutObject on the destination). OSS operation: HeadObject OSS error code: AccessDenied (HTTP 403)")
+	planErrorTest(t, o, o.config(copyConfig(dst, "k", src, "k", "")), withRequestID(want))
 }
 
 // TestAccDataSourceObject_ClockSkew reads an object from a machine whose

@@ -169,7 +169,9 @@ func objectCopySchema(ctx context.Context) schema.Schema {
 			"copy reads the source once more for the metadata its upload starts with. A source that " +
 			"does not exist yet, for example one " +
 			"written by another resource in the same apply, leaves these attributes unknown until the " +
-			"copy is made.\n\n" +
+			"copy is made. Any other failure to read the source (access denied, a source bucket in another " +
+			"region, credentials OSS rejects, a pinned `source_version_id` that does not exist or is a delete " +
+			"marker) fails the plan with the error the copy would meet.\n\n" +
 			"**Destroy** deletes the object; in a versioned bucket it deletes exactly the version this " +
 			"resource created, without a delete marker, and leaves every other version alone.\n\n" +
 			"**Interrupts.** On an error, a create timeout or an interrupt (Ctrl-C) the multipart upload is " +

@@ -36,6 +36,20 @@ func errorTestMatching(t *testing.T, o *testOSS, config string, re *regexp.Regex
 	}
 }
 
+// planErrorTest plans (only) the configuration, which must fail with re.
+func planErrorTest(t *testing.T, o *testOSS, config string, re *regexp.Regexp) {
+	t.Helper()
+	resource.ParallelTest(t, resource.TestCase{
+		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
+		CheckDestroy:             o.checkDestroy,
+		Steps: []resource.TestStep{{
+			Config:      config,
+			PlanOnly:    true,
+			ExpectError: re,
+		}},
+	})
+}
+
 func TestAccObjectCopy_MissingSource(t *testing.T) {
 	o := newTestOSS(t)
 	src, dst := o.newBucket(false), o.newBucket(false)
@@ -45,7 +59,7 @@ func TestAccObjectCopy_MissingSource(t *testing.T) {
 
 // TestAccObjectCopy_CrossRegion copies from a bucket in another region than
 // the provider's: OSS refuses the source's HEAD with the endpoint of the
-// bucket's region, before anything is written.
+// bucket's region, and the plan fails.
 func TestAccObjectCopy_CrossRegion(t *testing.T) {
 	o := newTestOSS(t)
 	far := o.otherRegion()
@@ -55,18 +69,17 @@ func TestAccObjectCopy_CrossRegion(t *testing.T) {
 	if o.endpoint != "" {
 		configured += " (endpoint " + o.endpoint + ")"
 	}
-	msg := exactMessage("Copying oss://" + src + "/far/k.txt to oss://" + dst + "/k failed. The source bucket " +
+	msg := exactMessage("Reading the source object oss://" + src + "/far/k.txt to plan its copy to oss://" + dst +
+		"/k failed. The source bucket " +
 		src + " is in region " + far.region + " (endpoint oss-" + far.region + ".aliyuncs.com), but the provider is configured for " +
 		configured + ". OSS copies objects only within one region, and serves a bucket only through the " +
 		"endpoint of its own region. To copy oss://" + src + "/far/k.txt, use a destination bucket in region " +
 		far.region + " and a provider configured for that region (for example an aliased provider block " +
 		"with region = \"" + far.region + "\"), or use OSS cross-region replication. OSS operation: HeadObject " +
 		"OSS error code: AccessDenied (HTTP 403)")
-	errorTestMatching(t, o, o.config(copyConfig(dst, "k", src, "far/k.txt", "")),
-		regexp.MustCompile(msg.String()+`\s+Request\s+ID:\s+[0-9A-F]{24}\s+OSS\s+EC:\s+0003-00001403`))
-	if err := far.uploadsLeft(); err != nil {
-		t.Error(err)
-	}
+	planErrorTest(t, o, o.config(copyConfig(dst, "k", src, "far/k.txt", "")),
+		regexp.MustCompile(`Error: Cross-Region Copy Not Supported[\s\S]*`+msg.String()+
+			`\s+Request\s+ID:\s+[0-9A-F]{24}\s+OSS\s+EC:\s+0003-00001403`))
 }
 
 // TestAccObjectCopy_CrossRegionDestination copies into a bucket in another
@@ -109,13 +122,34 @@ func TestAccObjectCopy_ForbidOverwrite(t *testing.T) {
 	}
 }
 
+// TestAccObjectCopy_WrongSecret plans with a secret that does not belong
+// to the access key ID: the plan fails and says which argument to check.
 func TestAccObjectCopy_WrongSecret(t *testing.T) {
 	o := newTestOSS(t)
 	src, dst := o.newBucket(false), o.newBucket(false)
 	o.put(src, "k", []byte("k"), nil)
 	config := o.providerWith("access_key = "+hcl(o.id)+"\n  secret_key = \"not-the-secret\"") +
 		copyConfig(dst, "k", src, "k", "")
-	errorTest(t, o, config, "OSS Rejected the Access Key Secret")
+	planErrorTest(t, o, config, withRequestID(diagMessage("OSS Rejected the Access Key Secret",
+		"Reading the source object oss://"+src+"/k to plan its copy to oss://"+dst+"/k failed. The request "+
+			"signature does not match: the access key secret does not belong to the access key ID. Check the "+
+			"secret: \"secret_key\" or OSS_ACCESS_KEY_SECRET, ALICLOUD_SECRET_KEY, ALIBABA_CLOUD_ACCESS_KEY_SECRET. "+
+			"OSS operation: HeadObject OSS error code: SignatureDoesNotMatch (HTTP 403)")))
+}
+
+// TestAccObjectCopy_UnknownAccessKey plans with an access key ID that OSS
+// does not know: the plan fails and says which argument to check.
+func TestAccObjectCopy_UnknownAccessKey(t *testing.T) {
+	o := newTestOSS(t)
+	src, dst := o.newBucket(false), o.newBucket(false)
+	o.put(src, "k", []byte("k"), nil)
+	config := o.providerWith("access_key = \"LTAI-no-such-key\"\n  secret_key = "+hcl(o.secret)) +
+		copyConfig(dst, "k", src, "k", "")
+	planErrorTest(t, o, config, withRequestID(diagMessage("Invalid OSS Access Key ID",
+		"Reading the source object oss://"+src+"/k to plan its copy to oss://"+dst+"/k failed. OSS does not "+
+			"know the access key ID in use. Check the access key ID: \"access_key\" or OSS_ACCESS_KEY_ID, "+
+			"ALICLOUD_ACCESS_KEY, ALIBABA_CLOUD_ACCESS_KEY_ID. OSS operation: HeadObject OSS error code: "+
+			"InvalidAccessKeyId (HTTP 403)")))
 }
 
 // TestAccObjectCopy_ConnectionRefused needs no server: nothing listens on

@@ -47,13 +47,23 @@ func (r *objectCopyResource) planNewCopy(ctx context.Context, req resource.Modif
 	if src == nil {
 		head, err := objectcopy.HeadSource(ctx, r.data.client, plan.SourceBucket.ValueString(),
 			plan.SourceKey.ValueString(), pinned.ValueString())
-		if err != nil {
-			// The source may not exist yet, e.g. when another resource in this
-			// configuration writes it; the copy reports what is wrong then.
-			tflog.Info(ctx, "source not readable at plan time; its size and ETag are known after apply", map[string]any{
+		// An unpinned source may not exist yet, e.g. when another resource in
+		// this configuration writes it; the copy reports it if it still does
+		// not exist then. A pinned version cannot appear later, and every
+		// other error (access denied, another region, bad credentials) would
+		// fail the copy too, so the plan shows it now.
+		if isNotFound(err) && pinned.IsNull() {
+			tflog.Info(ctx, "source not found at plan time; its size and ETag are known after apply", map[string]any{
 				"source_bucket": plan.SourceBucket.ValueString(), "source_key": plan.SourceKey.ValueString(),
 				"error": err.Error(),
 			})
+			return
+		}
+		if err != nil {
+			resp.Diagnostics.Append(r.planSourceErrorDiag(ctx, objectcopy.Params{
+				SourceBucket: plan.SourceBucket.ValueString(), SourceKey: plan.SourceKey.ValueString(),
+				SourceVersionID: pinned.ValueString(), Bucket: plan.Bucket.ValueString(), Key: plan.Key.ValueString(),
+			}, err))
 			return
 		}
 		r.data.planned.put(plan.destination(), head)
