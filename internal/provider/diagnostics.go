@@ -27,8 +27,9 @@ func missingProviderArgumentDiag(name string, env []string, what string) diag.Di
 
 // unknownProviderArgumentDiag reports a provider argument whose value depends
 // on a resource that does not exist yet.
-func unknownProviderArgumentDiag(name string) diag.Diagnostic {
-	return diag.NewAttributeErrorDiagnostic(path.Root(name), "Unknown Provider Argument "+name,
+func unknownProviderArgumentDiag(p path.Path) diag.Diagnostic {
+	name := p.String()
+	return diag.NewAttributeErrorDiagnostic(p, "Unknown Provider Argument "+name,
 		"The value of \""+name+"\" is not known until apply, but the oss provider needs it to plan. "+
 			"Use a value known at plan time, or apply the resources it depends on first with -target.")
 }

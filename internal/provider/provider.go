@@ -12,8 +12,10 @@ import (
 	"github.com/aliyun/alibabacloud-oss-go-sdk-v2/oss/retry"
 	"github.com/hashicorp/terraform-plugin-framework-validators/int64validator"
 	"github.com/hashicorp/terraform-plugin-framework-validators/stringvalidator"
+	"github.com/hashicorp/terraform-plugin-framework/attr"
 	"github.com/hashicorp/terraform-plugin-framework/datasource"
 	"github.com/hashicorp/terraform-plugin-framework/diag"
+	"github.com/hashicorp/terraform-plugin-framework/path"
 	"github.com/hashicorp/terraform-plugin-framework/provider"
 	"github.com/hashicorp/terraform-plugin-framework/provider/schema"
 	"github.com/hashicorp/terraform-plugin-framework/resource"
@@ -106,7 +108,9 @@ func (p *ossProvider) Schema(_ context.Context, _ provider.SchemaRequest, resp *
 		MarkdownDescription: "The oss provider manages objects in Alibaba Cloud Object Storage Service (OSS) " +
 			"through the OSS Go SDK V2.\n\n" +
 			"Every argument may be left out and read from the environment instead; when an argument is set " +
-			"it wins over its environment variables, which are read in the order listed for each argument.\n\n" +
+			"it wins over its environment variables, which are read in the order listed for each argument. " +
+			"Every argument, those of `assume_role` included, must be known when Terraform plans: one that " +
+			"depends on a resource not created yet is an error, never a silent default.\n\n" +
 			"Credentials are looked up in this order, the first complete source winning:\n\n" +
 			"1. `access_key` and `secret_key` (with `security_token` for STS credentials), each from its " +
 			"argument or its environment variables.\n" +
@@ -223,16 +227,11 @@ func (p *ossProvider) Configure(ctx context.Context, req provider.ConfigureReque
 		return
 	}
 
-	for _, a := range []struct {
-		name  string
-		value types.String
-	}{
-		{"region", cfg.Region}, {"endpoint", cfg.Endpoint}, {"access_key", cfg.AccessKey},
-		{"secret_key", cfg.SecretKey}, {"security_token", cfg.SecurityToken}, {"profile", cfg.Profile},
-		{"shared_credentials_file", cfg.SharedCredentialsFile}, {"sign_version", cfg.SignVersion},
-	} {
+	// An unknown value read as a zero value would configure another client
+	// than the one the configuration asks for, without a word.
+	for _, a := range cfg.arguments() {
 		if a.value.IsUnknown() {
-			resp.Diagnostics.Append(unknownProviderArgumentDiag(a.name))
+			resp.Diagnostics.Append(unknownProviderArgumentDiag(a.path))
 		}
 	}
 	if resp.Diagnostics.HasError() {
@@ -287,6 +286,36 @@ func (p *ossProvider) Configure(ctx context.Context, req provider.ConfigureReque
 	data := &providerData{client: oss.NewClient(ossCfg), region: region, endpoint: endpoint}
 	resp.ResourceData = data
 	resp.DataSourceData = data
+}
+
+// providerArgument is one argument of the provider block, by its path.
+type providerArgument struct {
+	path  path.Path
+	value attr.Value
+}
+
+// arguments lists every argument of the provider block, with those of the
+// assume_role block when there is one. Terraform never makes the block
+// itself unknown: a dynamic block whose for_each is unknown arrives as one
+// block whose attributes set in its content are unknown.
+func (cfg ossProviderModel) arguments() []providerArgument {
+	args := []providerArgument{
+		{path.Root("region"), cfg.Region}, {path.Root("endpoint"), cfg.Endpoint},
+		{path.Root("access_key"), cfg.AccessKey}, {path.Root("secret_key"), cfg.SecretKey},
+		{path.Root("security_token"), cfg.SecurityToken}, {path.Root("profile"), cfg.Profile},
+		{path.Root("shared_credentials_file"), cfg.SharedCredentialsFile},
+		{path.Root("sign_version"), cfg.SignVersion}, {path.Root("use_path_style"), cfg.UsePathStyle},
+		{path.Root("max_retries"), cfg.MaxRetries},
+	}
+	if cfg.AssumeRole != nil {
+		ar := path.Root("assume_role")
+		args = append(args,
+			providerArgument{ar.AtName("role_arn"), cfg.AssumeRole.RoleARN},
+			providerArgument{ar.AtName("session_name"), cfg.AssumeRole.SessionName},
+			providerArgument{ar.AtName("external_id"), cfg.AssumeRole.ExternalID},
+			providerArgument{ar.AtName("duration_seconds"), cfg.AssumeRole.DurationSeconds})
+	}
+	return args
 }
 
 func (p *ossProvider) Resources(_ context.Context) []func() resource.Resource {
