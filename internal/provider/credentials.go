@@ -3,6 +3,8 @@ package provider
 import (
 	"context"
 	"fmt"
+	"os"
+	"slices"
 	"sync"
 
 	"github.com/aliyun/alibabacloud-oss-go-sdk-v2/oss/credentials"
@@ -18,24 +20,12 @@ var (
 // provider's description documents. It never makes a network call: sources
 // that need one (STS, ECS metadata, OIDC) are asked on the first request.
 func credentialsFromConfig(cfg ossProviderModel, region string) (credentials.CredentialsProvider, diag.Diagnostics) {
-	var diags diag.Diagnostics
-	accessKey := stringOrEnv(cfg.AccessKey, envAccessKey)
-	secretKey := stringOrEnv(cfg.SecretKey, envSecretKey)
-	token := stringOrEnv(cfg.SecurityToken, envSecurityToken)
-
-	switch {
-	case accessKey != "" && secretKey == "":
-		diags.Append(missingProviderArgumentDiag("secret_key", envSecretKey,
-			"the secret that goes with the access key ID that is set"))
-		return nil, diags
-	case accessKey == "" && secretKey != "":
-		diags.Append(missingProviderArgumentDiag("access_key", envAccessKey,
-			"the access key ID that goes with the secret that is set"))
+	pair, diags := keyPairFromConfig(cfg)
+	if diags.HasError() {
 		return nil, diags
 	}
-
-	if accessKey != "" && cfg.AssumeRole == nil {
-		return credentials.NewStaticCredentialsProvider(accessKey, secretKey, token), nil
+	if pair != nil && cfg.AssumeRole == nil {
+		return credentials.NewStaticCredentialsProvider(pair.id, pair.secret, pair.token), diags
 	}
 
 	var (
@@ -44,14 +34,14 @@ func credentialsFromConfig(cfg ossProviderModel, region string) (credentials.Cre
 		err    error
 	)
 	switch {
-	case accessKey != "" && token != "":
+	case pair != nil && pair.token != "":
 		base, err = providers.NewStaticSTSCredentialsProviderBuilder().
-			WithAccessKeyId(accessKey).WithAccessKeySecret(secretKey).WithSecurityToken(token).Build()
-		source = "access_key, secret_key and security_token"
-	case accessKey != "":
+			WithAccessKeyId(pair.id).WithAccessKeySecret(pair.secret).WithSecurityToken(pair.token).Build()
+		source = pair.source
+	case pair != nil:
 		base, err = providers.NewStaticAKCredentialsProviderBuilder().
-			WithAccessKeyId(accessKey).WithAccessKeySecret(secretKey).Build()
-		source = "access_key and secret_key"
+			WithAccessKeyId(pair.id).WithAccessKeySecret(pair.secret).Build()
+		source = pair.source
 	default:
 		profile := stringOrEnv(cfg.Profile, envProfile)
 		file := stringOrEnv(cfg.SharedCredentialsFile, envCredsFile)
@@ -87,7 +77,101 @@ func credentialsFromConfig(cfg ossProviderModel, region string) (credentials.Cre
 		}
 		source = fmt.Sprintf("role %s assumed with %s", ar.RoleARN.ValueString(), source)
 	}
-	return &chainCredentials{provider: base, source: source}, nil
+	return &chainCredentials{provider: base, source: source}, diags
+}
+
+// keyPair is an access key pair, with its security token when it is
+// temporary, and the one source all three came from.
+type keyPair struct {
+	id, secret, token string
+	source            string // for diagnostics: the arguments or variables
+}
+
+// keyPairFromConfig finds the key pair, if any, by the documented
+// precedence: the provider block's arguments; else none when the block
+// names a profile or credentials file; else the first family of
+// environment variables (OSS_*, ALICLOUD_*, ALIBABA_CLOUD_*) that has any
+// of its variables set. A key pair and its token never mix sources: an ID
+// from one and a secret or token from another would sign with credentials
+// nobody issued, which OSS refuses request after request, or worse, reaches
+// another account than the one meant. So a source that is incomplete is an
+// error naming what is missing and what is set elsewhere, and a token set
+// outside the chosen source is left unused, with a warning.
+func keyPairFromConfig(cfg ossProviderModel) (*keyPair, diag.Diagnostics) {
+	var diags diag.Diagnostics
+	args := []string{cfg.AccessKey.ValueString(), cfg.SecretKey.ValueString(), cfg.SecurityToken.ValueString()}
+	names := []string{"access_key", "secret_key", "security_token"}
+	if slices.ContainsFunc(args, func(v string) bool { return v != "" }) {
+		var set []string
+		for i, v := range args {
+			if v != "" {
+				set = append(set, names[i])
+			}
+		}
+		for i, env := range [][]string{envAccessKey, envSecretKey} {
+			if args[i] == "" {
+				diags.Append(credentialArgumentMissingDiag(names[i], set, setVariables(env)))
+			}
+		}
+		if diags.HasError() {
+			return nil, diags
+		}
+		pair := &keyPair{id: args[0], secret: args[1], token: args[2], source: "access_key and secret_key"}
+		if pair.token != "" {
+			pair.source = "access_key, secret_key and security_token"
+		} else if unused := setVariables(envSecurityToken); len(unused) > 0 {
+			diags.Append(tokenNotUsedWarning("the provider block's access_key and secret_key",
+				`"security_token" in the provider block`, unused))
+		}
+		return pair, diags
+	}
+	if cfg.Profile.ValueString() != "" || cfg.SharedCredentialsFile.ValueString() != "" {
+		return nil, diags
+	}
+	for i := range envAccessKey {
+		family := []string{envAccessKey[i], envSecretKey[i], envSecurityToken[i]}
+		id, secret, token := os.Getenv(family[0]), os.Getenv(family[1]), os.Getenv(family[2])
+		if id == "" && secret == "" && token == "" {
+			continue
+		}
+		if id == "" || secret == "" {
+			set := setVariables(family)
+			missing := slices.DeleteFunc(slices.Clone(family[:2]), func(v string) bool { return slices.Contains(set, v) })
+			diags.Append(credentialVariablesIncompleteDiag(family, set, missing, otherVariables(i)))
+			return nil, diags
+		}
+		pair := &keyPair{id: id, secret: secret, token: token, source: family[0] + " and " + family[1]}
+		if token != "" {
+			pair.source = family[0] + ", " + family[1] + " and " + family[2]
+		} else if unused := setVariables(slices.Delete(slices.Clone(envSecurityToken), i, i+1)); len(unused) > 0 {
+			diags.Append(tokenNotUsedWarning(pair.source, family[2], unused))
+		}
+		return pair, diags
+	}
+	return nil, diags
+}
+
+// setVariables returns those of names that are set to a non-empty value.
+func setVariables(names []string) []string {
+	var set []string
+	for _, name := range names {
+		if os.Getenv(name) != "" {
+			set = append(set, name)
+		}
+	}
+	return set
+}
+
+// otherVariables returns the credential variables that are set outside the
+// family at index i.
+func otherVariables(i int) []string {
+	var set []string
+	for j := range envAccessKey {
+		if j != i {
+			set = append(set, setVariables([]string{envAccessKey[j], envSecretKey[j], envSecurityToken[j]})...)
+		}
+	}
+	return set
 }
 
 // chainCredentials adapts a credentials-go provider to the OSS SDK. The

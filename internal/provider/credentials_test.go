@@ -25,19 +25,13 @@ func writeCLIConfig(t *testing.T, profile, id, secret string) string {
 	return path
 }
 
-// TestProvider_CredentialPrecedence checks the documented order: arguments,
-// then environment variables, then a profile.
+// TestProvider_CredentialPrecedence checks the documented order: the key
+// pair arguments, then a profile named in the provider block, then the
+// environment variables (OSS_* before ALIBABA_CLOUD_*), then a profile
+// named in the environment.
 func TestProvider_CredentialPrecedence(t *testing.T) {
 	clearEnv(t, envAccessKey, envSecretKey, envSecurityToken, envProfile, envCredsFile)
 	file := writeCLIConfig(t, "dev", "profile-id", "profile-secret")
-	model := func(accessKey, secretKey string) ossProviderModel {
-		return ossProviderModel{
-			AccessKey:             types.StringValue(accessKey),
-			SecretKey:             types.StringValue(secretKey),
-			Profile:               types.StringValue("dev"),
-			SharedCredentialsFile: types.StringValue(file),
-		}
-	}
 	get := func(m ossProviderModel) string {
 		t.Helper()
 		p, diags := credentialsFromConfig(m, "cn-hangzhou")
@@ -50,22 +44,29 @@ func TestProvider_CredentialPrecedence(t *testing.T) {
 		}
 		return c.AccessKeyID + ":" + c.AccessKeySecret
 	}
+	withProfile := ossProviderModel{Profile: types.StringValue("dev"), SharedCredentialsFile: types.StringValue(file)}
 
-	if got := get(model("", "")); got != "profile-id:profile-secret" {
-		t.Errorf("profile only: got %s", got)
+	t.Setenv("ALICLOUD_PROFILE", "dev")
+	t.Setenv("ALICLOUD_SHARED_CREDENTIALS_FILE", file)
+	if got := get(ossProviderModel{}); got != "profile-id:profile-secret" {
+		t.Errorf("profile from the environment: got %s", got)
 	}
 	t.Setenv("ALIBABA_CLOUD_ACCESS_KEY_ID", "env-id")
 	t.Setenv("ALIBABA_CLOUD_ACCESS_KEY_SECRET", "env-secret")
-	if got := get(model("", "")); got != "env-id:env-secret" {
-		t.Errorf("environment over profile: got %s", got)
+	if got := get(ossProviderModel{}); got != "env-id:env-secret" {
+		t.Errorf("environment key pair over a profile named in the environment: got %s", got)
 	}
 	t.Setenv("OSS_ACCESS_KEY_ID", "oss-id")
 	t.Setenv("OSS_ACCESS_KEY_SECRET", "oss-secret")
-	if got := get(model("", "")); got != "oss-id:oss-secret" {
+	if got := get(ossProviderModel{}); got != "oss-id:oss-secret" {
 		t.Errorf("OSS_* over ALIBABA_CLOUD_*: got %s", got)
 	}
-	if got := get(model("arg-id", "arg-secret")); got != "arg-id:arg-secret" {
-		t.Errorf("arguments over environment: got %s", got)
+	if got := get(withProfile); got != "profile-id:profile-secret" {
+		t.Errorf("profile argument over the environment: got %s", got)
+	}
+	withProfile.AccessKey, withProfile.SecretKey = types.StringValue("arg-id"), types.StringValue("arg-secret")
+	if got := get(withProfile); got != "arg-id:arg-secret" {
+		t.Errorf("arguments over a profile and the environment: got %s", got)
 	}
 }
 

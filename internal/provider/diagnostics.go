@@ -34,6 +34,76 @@ func unknownProviderArgumentDiag(p path.Path) diag.Diagnostic {
 			"Use a value known at plan time, or apply the resources it depends on first with -target.")
 }
 
+// credentialArgumentMissingDiag reports a credential argument that is
+// missing while others are set in the provider block; env lists the set
+// environment variables that would have supplied it, which are not used.
+func credentialArgumentMissingDiag(missing string, set, env []string) diag.Diagnostic {
+	what := map[string]string{"access_key": "access key ID", "secret_key": "access key secret"}[missing]
+	detail := fmt.Sprintf("%s %s set in the provider block, so the oss provider takes the whole key pair, and "+
+		"its security token, from the provider block: credentials never come partly from arguments and "+
+		"partly from environment variables. Set the %s in \"%s\" in the provider block, or remove %s to "+
+		"take the credentials from the environment.", joinNames(set, `"`), isAre(set), what, missing,
+		joinNames(set, `"`))
+	if len(env) > 0 {
+		detail += fmt.Sprintf(" The environment %s %s %s set but not combined with arguments.",
+			variables(env), joinNames(env, ""), isAre(env))
+	}
+	return diag.NewAttributeErrorDiagnostic(path.Root(missing), "Missing Provider Argument "+missing, detail)
+}
+
+// credentialVariablesIncompleteDiag reports a family of credential
+// environment variables (ID, secret, token) of which some are set but not
+// the key pair; others lists the set variables of the other families.
+func credentialVariablesIncompleteDiag(family, set, missing, others []string) diag.Diagnostic {
+	detail := fmt.Sprintf("%s %s set, so the oss provider takes the key pair and its security token from "+
+		"%s only, but %s %s not set.", joinNames(set, ""), isAre(set), joinNames(family, ""),
+		joinNames(missing, ""), isAre(missing))
+	if len(others) > 0 {
+		detail += fmt.Sprintf(" Credentials never come from two families of environment variables: %s %s "+
+			"set but not combined with them.", joinNames(others, ""), isAre(others))
+	}
+	detail += fmt.Sprintf(" Set %s, or unset %s.", joinNames(missing, ""), joinNames(set, ""))
+	return diag.NewErrorDiagnostic("Incomplete Credentials in Environment Variables", detail)
+}
+
+// tokenNotUsedWarning reports security token variables left unused because
+// the key pair in use comes from another source, pair, whose own token
+// would be in tokenPlace.
+func tokenNotUsedWarning(pair, tokenPlace string, unused []string) diag.Diagnostic {
+	return diag.NewWarningDiagnostic("Security Token Not Used", fmt.Sprintf("The key pair comes from %s, "+
+		"without a security token, so the environment %s %s %s not used: a token works only with the key "+
+		"pair it was issued with, and credentials never mix sources. If the key pair is temporary, set its "+
+		"token in %s; otherwise unset %s.", pair, variables(unused), joinNames(unused, ""), isAre(unused),
+		tokenPlace, joinNames(unused, "")))
+}
+
+// joinNames lists names as prose, each between quote: "a", "a and b",
+// "a, b and c".
+func joinNames(names []string, quote string) string {
+	q := make([]string, len(names))
+	for i, n := range names {
+		q[i] = quote + n + quote
+	}
+	if len(q) < 2 {
+		return strings.Join(q, "")
+	}
+	return strings.Join(q[:len(q)-1], ", ") + " and " + q[len(q)-1]
+}
+
+func isAre(names []string) string {
+	if len(names) == 1 {
+		return "is"
+	}
+	return "are"
+}
+
+func variables(names []string) string {
+	if len(names) == 1 {
+		return "variable"
+	}
+	return "variables"
+}
+
 // credentialsSetupDiag reports a credential source that the provider could
 // not set up from its arguments, before any request was sent.
 func credentialsSetupDiag(source string, err error) diag.Diagnostic {

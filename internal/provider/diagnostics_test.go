@@ -73,9 +73,10 @@ provider "oss" {
   region     = "cn-hangzhou"
   secret_key = "secret"
 }
-`, diagMessage("Missing Provider Argument access_key", `The oss provider needs the access key ID that goes `+
-		`with the secret that is set. Set the "access_key" argument in the provider block or one of the `+
-		`environment variables OSS_ACCESS_KEY_ID, ALICLOUD_ACCESS_KEY, ALIBABA_CLOUD_ACCESS_KEY_ID.`))
+`, diagMessage("Missing Provider Argument access_key", `"secret_key" is set in the provider block, so the oss `+
+		`provider takes the whole key pair, and its security token, from the provider block: credentials never `+
+		`come partly from arguments and partly from environment variables. Set the access key ID in `+
+		`"access_key" in the provider block, or remove "secret_key" to take the credentials from the environment.`))
 }
 
 // TestProvider_UnknownArgument configures the provider's region from a

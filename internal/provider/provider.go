@@ -111,14 +111,25 @@ func (p *ossProvider) Schema(_ context.Context, _ provider.SchemaRequest, resp *
 			"it wins over its environment variables, which are read in the order listed for each argument. " +
 			"Every argument, those of `assume_role` included, must be known when Terraform plans: one that " +
 			"depends on a resource not created yet is an error, never a silent default.\n\n" +
-			"Credentials are looked up in this order, the first complete source winning:\n\n" +
-			"1. `access_key` and `secret_key` (with `security_token` for STS credentials), each from its " +
-			"argument or its environment variables.\n" +
-			"2. `profile` (or " + quotedList(envProfile) + ") read from " +
-			"`shared_credentials_file` (default `~/.aliyun/config.json`, the Alibaba Cloud CLI's file).\n" +
-			"3. The default credential chain of `github.com/aliyun/credentials-go`: `ALIBABA_CLOUD_*` " +
-			"environment variables, OIDC (`ALIBABA_CLOUD_OIDC_*`), the CLI configuration file, " +
-			"`~/.alibabacloud/credentials`, the ECS instance RAM role and `ALIBABA_CLOUD_CREDENTIALS_URI`.\n\n" +
+			"Credentials come from exactly one source, the first of these that is present. A key pair and " +
+			"its security token always come from that one source: never an access key ID from one place and " +
+			"the secret or the token from another.\n\n" +
+			"1. The provider block's `access_key`, `secret_key` and `security_token`. When any of them is set, " +
+			"`access_key` and `secret_key` must both be set there, and the token is `security_token` or none.\n" +
+			"2. The provider block's `profile` or `shared_credentials_file`: that profile of the Alibaba Cloud " +
+			"CLI's configuration file (see those arguments), even when key pairs are set in the environment.\n" +
+			"3. One family of environment variables, the first of " + envFamilies() + " that has any of its " +
+			"variables set. It must hold both the access key ID and the secret; its own token variable is the " +
+			"only token used.\n" +
+			"4. A profile named by " + quotedList(envProfile) + " or a file named by " + quotedList(envCredsFile) +
+			", read as in 2.\n" +
+			"5. The default credential chain of `github.com/aliyun/credentials-go`: OIDC " +
+			"(`ALIBABA_CLOUD_OIDC_*`), the CLI configuration file, `~/.alibabacloud/credentials`, the ECS " +
+			"instance RAM role and `ALIBABA_CLOUD_CREDENTIALS_URI`.\n\n" +
+			"A source that is incomplete (an `access_key` without `secret_key`, `OSS_ACCESS_KEY_ID` without " +
+			"`OSS_ACCESS_KEY_SECRET`, a token without its key pair) is an error that names what is missing and " +
+			"what is set elsewhere; a security token variable set outside the source in use is not used, with " +
+			"a warning.\n\n" +
 			"When `assume_role` is set, the credentials found this way are used to assume that RAM role " +
 			"through STS and OSS is called with the role's temporary credentials.\n\n" +
 			"Configuring the provider makes no network call: credentials that come from STS, the ECS " +
@@ -139,23 +150,31 @@ func (p *ossProvider) Schema(_ context.Context, _ provider.SchemaRequest, resp *
 				Optional: true,
 			},
 			"access_key": schema.StringAttribute{
-				MarkdownDescription: "Access key ID. Also read from " + quotedList(envAccessKey) + ".",
-				Optional:            true,
+				MarkdownDescription: "Access key ID; requires `secret_key` in the provider block. When no " +
+					"credential argument is set, the key pair may come from the environment instead: " +
+					quotedList(envAccessKey) + ", each with the secret and token of its own family (see above).",
+				Optional: true,
 			},
 			"secret_key": schema.StringAttribute{
-				MarkdownDescription: "Access key secret. Also read from " + quotedList(envSecretKey) + ".",
-				Optional:            true,
-				Sensitive:           true,
+				MarkdownDescription: "Access key secret; requires `access_key` in the provider block. When no " +
+					"credential argument is set, it may come from " + quotedList(envSecretKey) + " instead, " +
+					"with the access key ID of the same family.",
+				Optional:  true,
+				Sensitive: true,
 			},
 			"security_token": schema.StringAttribute{
 				MarkdownDescription: "STS security token that goes with a temporary `access_key` and " +
-					"`secret_key`. Also read from " + quotedList(envSecurityToken) + ".",
+					"`secret_key`, which must be set in the provider block too. When no credential argument " +
+					"is set, it may come from " + quotedList(envSecurityToken) + " instead, with the key pair " +
+					"of the same family; a token variable is never used with the arguments' key pair.",
 				Optional:  true,
 				Sensitive: true,
 			},
 			"profile": schema.StringAttribute{
-				MarkdownDescription: "Name of a profile in `shared_credentials_file`. Used only when no " +
-					"access key pair is given. Also read from " + quotedList(envProfile) + ".",
+				MarkdownDescription: "Name of a profile in `shared_credentials_file`. Used when the provider " +
+					"block sets no access key pair, and then wins over key pairs in environment variables. " +
+					"Also read from " + quotedList(envProfile) + ", which is used only when no key pair is given " +
+					"anywhere.",
 				Optional: true,
 			},
 			"shared_credentials_file": schema.StringAttribute{
@@ -343,6 +362,16 @@ func stringOrEnv(v types.String, names []string) string {
 		}
 	}
 	return ""
+}
+
+// envFamilies names the families of credential environment variables in
+// the order they are read, for descriptions.
+func envFamilies() string {
+	families := make([]string, len(envAccessKey))
+	for i := range envAccessKey {
+		families[i] = "(" + quotedList([]string{envAccessKey[i], envSecretKey[i], envSecurityToken[i]}) + ")"
+	}
+	return strings.Join(families, ", ")
 }
 
 // quotedList renders environment variable names or allowed values as

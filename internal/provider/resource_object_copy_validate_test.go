@@ -199,9 +199,10 @@ provider "oss" {
   region     = "cn-hangzhou"
   access_key = "id"
 }
-`, exactMessage(`The oss provider needs the secret that goes with the access key ID that is `+
-		`set. Set the "secret_key" argument in the provider block or one of the environment variables `+
-		`OSS_ACCESS_KEY_SECRET, ALICLOUD_SECRET_KEY, ALIBABA_CLOUD_ACCESS_KEY_SECRET.`))
+`, exactMessage(`"access_key" is set in the provider block, so the oss provider takes the whole key `+
+		`pair, and its security token, from the provider block: credentials never come partly from arguments `+
+		`and partly from environment variables. Set the access key secret in "secret_key" in the provider `+
+		`block, or remove "access_key" to take the credentials from the environment.`))
 }
 
 // TestProvider_AssumeRoleWithoutRoleARN checks that an assume_role block
