@@ -102,9 +102,8 @@ func TestAccObjectCopy_NoCredentials(t *testing.T) {
 			Config: o.providerWith("") + copyConfig(dst, "k", src, "k", ""),
 			ExpectError: exactMessage(`The provider could not get credentials from the default credential ` +
 				`chain. Set "access_key" and "secret_key" in the provider block, or the environment variables ` +
-				`OSS_ACCESS_KEY_ID and OSS_ACCESS_KEY_SECRET (or ALICLOUD_ACCESS_KEY, ` +
-				`ALIBABA_CLOUD_ACCESS_KEY_ID, ALICLOUD_SECRET_KEY, ALIBABA_CLOUD_ACCESS_KEY_SECRET), or a ` +
-				`"profile".`),
+				`OSS_ACCESS_KEY_ID and OSS_ACCESS_KEY_SECRET (or ALICLOUD_ACCESS_KEY and ALICLOUD_SECRET_KEY, or ` +
+				`ALIBABA_CLOUD_ACCESS_KEY_ID and ALIBABA_CLOUD_ACCESS_KEY_SECRET), or a "profile".`),
 		}},
 	})
 }

@@ -6,7 +6,6 @@ import (
 	"errors"
 	"fmt"
 	"net"
-	"slices"
 	"strings"
 	"time"
 
@@ -187,8 +186,8 @@ func classifyError(err error, pd *providerData, t target) (summary, advice strin
 	case errors.As(err, &credErr):
 		return "No Usable OSS Credentials", "The provider could not get credentials from " + credErr.source +
 			". Set \"access_key\" and \"secret_key\" in the provider block, or the environment variables " +
-			plainList(envAccessKey[:1]) + " and " + plainList(envSecretKey[:1]) + " (or " +
-			plainList(slices.Concat(envAccessKey[1:], envSecretKey[1:])) + "), or a \"profile\"."
+			envAccessKey[0] + " and " + envSecretKey[0] + " (or " + envAccessKey[1] + " and " + envSecretKey[1] +
+			", or " + envAccessKey[2] + " and " + envSecretKey[2] + "), or a \"profile\"."
 	case errors.Is(err, objectcopy.ErrSourceChanged):
 		return "Source Object Changed During Copy", "The source object changed while it was being copied, " +
 			"so the copy was abandoned and its multipart upload aborted; nothing was written. Apply again " +
