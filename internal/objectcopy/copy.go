@@ -32,18 +32,27 @@ const MaxParallelism = 100
 
 const (
 	// commitTimeout bounds the requests that create server-side state
-	// (Initiate, Complete, CopyObject). They run on a context the caller's
+	// (Initiate, Complete, CopyObject), or twice their read/write timeout
+	// when that is longer. They run on a context the caller's
 	// cancellation does not reach: cancelling one midway would leave an
 	// upload whose ID is unknown, or a Complete whose outcome is unknown.
 	commitTimeout = 2 * time.Minute
 	// cleanupTimeout bounds the abort or delete after a failure, which also
 	// runs past the caller's cancellation, since that is often its cause.
 	cleanupTimeout = 30 * time.Second
-	// partTimeoutBase and partTimeoutRate size a part's read/write timeout:
-	// OSS answers UploadPartCopy only when the part is copied, so the
-	// connection is silent for the part's whole copy time.
-	partTimeoutBase       = 15 * time.Second
-	partTimeoutRate int64 = 16 * 1024 * 1024 // bytes per second, pessimistic
+	// silenceBase, minCopyRate and minCompleteRate size the read/write
+	// timeout of the requests OSS answers only once their work is done, so
+	// that their connection stays silent meanwhile: UploadPartCopy and
+	// CopyObject copy their bytes first, Complete assembles the object. A
+	// timeout cuts a healthy request and makes the SDK send it again, which
+	// copies the bytes twice, so the rates are far below what OSS does
+	// (about 150 MiB/s per copy stream): 1 MiB/s for a copy, and 1 GiB/s
+	// of object for Complete, which copies no bytes. The base covers the
+	// round trip and OSS's queueing. A dead connection is then found late,
+	// which costs time; a healthy request cut costs money.
+	silenceBase           = 15 * time.Second
+	minCopyRate     int64 = 1024 * 1024        // bytes per second
+	minCompleteRate int64 = 1024 * 1024 * 1024 // bytes of object per second
 	// strayMargin widens the window in which abortStrays takes uploads for
 	// lost Initiate attempts, for the one-second resolution of Date.
 	strayMargin = 2 * time.Second
@@ -95,6 +104,17 @@ type Params struct {
 	// It must name SourceBucket, SourceKey and SourceVersionID when that is
 	// set.
 	Source *Source
+
+	// HTTPClient is the HTTP client c was configured with
+	// (oss.Config.WithHttpClient), if any. The SDK sets a connection's
+	// read/write timeout when it dials it (10 s by default), and a pooled
+	// connection keeps it, so the requests that OSS answers only when their
+	// copy is done would be cut on connections other requests dialled. With
+	// HTTPClient, whose transport must be an *http.Transport such as the
+	// SDK's transport.NewHttpClient makes, they run on clones of it whose
+	// connections all have the timeout their size needs. Without it, only
+	// connections dialled for those requests get that timeout.
+	HTTPClient *http.Client
 
 	Logger Logger // may be nil
 }
@@ -202,6 +222,8 @@ func Copy(ctx context.Context, c *oss.Client, p Params) (*Result, error) {
 		return nil, err
 	}
 	cp := &copier{c: c, p: p, log: p.Logger, retry: newRetryPolicy(minRetryBudget)}
+	cp.pools.base = p.HTTPClient
+	defer cp.pools.close()
 	if cp.log == nil {
 		cp.log = nopLogger{}
 	}
@@ -319,6 +341,7 @@ type copier struct {
 	retry    *retryPolicy
 	src      *source
 	uploadID string
+	pools    pools
 }
 
 func (cp *copier) fields() map[string]any {
@@ -379,10 +402,11 @@ func (cp *copier) copyObject(ctx context.Context) (*Result, error) {
 		req.Tagging = optional(encodeTags(p.Tags))
 	}
 
-	cctx, cancel := detached(ctx, commitTimeout)
+	timeout := silence(cp.src.Size, minCopyRate)
+	cctx, cancel := detached(ctx, max(commitTimeout, 2*timeout))
 	defer cancel()
 	cp.log.Debug("copying with CopyObject", cp.fields())
-	res, err := cp.c.CopyObject(cctx, req, cp.retry.apply)
+	res, err := cp.c.CopyObject(cctx, req, cp.retry.apply, cp.pools.timeout(timeout))
 	if err != nil {
 		return nil, cp.fail("CopyObject", sourceChangedError(err))
 	}
@@ -453,7 +477,7 @@ func (cp *copier) multipartCopy(ctx context.Context, parts []Part) (*Result, err
 	fields["parts"], fields["part_size"], fields["parallelism"] = len(parts), parts[0].Size(), min(cp.p.Parallelism, len(parts))
 	cp.log.Debug("multipart copy started", fields)
 
-	etags, err := cp.copyParts(ctx, parts)
+	etags, err := cp.copyParts(ctx, parts, cp.pools.timeout(silence(parts[0].Size(), minCopyRate)))
 	if err == nil && ctx.Err() != nil {
 		// Cancelled after the last part: Complete would still make the
 		// object, against the caller's wish.
@@ -527,7 +551,7 @@ func (cp *copier) initiateRequest(ctx context.Context) (*oss.InitiateMultipartUp
 // copyParts copies all parts with a pool of workers that each take the next
 // part as soon as their previous one is done, and stops at the first error.
 // It returns the part ETags in part order.
-func (cp *copier) copyParts(ctx context.Context, parts []Part) ([]string, error) {
+func (cp *copier) copyParts(ctx context.Context, parts []Part, timeout func(*oss.Options)) ([]string, error) {
 	ctx, cancel := context.WithCancel(ctx)
 	defer cancel()
 
@@ -546,7 +570,7 @@ func (cp *copier) copyParts(ctx context.Context, parts []Part) ([]string, error)
 				if i >= int64(len(parts)) {
 					return
 				}
-				etag, err := cp.copyPart(ctx, parts[i])
+				etag, err := cp.copyPart(ctx, parts[i], timeout)
 				if err != nil {
 					errOnce.Do(func() { firstErr = err; cancel() })
 					return
@@ -567,7 +591,7 @@ func (cp *copier) copyParts(ctx context.Context, parts []Part) ([]string, error)
 	return etags, nil
 }
 
-func (cp *copier) copyPart(ctx context.Context, part Part) (string, error) {
+func (cp *copier) copyPart(ctx context.Context, part Part, timeout func(*oss.Options)) (string, error) {
 	res, err := cp.c.UploadPartCopy(ctx, &oss.UploadPartCopyRequest{
 		Bucket:          oss.Ptr(cp.p.Bucket),
 		Key:             oss.Ptr(cp.p.Key),
@@ -578,7 +602,7 @@ func (cp *copier) copyPart(ctx context.Context, part Part) (string, error) {
 		SourceVersionId: optional(cp.src.VersionID),
 		Range:           oss.Ptr(fmt.Sprintf("bytes=%d-%d", part.First, part.Last)),
 		IfMatch:         oss.Ptr(cp.src.ETag),
-	}, cp.retry.apply, oss.OpReadWriteTimeout(partTimeout(part.Size())))
+	}, cp.retry.apply, timeout)
 	if err != nil {
 		return "", cp.fail("UploadPartCopy", fmt.Errorf("part %d (bytes %d-%d): %w", part.Number, part.First, part.Last, sourceChangedError(err)))
 	}
@@ -591,13 +615,6 @@ func (cp *copier) copyPart(ctx context.Context, part Part) (string, error) {
 	return *res.ETag, nil
 }
 
-// partTimeout is the read/write timeout for a part. The SDK applies it only
-// to connections dialled for this request, so it helps most for large parts
-// copied at high parallelism, where new connections are the rule.
-func partTimeout(size int64) time.Duration {
-	return partTimeoutBase + time.Duration(size/partTimeoutRate)*time.Second
-}
-
 // complete sends Complete and verifies the result. A Complete whose response
 // was lost is retried by the SDK and then answers NoSuchUpload: the object is
 // then looked up and accepted if it is exactly the one these parts make.
@@ -606,7 +623,8 @@ func (cp *copier) complete(ctx context.Context, etags []string) (*Result, error)
 	for i, etag := range etags {
 		parts[i] = oss.UploadPart{PartNumber: int32(i + 1), ETag: oss.Ptr(etag)}
 	}
-	cctx, cancel := detached(ctx, commitTimeout)
+	timeout := silence(cp.src.Size, minCompleteRate)
+	cctx, cancel := detached(ctx, max(commitTimeout, 2*timeout))
 	defer cancel()
 	res, err := cp.c.CompleteMultipartUpload(cctx, &oss.CompleteMultipartUploadRequest{
 		Bucket:                  oss.Ptr(cp.p.Bucket),
@@ -615,7 +633,7 @@ func (cp *copier) complete(ctx context.Context, etags []string) (*Result, error)
 		CompleteMultipartUpload: &oss.CompleteMultipartUpload{Parts: parts},
 		ForbidOverwrite:         forbidOverwrite(cp.p.ForbidOverwrite),
 		Acl:                     oss.ObjectACLType(cp.p.ACL),
-	}, cp.retry.apply)
+	}, cp.retry.apply, cp.pools.timeout(timeout))
 	if err == nil {
 		return cp.verify(ctx, "CompleteMultipartUpload", oss.ToString(res.ETag), oss.ToString(res.VersionId), res.HashCRC64, len(etags))
 	}

@@ -522,6 +522,7 @@ func (r *objectCopyResource) Create(ctx context.Context, req resource.CreateRequ
 		return
 	}
 	params.Logger = tflogLogger{ctx: ctx}
+	params.HTTPClient = r.data.httpClient
 	params.Source = plan.plannedSource(&r.data.planned)
 	tflog.Debug(ctx, "copying object", map[string]any{
 		"source_bucket": params.SourceBucket, "source_key": params.SourceKey,
