@@ -11,8 +11,8 @@ import (
 
 // Fault is a failure injected into requests of one OSS operation.
 //
-// Which requests it hits: the requests whose operation is Op, counted from 1
-// from when the fault was added.
+// Which requests it hits: the requests whose operation is Op (and whose
+// bucket is Bucket, when set), counted from 1 from when the fault was added.
 // From the Nth of them on (Nth 0 = from the first) each one is hit with
 // chance Probability (0 = certainly), until the fault has fired Times times
 // (0 = no limit; when only Nth is set it fires once, on the Nth request).
@@ -26,6 +26,7 @@ import (
 // Delay set delays the request and then serves it normally.
 type Fault struct {
 	Op          string        // OSS operation name, as RequestCount uses it; "" = any
+	Bucket      string        // bucket the request addresses; "" = any
 	Probability float64       // chance per eligible request, 0..1 (0 = every eligible request)
 	Nth         int           // first eligible request, 1-based (0 = the first)
 	Times       int           // most firings (0 = unlimited, or 1 when Nth is set and Probability is 0)
@@ -104,13 +105,13 @@ func (fs *faultSet) firedCount() int {
 
 // decide offers a request of operation op to the faults. It returns the
 // total delay and the fault that decides the outcome (nil: serve normally).
-func (fs *faultSet) decide(op string) (time.Duration, *Fault) {
+func (fs *faultSet) decide(op, bucket string) (time.Duration, *Fault) {
 	fs.mu.Lock()
 	defer fs.mu.Unlock()
 	var delay time.Duration
 	var outcome *Fault
 	for _, f := range fs.faults {
-		if f.Op != "" && f.Op != op {
+		if f.Op != "" && f.Op != op || f.Bucket != "" && f.Bucket != bucket {
 			continue
 		}
 		f.seen++
@@ -179,7 +180,7 @@ func faultCode(status int) string {
 // serveControlled runs serve, which answers rq, under the performance model
 // and the faults that fire for rq.
 func (s *Server) serveControlled(rq *request, serve func()) {
-	delay, f := s.ctl.faults.decide(rq.op)
+	delay, f := s.ctl.faults.decide(rq.op, rq.bucket)
 	if err := s.ctl.sleep(rq.r.Context(), s.ctl.bw.roundTrip()+delay); err != nil {
 		return // the client hung up or the server is closing: nobody to answer
 	}

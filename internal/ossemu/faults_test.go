@@ -303,3 +303,31 @@ func TestAddFaultRejectsNonsense(t *testing.T) {
 		})
 	}
 }
+
+// TestFaultBucket hits only the requests for the fault's bucket; the others
+// neither fail nor count for its Nth.
+func TestFaultBucket(t *testing.T) {
+	t.Parallel()
+	srv := newFaultServer(t)
+	if err := srv.CreateBucket("other", ""); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := srv.PutObject("other", "obj", []byte("content"), nil); err != nil {
+		t.Fatal(err)
+	}
+	srv.AddFault(ossemu.Fault{Op: "HeadObject", Bucket: "bkt", Nth: 2, Status: 403, Code: "AccessDenied"})
+	c := newClient(t, srv, oss.SignatureVersionV4)
+	headOther := func() error {
+		_, err := c.HeadObject(ctx, &oss.HeadObjectRequest{Bucket: oss.Ptr("other"), Key: oss.Ptr("obj")})
+		return err
+	}
+	for i, head := range []func() error{headOther, func() error { return headObj(c) }, headOther, headOther} {
+		if err := head(); err != nil {
+			t.Fatalf("HEAD %d: %v", i+1, err)
+		}
+	}
+	expectCode(t, headObj(c), 403, "AccessDenied")
+	if err := headObj(c); err != nil {
+		t.Fatalf("third HEAD of bkt: %v", err)
+	}
+}
