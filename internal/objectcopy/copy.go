@@ -406,13 +406,21 @@ func (cp *copier) copyObject(ctx context.Context) (*Result, error) {
 	cctx, cancel := detached(ctx, max(commitTimeout, 2*timeout))
 	defer cancel()
 	cp.log.Debug("copying with CopyObject", cp.fields())
+	sent := time.Now()
 	res, err := cp.c.CopyObject(cctx, req, cp.retry.apply, cp.pools.timeout(timeout))
 	if err != nil {
+		if head := cp.recognize(ctx, sent); head != nil {
+			fields := cp.fields()
+			fields["error"] = err.Error()
+			cp.log.Info("CopyObject failed, but the destination is the copy it made: its answer was lost", fields)
+			return cp.result(ctx, "CopyObject", head, written{oss.ToString(head.ETag), oss.ToString(head.VersionId)}, head.HashCRC64, 0)
+		}
 		return nil, cp.fail("CopyObject", sourceChangedError(err))
 	}
-	versionID := oss.ToString(res.VersionId)
+	w := written{oss.ToString(res.ETag), oss.ToString(res.VersionId)}
+	versionID := w.versionID
 	if err := cp.checkSourceVersion(res.SourceVersionId); err != nil {
-		return nil, cp.discard(ctx, "CopyObject", versionID, err)
+		return nil, cp.discard(ctx, "CopyObject", w, err)
 	}
 	// CopyObject answers neither the Content-Type nor the storage class, but
 	// both follow from the request and the source. A CopyObject that names no
@@ -429,11 +437,11 @@ func (cp *copier) copyObject(ctx context.Context) (*Result, error) {
 	}
 	if res.HashCRC64 == nil || res.LastModified == nil || contentType == "" || storageClass == "" {
 		// Only a HEAD tells what OSS made of what nothing tells.
-		return cp.verify(ctx, "CopyObject", oss.ToString(res.ETag), versionID, res.HashCRC64, 0)
+		return cp.verify(ctx, "CopyObject", w, res.HashCRC64, 0)
 	}
 	// CopyObject answers everything else, encryption included, which saves
 	// a HEAD of the destination, a third of the time a small copy takes.
-	crc, err := cp.checkCRC(ctx, "CopyObject", versionID, *res.HashCRC64)
+	crc, err := cp.checkCRC(ctx, "CopyObject", w, *res.HashCRC64)
 	if err != nil {
 		return nil, err
 	}
@@ -635,7 +643,7 @@ func (cp *copier) complete(ctx context.Context, etags []string) (*Result, error)
 		Acl:                     oss.ObjectACLType(cp.p.ACL),
 	}, cp.retry.apply, cp.pools.timeout(timeout))
 	if err == nil {
-		return cp.verify(ctx, "CompleteMultipartUpload", oss.ToString(res.ETag), oss.ToString(res.VersionId), res.HashCRC64, len(etags))
+		return cp.verify(ctx, "CompleteMultipartUpload", written{oss.ToString(res.ETag), oss.ToString(res.VersionId)}, res.HashCRC64, len(etags))
 	}
 	completeErr := cp.fail("CompleteMultipartUpload", err)
 	if code, _ := serviceCode(err); code != "NoSuchUpload" {
@@ -657,7 +665,7 @@ func (cp *copier) recoverCompleted(ctx context.Context, etags []string, complete
 		return nil, completeErr
 	}
 	cp.log.Debug("Complete's response was lost; the destination is the completed upload", cp.fields())
-	return cp.verify(ctx, "CompleteMultipartUpload", oss.ToString(res.ETag), oss.ToString(res.VersionId), res.HashCRC64, len(etags))
+	return cp.verify(ctx, "CompleteMultipartUpload", written{oss.ToString(res.ETag), oss.ToString(res.VersionId)}, res.HashCRC64, len(etags))
 }
 
 // isMultipartETag reports whether etag is the ETag OSS gives the object
@@ -683,33 +691,49 @@ func isMultipartETag(etag string, parts []string) bool {
 
 // verify reads what the result reports beyond the copy's answer (LastModified,
 // Content-Type, storage class, encryption) and checks the new object's CRC64
-// against the source's; an object that fails the check is deleted.
-func (cp *copier) verify(ctx context.Context, op, etag, versionID string, crcHeader *string, parts int) (*Result, error) {
+// against the source's; an object that fails the check is deleted. Once the
+// copy w is written, every failure leaves it tracked: a *WrittenError names
+// it unless it was deleted.
+func (cp *copier) verify(ctx context.Context, op string, w written, crcHeader *string, parts int) (*Result, error) {
 	// The object exists now whatever happens to ctx: read it to the end, or
 	// the caller would lose track of it.
 	hctx, cancel := detached(ctx, cleanupTimeout)
 	defer cancel()
 	head, err := cp.c.HeadObject(hctx, &oss.HeadObjectRequest{
-		Bucket: oss.Ptr(cp.p.Bucket), Key: oss.Ptr(cp.p.Key), VersionId: optional(versionID),
+		Bucket: oss.Ptr(cp.p.Bucket), Key: oss.Ptr(cp.p.Key), VersionId: optional(w.versionID),
 	}, cp.retry.apply)
 	if err != nil {
-		return nil, cp.fail("HeadObject", err)
+		return nil, cp.written(w, cp.fail("HeadObject", fmt.Errorf("verifying the copy: %w", err)))
 	}
-	if got := oss.ToString(head.ETag); got != etag {
-		return nil, cp.fail("HeadObject", fmt.Errorf("destination was overwritten right after the copy: ETag %s, the copy's %s", got, etag))
+	if got := oss.ToString(head.ETag); got != w.etag {
+		err := cp.fail("HeadObject", fmt.Errorf("destination was overwritten right after the copy: ETag %s, the copy's %s", got, w.etag))
+		if w.versionID != "" {
+			// The copy is an older version now, still there.
+			return nil, cp.written(w, err)
+		}
+		return nil, err
 	}
+	return cp.result(ctx, op, head, w, crcHeader, parts)
+}
+
+// result checks the CRC64 of the copy w, which head describes (crcHeader,
+// from the copy's answer, or else head's), and makes the Result.
+func (cp *copier) result(ctx context.Context, op string, head *oss.HeadObjectResult, w written, crcHeader *string, parts int) (*Result, error) {
 	if crcHeader == nil {
 		crcHeader = head.HashCRC64
 	}
-	var crc uint64
+	var (
+		crc uint64
+		err error
+	)
 	if crcHeader != nil {
-		if crc, err = cp.checkCRC(ctx, op, versionID, *crcHeader); err != nil {
+		if crc, err = cp.checkCRC(ctx, op, w, *crcHeader); err != nil {
 			return nil, err
 		}
 	}
 	r := &Result{
-		ETag:                 etag,
-		VersionID:            versionID,
+		ETag:                 w.etag,
+		VersionID:            w.versionID,
 		CRC64:                crc,
 		HasCRC64:             crcHeader != nil,
 		Size:                 head.ContentLength,
@@ -729,15 +753,48 @@ func (cp *copier) verify(ctx context.Context, op, etag, versionID string, crcHea
 	return r, nil
 }
 
+// recognize looks for the copy that a failed CopyObject may have made all
+// the same: OSS made it but its answer was lost, and the SDK's retry was
+// refused (FileAlreadyExists under forbid_overwrite: the copy itself is in
+// the way) or its retries were spent. The destination's current version is
+// taken for that copy, and returned, when it has the source's size and CRC64
+// and was written after the request was sent, in the server's clock (from the
+// HEAD's Date, with strayMargin for its one-second resolution). Without a
+// CRC64 of the source nothing proves it.
+func (cp *copier) recognize(ctx context.Context, sent time.Time) *oss.HeadObjectResult {
+	if !cp.src.HasCRC64 {
+		return nil
+	}
+	hctx, cancel := detached(ctx, cleanupTimeout)
+	defer cancel()
+	head, err := cp.c.HeadObject(hctx, &oss.HeadObjectRequest{Bucket: oss.Ptr(cp.p.Bucket), Key: oss.Ptr(cp.p.Key)},
+		newRetryPolicy(minRetryBudget).apply)
+	received := time.Now()
+	if err != nil || head.HashCRC64 == nil || head.LastModified == nil || head.ContentLength != cp.src.Size {
+		return nil
+	}
+	if crc, err := strconv.ParseUint(*head.HashCRC64, 10, 64); err != nil || crc != cp.src.CRC64 {
+		return nil
+	}
+	var offset time.Duration
+	if d, err := http.ParseTime(head.Headers.Get("Date")); err == nil {
+		offset = d.Sub(received)
+	}
+	if head.LastModified.Before(sent.Add(offset - strayMargin)) {
+		return nil
+	}
+	return head
+}
+
 // checkCRC parses the copy's CRC64 and compares it with the source's; an
 // object that fails the check is deleted.
-func (cp *copier) checkCRC(ctx context.Context, op, versionID, header string) (uint64, error) {
+func (cp *copier) checkCRC(ctx context.Context, op string, w written, header string) (uint64, error) {
 	crc, err := strconv.ParseUint(header, 10, 64)
 	if err != nil {
-		return 0, cp.discard(ctx, op, versionID, fmt.Errorf("invalid x-oss-hash-crc64ecma %q: %w", header, err))
+		return 0, cp.discard(ctx, op, w, fmt.Errorf("invalid x-oss-hash-crc64ecma %q: %w", header, err))
 	}
 	if cp.src.HasCRC64 && crc != cp.src.CRC64 {
-		return 0, cp.discard(ctx, op, versionID, fmt.Errorf("%w: the copy's CRC64 is %d, the source's %d", ErrSourceChanged, crc, cp.src.CRC64))
+		return 0, cp.discard(ctx, op, w, fmt.Errorf("%w: the copy's CRC64 is %d, the source's %d", ErrSourceChanged, crc, cp.src.CRC64))
 	}
 	return crc, nil
 }
@@ -749,17 +806,26 @@ func (cp *copier) checkSourceVersion(copied *string) error {
 	return nil
 }
 
-// discard deletes the object version a copy produced but that failed
-// verification, and returns cause as an *Error.
-func (cp *copier) discard(ctx context.Context, op, versionID string, cause error) error {
+// written identifies an object version a copy wrote.
+type written struct{ etag, versionID string }
+
+// written reports that err left the copy w in place.
+func (cp *copier) written(w written, err error) error {
+	return &WrittenError{Bucket: cp.p.Bucket, Key: cp.p.Key, ETag: w.etag, VersionID: w.versionID, Source: cp.src.Source, Err: err}
+}
+
+// discard deletes the object version w that a copy produced but that failed
+// verification, and returns cause as an *Error, or as a *WrittenError when
+// the copy could not be deleted.
+func (cp *copier) discard(ctx context.Context, op string, w written, cause error) error {
 	err := cp.fail(op, cause)
 	dctx, cancel := detached(ctx, cleanupTimeout)
 	defer cancel()
 	_, derr := cp.c.DeleteObject(dctx, &oss.DeleteObjectRequest{
-		Bucket: oss.Ptr(cp.p.Bucket), Key: oss.Ptr(cp.p.Key), VersionId: optional(versionID),
+		Bucket: oss.Ptr(cp.p.Bucket), Key: oss.Ptr(cp.p.Key), VersionId: optional(w.versionID),
 	}, newRetryPolicy(minRetryBudget).apply)
 	if derr != nil {
-		return errors.Join(err, cp.fail("DeleteObject", fmt.Errorf("deleting the unverified copy: %w", derr)))
+		return cp.written(w, errors.Join(err, cp.fail("DeleteObject", fmt.Errorf("deleting the unverified copy: %w", derr))))
 	}
 	return err
 }

@@ -64,3 +64,28 @@ func sourceChangedError(err error) error {
 	}
 	return err
 }
+
+// WrittenError is returned when a copy failed after it wrote the destination
+// object and could neither verify it nor delete it: the object is there, and
+// the caller must keep track of it (a Terraform provider records it as
+// tainted, so that the next apply replaces it). Err is the failure.
+type WrittenError struct {
+	Bucket, Key string
+	// ETag and VersionID identify the object the copy wrote; VersionID is ""
+	// in a bucket without versioning.
+	ETag, VersionID string
+	Source          Source // the source version that was copied
+	Err             error
+}
+
+// Error says what failed, then which object was left.
+func (e *WrittenError) Error() string {
+	msg := e.Err.Error() + "; the copy was written to oss://" + e.Bucket + "/" + e.Key + " with ETag " + e.ETag
+	if e.VersionID != "" {
+		msg += " (version " + e.VersionID + ")"
+	}
+	return msg + " and is still there"
+}
+
+// Unwrap returns the failure.
+func (e *WrittenError) Unwrap() error { return e.Err }
