@@ -406,9 +406,15 @@ func (cp *copier) copyObject(ctx context.Context) (*Result, error) {
 	cctx, cancel := detached(ctx, max(commitTimeout, 2*timeout))
 	defer cancel()
 	cp.log.Debug("copying with CopyObject", cp.fields())
-	sent := time.Now()
+	sent, budget := time.Now(), cp.retry.budget.Load()
 	res, err := cp.c.CopyObject(cctx, req, cp.retry.apply, cp.pools.timeout(timeout))
 	if err != nil {
+		// OSS answers an error only for a copy it did not make: only a retry
+		// or a missing answer leaves one behind.
+		var se *oss.ServiceError
+		if cp.retry.budget.Load() == budget && errors.As(err, &se) {
+			return nil, cp.fail("CopyObject", sourceChangedError(err))
+		}
 		if head := cp.recognize(ctx, sent); head != nil {
 			fields := cp.fields()
 			fields["error"] = err.Error()

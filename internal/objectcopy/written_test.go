@@ -38,7 +38,8 @@ func TestCopy_LostCopyObjectAnswerRecognized(t *testing.T) {
 
 // TestCopy_ObjectThatExistedIsNotRecognized is the control: an object that
 // was at the destination before the copy, even with the same bytes, is not
-// taken for the copy.
+// taken for the copy when the SDK's retry of a CopyObject whose answer was
+// lost meets it.
 func TestCopy_ObjectThatExistedIsNotRecognized(t *testing.T) {
 	t.Parallel()
 	srv, c := newEnv(t)
@@ -49,12 +50,16 @@ func TestCopy_ObjectThatExistedIsNotRecognized(t *testing.T) {
 	}
 	// The server clock jumps 10 s: the existing object is 10 s older than the copy.
 	srv.SetClockSkew(10 * time.Second)
+	srv.AddFault(ossemu.Fault{Op: "CopyObject", Nth: 1, AfterApply: true, Drop: true})
 	_, err := objectcopy.Copy(context.Background(), c, objectcopy.Params{
 		SourceBucket: srcBucket, SourceKey: "k", Bucket: dstBucket, Key: "k", ForbidOverwrite: true,
 	})
 	var se *oss.ServiceError
 	if !errors.As(err, &se) || se.Code != "FileAlreadyExists" {
 		t.Fatalf("error %v, want FileAlreadyExists", err)
+	}
+	if n := srv.RequestCount("CopyObject"); n != 2 {
+		t.Errorf("%d CopyObject requests, want 2", n)
 	}
 }
 
