@@ -296,6 +296,20 @@ func (r *objectCopyResource) copyErrorDiag(ctx context.Context, p objectcopy.Par
 			"no data to copy. Set source_version_id to a version that holds the object, or remove it to copy " +
 			"the current version."
 	}
+	var written *objectcopy.WrittenError
+	if errors.As(err, &written) {
+		if errors.Is(err, objectcopy.ErrSourceChanged) {
+			summary = "Copy Does Not Match Its Source"
+			advice = "The copy's CRC64 differs from the source's: the source changed while it was being copied, " +
+				"and deleting the copy failed."
+		}
+		at := target{bucket: written.Bucket, key: written.Key}.String()
+		if written.VersionID != "" {
+			at += " (version " + written.VersionID + ")"
+		}
+		advice += "\n\nThe copy was written to " + at + " but could not be verified or removed. Terraform records " +
+			"it as tainted: the next terraform apply deletes it and copies again, and terraform destroy deletes it."
+	}
 	if t == src && summary == summaryObjectNotFound {
 		summary = "Source Object Not Found"
 		advice = "There is no object at " + src.String() + ". Check source_bucket, source_key and " +

@@ -3,6 +3,7 @@ package provider
 import (
 	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"regexp"
 	"strconv"
@@ -532,6 +533,10 @@ func (r *objectCopyResource) Create(ctx context.Context, req resource.CreateRequ
 	result, err := objectcopy.Copy(ctx, r.data.client, params)
 	if err != nil {
 		resp.Diagnostics.Append(r.copyErrorDiag(ctx, params, err))
+		var written *objectcopy.WrittenError
+		if errors.As(err, &written) {
+			resp.Diagnostics.Append(recordWritten(ctx, req, resp, plan, written)...)
+		}
 		return
 	}
 	tflog.Info(ctx, "copied object", map[string]any{
@@ -548,6 +553,32 @@ func (r *objectCopyResource) Create(ctx context.Context, req resource.CreateRequ
 	plan.fromResult(result)
 	resp.Diagnostics.Append(resp.State.Set(ctx, &plan)...)
 	resp.Diagnostics.Append(setCopiedETag(ctx, resp.Private, plan.ETag.ValueString())...)
+}
+
+// recordWritten records the copy that a failed Create left in place: state
+// set together with an error makes Terraform record the resource as tainted,
+// so that the next apply replaces it and destroy deletes it, exactly that
+// version in a versioned bucket. What the copy did not get to read stays
+// null until a refresh.
+func recordWritten(ctx context.Context, req resource.CreateRequest, resp *resource.CreateResponse, plan objectCopyResourceModel, w *objectcopy.WrittenError) diag.Diagnostics {
+	var pinned types.String
+	diags := req.Config.GetAttribute(ctx, path.Root("source_version_id"), &pinned)
+	plan.ID = types.StringValue(plan.objectID(pinned).String())
+	plan.ETag = types.StringValue(trimETag(w.ETag))
+	plan.VersionID = stringOrNull(w.VersionID)
+	plan.SourceETag = types.StringValue(trimETag(w.Source.ETag))
+	plan.SourceVersionID = stringOrNull(w.Source.VersionID)
+	for _, v := range []*types.String{&plan.ContentType, &plan.StorageClass, &plan.ServerSideEncryption, &plan.KMSKeyID, &plan.CRC64, &plan.LastModified} {
+		if v.IsUnknown() {
+			*v = types.StringNull()
+		}
+	}
+	if plan.Size.IsUnknown() {
+		plan.Size = types.Int64Null()
+	}
+	diags.Append(resp.State.Set(ctx, &plan)...)
+	diags.Append(setCopiedETag(ctx, resp.Private, plan.ETag.ValueString())...)
+	return diags
 }
 
 func (r *objectCopyResource) Read(ctx context.Context, req resource.ReadRequest, resp *resource.ReadResponse) {
