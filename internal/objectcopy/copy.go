@@ -908,7 +908,7 @@ func joinAbort(cause, abortErr error) error {
 	}
 	var e *Error
 	if errors.As(cause, &e) {
-		return errors.Join(cause, &Error{Op: "AbortMultipartUpload", Bucket: e.Bucket, Key: e.Key, UploadID: e.UploadID, Err: abortErr})
+		return errors.Join(cause, &UploadLeftError{Bucket: e.Bucket, Key: e.Key, UploadID: e.UploadID, Err: abortErr})
 	}
 	return errors.Join(cause, abortErr)
 }

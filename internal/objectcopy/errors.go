@@ -89,3 +89,22 @@ func (e *WrittenError) Error() string {
 
 // Unwrap returns the failure.
 func (e *WrittenError) Unwrap() error { return e.Err }
+
+// UploadLeftError reports a multipart upload that a failed copy could not
+// abort, for example because its STS credentials expired during the copy:
+// the upload and the parts copied so far stay, and are billed, until they
+// are aborted (AbortMultipartUpload with working credentials) or a lifecycle
+// rule removes them. Err is why the abort failed.
+type UploadLeftError struct {
+	Bucket, Key, UploadID string
+	Err                   error
+}
+
+// Error names the upload left and why the abort failed.
+func (e *UploadLeftError) Error() string {
+	return fmt.Sprintf("objectcopy: the multipart upload %s of oss://%s/%s was left, since aborting it failed: %v",
+		e.UploadID, e.Bucket, e.Key, e.Err)
+}
+
+// Unwrap returns why the abort failed.
+func (e *UploadLeftError) Unwrap() error { return e.Err }

@@ -296,6 +296,13 @@ func (r *objectCopyResource) copyErrorDiag(ctx context.Context, p objectcopy.Par
 			"no data to copy. Set source_version_id to a version that holds the object, or remove it to copy " +
 			"the current version."
 	}
+	var left *objectcopy.UploadLeftError
+	if errors.As(err, &left) {
+		if errors.Is(err, objectcopy.ErrSourceChanged) || errors.Is(err, context.DeadlineExceeded) || errors.Is(err, context.Canceled) {
+			advice = "" // it says the upload was aborted
+		}
+		advice = strings.TrimPrefix(advice+"\n\n"+uploadLeftAdvice(left), "\n\n")
+	}
 	var written *objectcopy.WrittenError
 	if errors.As(err, &written) {
 		if errors.Is(err, objectcopy.ErrSourceChanged) {
@@ -316,6 +323,21 @@ func (r *objectCopyResource) copyErrorDiag(ctx context.Context, p objectcopy.Par
 			"source_version_id."
 	}
 	return diag.NewErrorDiagnostic(summary, errorDetail(what, advice, err))
+}
+
+// uploadLeftAdvice says which multipart upload a failed copy could not
+// abort, why, and how to remove it: it is billed until then.
+func uploadLeftAdvice(left *objectcopy.UploadLeftError) string {
+	why := left.Err.Error()
+	var se *oss.ServiceError
+	if errors.As(left.Err, &se) {
+		why = fmt.Sprintf("OSS answered %s (HTTP %d, request ID %s)", se.Code, se.StatusCode, se.RequestID)
+	}
+	return fmt.Sprintf("Aborting the multipart upload %s of %s failed: %s. The upload and the parts copied so far "+
+		"stay, and are billed, until they are removed: abort it with working credentials, for example "+
+		"\"ossutil api abort-multipart-upload --bucket %s --key %s --upload-id %s\", or give the bucket a lifecycle "+
+		"rule that aborts incomplete multipart uploads.", left.UploadID, target{left.Bucket, left.Key}, why,
+		left.Bucket, left.Key, left.UploadID)
 }
 
 // sourceNow says what the source is now, for the error that says it changed
