@@ -219,3 +219,49 @@ type discardWriter struct{ header http.Header }
 func (d *discardWriter) Header() http.Header         { return d.header }
 func (d *discardWriter) Write(p []byte) (int, error) { return len(p), nil }
 func (d *discardWriter) WriteHeader(int)             {}
+
+// Deny refuses every later request of the operations ops (SDK names, as
+// RequestCount uses them) with 403 AccessDenied and EC 0003-00000001, once
+// its signature is checked, as OSS refuses a RAM user or role that no policy
+// allows the operation's action (oss:<operation>). Denying GetObjectTagging
+// also hides x-oss-tagging-count from HeadObject and GetObject, as OSS shows
+// the count only to those who may read the tags. Deny with no operations
+// allows everything again.
+func (s *Server) Deny(ops ...string) { s.ctl.denied.set(ops) }
+
+// deniedOps is the set of operations Deny refuses.
+type deniedOps struct {
+	mu  sync.Mutex
+	ops map[string]bool
+}
+
+func (d *deniedOps) set(ops []string) {
+	d.mu.Lock()
+	defer d.mu.Unlock()
+	d.ops = make(map[string]bool, len(ops))
+	for _, op := range ops {
+		d.ops[op] = true
+	}
+}
+
+func (d *deniedOps) has(op string) bool {
+	d.mu.Lock()
+	defer d.mu.Unlock()
+	return d.ops[op]
+}
+
+// checkAllowed refuses an operation that Deny denies.
+func (s *Server) checkAllowed(rq *request) error {
+	if s.ctl.denied.has(rq.op) {
+		return errorf("AccessDenied", "You have no right to access this object because of bucket acl.").withEC("0003-00000001")
+	}
+	return nil
+}
+
+// hideTaggingCount removes x-oss-tagging-count from h unless the requester
+// may read tags.
+func (s *Server) hideTaggingCount(h http.Header) {
+	if s.ctl.denied.has("GetObjectTagging") {
+		h.Del("x-oss-tagging-count")
+	}
+}
