@@ -544,14 +544,19 @@ func (cp *copier) initiateRequest(ctx context.Context) (*oss.InitiateMultipartUp
 	}
 	if cp.replaceTags() {
 		req.Tagging = optional(encodeTags(p.Tags))
-	} else if cp.src.head.TaggingCount > 0 {
+	} else {
+		// HEAD's x-oss-tagging-count cannot tell a source without tags from
+		// one whose tags the requester may not read: OSS leaves the header
+		// out for both. Only GetObjectTagging tells, and a refusal fails the
+		// copy before anything is written, instead of dropping the tags.
 		res, err := cp.c.GetObjectTagging(ctx, &oss.GetObjectTaggingRequest{
 			Bucket:    oss.Ptr(cp.src.Bucket),
 			Key:       oss.Ptr(cp.src.Key),
 			VersionId: optional(cp.src.VersionID),
 		}, cp.retry.apply)
 		if err != nil {
-			return nil, &Error{Op: "GetObjectTagging", Bucket: cp.src.Bucket, Key: cp.src.Key, Err: err}
+			return nil, &Error{Op: "GetObjectTagging", Bucket: cp.src.Bucket, Key: cp.src.Key,
+				Err: fmt.Errorf("reading the source's tags, which tagging directive COPY copies: %w", err)}
 		}
 		tags := make(map[string]string, len(res.Tags))
 		for _, t := range res.Tags {

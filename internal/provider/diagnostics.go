@@ -296,6 +296,12 @@ func (r *objectCopyResource) copyErrorDiag(ctx context.Context, p objectcopy.Par
 			"no data to copy. Set source_version_id to a version that holds the object, or remove it to copy " +
 			"the current version."
 	}
+	if ce != nil && ce.Op == "GetObjectTagging" && se != nil && se.Code == "AccessDenied" {
+		summary = "Cannot Read the Source's Tags"
+		advice = "tagging_directive \"COPY\" copies the tags of " + src.String() + ", which a copy in parts must " +
+			"read with GetObjectTagging, and OSS refused it; nothing was copied. Grant oss:GetObjectTagging on the " +
+			"source, or set tagging_directive = \"REPLACE\" (with tags, or none) to not copy them."
+	}
 	var left *objectcopy.UploadLeftError
 	if errors.As(err, &left) {
 		if errors.Is(err, objectcopy.ErrSourceChanged) || errors.Is(err, context.DeadlineExceeded) || errors.Is(err, context.Canceled) {
