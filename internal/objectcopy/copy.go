@@ -425,6 +425,9 @@ func (cp *copier) copyObject(ctx context.Context) (*Result, error) {
 	}
 	w := written{oss.ToString(res.ETag), oss.ToString(res.VersionId)}
 	versionID := w.versionID
+	if cp.retry.budget.Load() != budget && versionID != "" {
+		cp.dropLostCopies(ctx, sent, res.Headers, w)
+	}
 	if err := cp.checkSourceVersion(res.SourceVersionId); err != nil {
 		return nil, cp.discard(ctx, "CopyObject", w, err)
 	}
@@ -903,6 +906,55 @@ func (cp *copier) abortStrays(ctx context.Context, sent time.Time, h http.Header
 				continue
 			}
 			cp.log.Info("aborted an upload left by a retried Initiate", fields)
+		}
+	}
+}
+
+// dropLostCopies deletes the versions that earlier attempts of a retried
+// CopyObject made in a versioned bucket: OSS may apply an attempt whose
+// answer is lost, and the retry then makes another version, which would
+// leave the first one behind, tracked by nothing and uncovered once the copy
+// is deleted. A version of the key other than the copy w is taken for such
+// a copy when it has w's ETag and the source's size and was written between
+// the first attempt and the answer, in the server's clock (as abortStrays
+// reckons it). Failures are logged, not returned: the copy itself is sound.
+func (cp *copier) dropLostCopies(ctx context.Context, sent time.Time, h http.Header, w written) {
+	received := time.Now()
+	var offset time.Duration
+	if d, err := http.ParseTime(h.Get("Date")); err == nil {
+		offset = d.Sub(received)
+	}
+	from, to := sent.Add(offset-strayMargin), received.Add(offset+strayMargin)
+
+	lctx, cancel := detached(ctx, cleanupTimeout)
+	defer cancel()
+	pages := cp.c.NewListObjectVersionsPaginator(&oss.ListObjectVersionsRequest{
+		Bucket: oss.Ptr(cp.p.Bucket), Prefix: oss.Ptr(cp.p.Key),
+	})
+	for pages.HasNext() {
+		page, err := pages.NextPage(lctx, newRetryPolicy(minRetryBudget).apply)
+		if err != nil {
+			cp.log.Info("listing the versions a retried CopyObject may have left failed", map[string]any{"bucket": cp.p.Bucket, "key": cp.p.Key, "error": err.Error()})
+			return
+		}
+		for _, v := range page.ObjectVersions {
+			id := oss.ToString(v.VersionId)
+			if oss.ToString(v.Key) != cp.p.Key || id == w.versionID || oss.ToString(v.ETag) != w.etag || v.Size != cp.src.Size ||
+				v.LastModified == nil || v.LastModified.Before(from) || v.LastModified.After(to) {
+				continue
+			}
+			fields := map[string]any{"bucket": cp.p.Bucket, "key": cp.p.Key, "version_id": id}
+			dctx, cancel := detached(ctx, cleanupTimeout)
+			_, err := cp.c.DeleteObject(dctx, &oss.DeleteObjectRequest{
+				Bucket: oss.Ptr(cp.p.Bucket), Key: oss.Ptr(cp.p.Key), VersionId: oss.Ptr(id),
+			}, newRetryPolicy(minRetryBudget).apply)
+			cancel()
+			if err != nil {
+				fields["error"] = err.Error()
+				cp.log.Info("deleting a version left by a retried CopyObject failed", fields)
+				continue
+			}
+			cp.log.Info("deleted a version left by a retried CopyObject", fields)
 		}
 	}
 }

@@ -142,3 +142,37 @@ func TestCopy_WrittenButUnverified(t *testing.T) {
 		})
 	}
 }
+
+// TestCopy_LostCopyObjectAnswerVersioned loses the answer of a CopyObject
+// into a versioned bucket: the SDK's retry makes a second version. The
+// first must not stay behind, untracked.
+func TestCopy_LostCopyObjectAnswerVersioned(t *testing.T) {
+	t.Parallel()
+	srv, c := newEnv(t)
+	if err := srv.SetBucketVersioning(dstBucket, true); err != nil {
+		t.Fatal(err)
+	}
+	data := randomBytes(1000, 33)
+	putSource(t, srv, "k", data, nil)
+	// An older version of the key with the same bytes is not the copy's.
+	older, err := srv.PutObject(dstBucket, "k", data, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	srv.SetClockSkew(10 * time.Second)
+	srv.AddFault(ossemu.Fault{Op: "CopyObject", Nth: 1, AfterApply: true, Drop: true})
+	res, err := objectcopy.Copy(context.Background(), c, objectcopy.Params{
+		SourceBucket: srcBucket, SourceKey: "k", Bucket: dstBucket, Key: "k",
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if n := srv.RequestCount("CopyObject"); n != 2 {
+		t.Errorf("%d CopyObject requests, want 2", n)
+	}
+	assertCopied(t, srv, res, data, "k")
+	versions := srv.ListObjectVersions(dstBucket, "k")
+	if len(versions) != 2 || versions[0].VersionID != res.VersionID || versions[1].VersionID != older.VersionID {
+		t.Errorf("versions %+v, want the copy's %s and the older %s", versions, res.VersionID, older.VersionID)
+	}
+}
