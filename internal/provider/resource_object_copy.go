@@ -173,7 +173,10 @@ func objectCopySchema(ctx context.Context) schema.Schema {
 			"resource created, without a delete marker, and leaves every other version alone.\n\n" +
 			"**Interrupts.** On an error, a create timeout or an interrupt (Ctrl-C) the multipart upload is " +
 			"aborted before the apply ends and nothing is recorded in state; the next apply copies from " +
-			"scratch. A provider killed outright (SIGKILL, out of memory, a lost machine) cannot abort: its " +
+			"scratch. If the abort itself fails (for example because a static STS security token expired), the " +
+			"error names the upload and how to remove it. A copy that was already written when the apply failed " +
+			"(its verifying `HeadObject` failed, or a copy that failed its CRC64 check could not be deleted) is " +
+			"recorded as tainted: the next apply replaces it, and destroy deletes it. A provider killed outright (SIGKILL, out of memory, a lost machine) cannot abort: its " +
 			"upload and the parts copied so far stay, and are billed, until OSS expires them. Give buckets " +
 			"that receive large copies a lifecycle rule that aborts incomplete multipart uploads, for example " +
 			"after one day (with the alicloud provider, an `abort_multipart_upload { days = 1 }` block in a " +
