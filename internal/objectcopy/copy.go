@@ -675,6 +675,12 @@ func (cp *copier) recoverCompleted(ctx context.Context, etags []string, complete
 	hctx, cancel := detached(ctx, cleanupTimeout)
 	defer cancel()
 	res, err := cp.c.HeadObject(hctx, &oss.HeadObjectRequest{Bucket: oss.Ptr(cp.p.Bucket), Key: oss.Ptr(cp.p.Key)}, cp.retry.apply)
+	if code, _ := serviceCode(err); err != nil && code != "NoSuchKey" {
+		// Nothing tells whether the copy is there: say that it may be.
+		return nil, errors.Join(completeErr, cp.fail("HeadObject", fmt.Errorf("the upload is gone, so Complete may "+
+			"have made the copy and lost its answer, but reading the destination to tell failed; check whether it "+
+			"holds an object with an ETag ending in -%d, which nothing tracks: %w", len(etags), err)))
+	}
 	if err != nil || !isMultipartETag(oss.ToString(res.ETag), etags) {
 		return nil, completeErr
 	}

@@ -176,3 +176,22 @@ func TestCopy_LostCopyObjectAnswerVersioned(t *testing.T) {
 		t.Errorf("versions %+v, want the copy's %s and the older %s", versions, res.VersionID, older.VersionID)
 	}
 }
+
+// TestCopy_LostCompleteAnswerUnreadable loses Complete's answer and then
+// refuses the HEAD that would tell whether Complete made the copy: the
+// error must say that the copy may be there.
+func TestCopy_LostCompleteAnswerUnreadable(t *testing.T) {
+	t.Parallel()
+	srv, c := newEnv(t)
+	putSource(t, srv, "k", randomBytes(3*partSize, 34), nil)
+	srv.AddFault(ossemu.Fault{Op: "CompleteMultipartUpload", Nth: 1, AfterApply: true, Drop: true})
+	srv.AddFault(ossemu.Fault{Op: "HeadObject", Bucket: dstBucket, Status: http.StatusForbidden, Code: "AccessDenied"})
+	_, err := objectcopy.Copy(context.Background(), c, objectcopy.Params{
+		SourceBucket: srcBucket, SourceKey: "k", Bucket: dstBucket, Key: "k", PartSize: partSize,
+	})
+	want := "objectcopy: HeadObject oss://destination-bucket/k"
+	if err == nil || !strings.Contains(err.Error(), want) || !strings.Contains(err.Error(), "check whether it holds an object with an ETag ending in -3, which nothing tracks") {
+		t.Errorf("error %v, want one saying the copy may be at the destination", err)
+	}
+	assertNoUploads(t, srv)
+}
