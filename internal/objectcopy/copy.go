@@ -32,18 +32,27 @@ const MaxParallelism = 100
 
 const (
 	// commitTimeout bounds the requests that create server-side state
-	// (Initiate, Complete, CopyObject). They run on a context the caller's
+	// (Initiate, Complete, CopyObject), or twice their read/write timeout
+	// when that is longer. They run on a context the caller's
 	// cancellation does not reach: cancelling one midway would leave an
 	// upload whose ID is unknown, or a Complete whose outcome is unknown.
 	commitTimeout = 2 * time.Minute
 	// cleanupTimeout bounds the abort or delete after a failure, which also
 	// runs past the caller's cancellation, since that is often its cause.
 	cleanupTimeout = 30 * time.Second
-	// partTimeoutBase and partTimeoutRate size a part's read/write timeout:
-	// OSS answers UploadPartCopy only when the part is copied, so the
-	// connection is silent for the part's whole copy time.
-	partTimeoutBase       = 15 * time.Second
-	partTimeoutRate int64 = 16 * 1024 * 1024 // bytes per second, pessimistic
+	// silenceBase, minCopyRate and minCompleteRate size the read/write
+	// timeout of the requests OSS answers only once their work is done, so
+	// that their connection stays silent meanwhile: UploadPartCopy and
+	// CopyObject copy their bytes first, Complete assembles the object. A
+	// timeout cuts a healthy request and makes the SDK send it again, which
+	// copies the bytes twice, so the rates are far below what OSS does
+	// (about 150 MiB/s per copy stream): 1 MiB/s for a copy, and 1 GiB/s
+	// of object for Complete, which copies no bytes. The base covers the
+	// round trip and OSS's queueing. A dead connection is then found late,
+	// which costs time; a healthy request cut costs money.
+	silenceBase           = 15 * time.Second
+	minCopyRate     int64 = 1024 * 1024        // bytes per second
+	minCompleteRate int64 = 1024 * 1024 * 1024 // bytes of object per second
 	// strayMargin widens the window in which abortStrays takes uploads for
 	// lost Initiate attempts, for the one-second resolution of Date.
 	strayMargin = 2 * time.Second
@@ -95,6 +104,17 @@ type Params struct {
 	// It must name SourceBucket, SourceKey and SourceVersionID when that is
 	// set.
 	Source *Source
+
+	// HTTPClient is the HTTP client c was configured with
+	// (oss.Config.WithHttpClient), if any. The SDK sets a connection's
+	// read/write timeout when it dials it (10 s by default), and a pooled
+	// connection keeps it, so the requests that OSS answers only when their
+	// copy is done would be cut on connections other requests dialled. With
+	// HTTPClient, whose transport must be an *http.Transport such as the
+	// SDK's transport.NewHttpClient makes, they run on clones of it whose
+	// connections all have the timeout their size needs. Without it, only
+	// connections dialled for those requests get that timeout.
+	HTTPClient *http.Client
 
 	Logger Logger // may be nil
 }
@@ -202,6 +222,8 @@ func Copy(ctx context.Context, c *oss.Client, p Params) (*Result, error) {
 		return nil, err
 	}
 	cp := &copier{c: c, p: p, log: p.Logger, retry: newRetryPolicy(minRetryBudget)}
+	cp.pools.base = p.HTTPClient
+	defer cp.pools.close()
 	if cp.log == nil {
 		cp.log = nopLogger{}
 	}
@@ -319,6 +341,7 @@ type copier struct {
 	retry    *retryPolicy
 	src      *source
 	uploadID string
+	pools    pools
 }
 
 func (cp *copier) fields() map[string]any {
@@ -379,16 +402,34 @@ func (cp *copier) copyObject(ctx context.Context) (*Result, error) {
 		req.Tagging = optional(encodeTags(p.Tags))
 	}
 
-	cctx, cancel := detached(ctx, commitTimeout)
+	timeout := silence(cp.src.Size, minCopyRate)
+	cctx, cancel := detached(ctx, max(commitTimeout, 2*timeout))
 	defer cancel()
 	cp.log.Debug("copying with CopyObject", cp.fields())
-	res, err := cp.c.CopyObject(cctx, req, cp.retry.apply)
+	sent, budget := time.Now(), cp.retry.budget.Load()
+	res, err := cp.c.CopyObject(cctx, req, cp.retry.apply, cp.pools.timeout(timeout))
 	if err != nil {
+		// OSS answers an error only for a copy it did not make: only a retry
+		// or a missing answer leaves one behind.
+		var se *oss.ServiceError
+		if cp.retry.budget.Load() == budget && errors.As(err, &se) {
+			return nil, cp.fail("CopyObject", sourceChangedError(err))
+		}
+		if head := cp.recognize(ctx, sent); head != nil {
+			fields := cp.fields()
+			fields["error"] = err.Error()
+			cp.log.Info("CopyObject failed, but the destination is the copy it made: its answer was lost", fields)
+			return cp.result(ctx, "CopyObject", head, written{oss.ToString(head.ETag), oss.ToString(head.VersionId)}, head.HashCRC64, 0)
+		}
 		return nil, cp.fail("CopyObject", sourceChangedError(err))
 	}
-	versionID := oss.ToString(res.VersionId)
+	w := written{oss.ToString(res.ETag), oss.ToString(res.VersionId)}
+	versionID := w.versionID
+	if cp.retry.budget.Load() != budget && versionID != "" {
+		cp.dropLostCopies(ctx, sent, res.Headers, w)
+	}
 	if err := cp.checkSourceVersion(res.SourceVersionId); err != nil {
-		return nil, cp.discard(ctx, "CopyObject", versionID, err)
+		return nil, cp.discard(ctx, "CopyObject", w, err)
 	}
 	// CopyObject answers neither the Content-Type nor the storage class, but
 	// both follow from the request and the source. A CopyObject that names no
@@ -405,11 +446,11 @@ func (cp *copier) copyObject(ctx context.Context) (*Result, error) {
 	}
 	if res.HashCRC64 == nil || res.LastModified == nil || contentType == "" || storageClass == "" {
 		// Only a HEAD tells what OSS made of what nothing tells.
-		return cp.verify(ctx, "CopyObject", oss.ToString(res.ETag), versionID, res.HashCRC64, 0)
+		return cp.verify(ctx, "CopyObject", w, res.HashCRC64, 0)
 	}
 	// CopyObject answers everything else, encryption included, which saves
 	// a HEAD of the destination, a third of the time a small copy takes.
-	crc, err := cp.checkCRC(ctx, "CopyObject", versionID, *res.HashCRC64)
+	crc, err := cp.checkCRC(ctx, "CopyObject", w, *res.HashCRC64)
 	if err != nil {
 		return nil, err
 	}
@@ -453,7 +494,7 @@ func (cp *copier) multipartCopy(ctx context.Context, parts []Part) (*Result, err
 	fields["parts"], fields["part_size"], fields["parallelism"] = len(parts), parts[0].Size(), min(cp.p.Parallelism, len(parts))
 	cp.log.Debug("multipart copy started", fields)
 
-	etags, err := cp.copyParts(ctx, parts)
+	etags, err := cp.copyParts(ctx, parts, cp.pools.timeout(silence(parts[0].Size(), minCopyRate)))
 	if err == nil && ctx.Err() != nil {
 		// Cancelled after the last part: Complete would still make the
 		// object, against the caller's wish.
@@ -506,14 +547,19 @@ func (cp *copier) initiateRequest(ctx context.Context) (*oss.InitiateMultipartUp
 	}
 	if cp.replaceTags() {
 		req.Tagging = optional(encodeTags(p.Tags))
-	} else if cp.src.head.TaggingCount > 0 {
+	} else {
+		// HEAD's x-oss-tagging-count cannot tell a source without tags from
+		// one whose tags the requester may not read: OSS leaves the header
+		// out for both. Only GetObjectTagging tells, and a refusal fails the
+		// copy before anything is written, instead of dropping the tags.
 		res, err := cp.c.GetObjectTagging(ctx, &oss.GetObjectTaggingRequest{
 			Bucket:    oss.Ptr(cp.src.Bucket),
 			Key:       oss.Ptr(cp.src.Key),
 			VersionId: optional(cp.src.VersionID),
 		}, cp.retry.apply)
 		if err != nil {
-			return nil, &Error{Op: "GetObjectTagging", Bucket: cp.src.Bucket, Key: cp.src.Key, Err: err}
+			return nil, &Error{Op: "GetObjectTagging", Bucket: cp.src.Bucket, Key: cp.src.Key,
+				Err: fmt.Errorf("reading the source's tags, which tagging directive COPY copies: %w", err)}
 		}
 		tags := make(map[string]string, len(res.Tags))
 		for _, t := range res.Tags {
@@ -527,7 +573,7 @@ func (cp *copier) initiateRequest(ctx context.Context) (*oss.InitiateMultipartUp
 // copyParts copies all parts with a pool of workers that each take the next
 // part as soon as their previous one is done, and stops at the first error.
 // It returns the part ETags in part order.
-func (cp *copier) copyParts(ctx context.Context, parts []Part) ([]string, error) {
+func (cp *copier) copyParts(ctx context.Context, parts []Part, timeout func(*oss.Options)) ([]string, error) {
 	ctx, cancel := context.WithCancel(ctx)
 	defer cancel()
 
@@ -546,7 +592,7 @@ func (cp *copier) copyParts(ctx context.Context, parts []Part) ([]string, error)
 				if i >= int64(len(parts)) {
 					return
 				}
-				etag, err := cp.copyPart(ctx, parts[i])
+				etag, err := cp.copyPart(ctx, parts[i], timeout)
 				if err != nil {
 					errOnce.Do(func() { firstErr = err; cancel() })
 					return
@@ -567,7 +613,7 @@ func (cp *copier) copyParts(ctx context.Context, parts []Part) ([]string, error)
 	return etags, nil
 }
 
-func (cp *copier) copyPart(ctx context.Context, part Part) (string, error) {
+func (cp *copier) copyPart(ctx context.Context, part Part, timeout func(*oss.Options)) (string, error) {
 	res, err := cp.c.UploadPartCopy(ctx, &oss.UploadPartCopyRequest{
 		Bucket:          oss.Ptr(cp.p.Bucket),
 		Key:             oss.Ptr(cp.p.Key),
@@ -578,7 +624,7 @@ func (cp *copier) copyPart(ctx context.Context, part Part) (string, error) {
 		SourceVersionId: optional(cp.src.VersionID),
 		Range:           oss.Ptr(fmt.Sprintf("bytes=%d-%d", part.First, part.Last)),
 		IfMatch:         oss.Ptr(cp.src.ETag),
-	}, cp.retry.apply, oss.OpReadWriteTimeout(partTimeout(part.Size())))
+	}, cp.retry.apply, timeout)
 	if err != nil {
 		return "", cp.fail("UploadPartCopy", fmt.Errorf("part %d (bytes %d-%d): %w", part.Number, part.First, part.Last, sourceChangedError(err)))
 	}
@@ -591,13 +637,6 @@ func (cp *copier) copyPart(ctx context.Context, part Part) (string, error) {
 	return *res.ETag, nil
 }
 
-// partTimeout is the read/write timeout for a part. The SDK applies it only
-// to connections dialled for this request, so it helps most for large parts
-// copied at high parallelism, where new connections are the rule.
-func partTimeout(size int64) time.Duration {
-	return partTimeoutBase + time.Duration(size/partTimeoutRate)*time.Second
-}
-
 // complete sends Complete and verifies the result. A Complete whose response
 // was lost is retried by the SDK and then answers NoSuchUpload: the object is
 // then looked up and accepted if it is exactly the one these parts make.
@@ -606,7 +645,8 @@ func (cp *copier) complete(ctx context.Context, etags []string) (*Result, error)
 	for i, etag := range etags {
 		parts[i] = oss.UploadPart{PartNumber: int32(i + 1), ETag: oss.Ptr(etag)}
 	}
-	cctx, cancel := detached(ctx, commitTimeout)
+	timeout := silence(cp.src.Size, minCompleteRate)
+	cctx, cancel := detached(ctx, max(commitTimeout, 2*timeout))
 	defer cancel()
 	res, err := cp.c.CompleteMultipartUpload(cctx, &oss.CompleteMultipartUploadRequest{
 		Bucket:                  oss.Ptr(cp.p.Bucket),
@@ -615,9 +655,9 @@ func (cp *copier) complete(ctx context.Context, etags []string) (*Result, error)
 		CompleteMultipartUpload: &oss.CompleteMultipartUpload{Parts: parts},
 		ForbidOverwrite:         forbidOverwrite(cp.p.ForbidOverwrite),
 		Acl:                     oss.ObjectACLType(cp.p.ACL),
-	}, cp.retry.apply)
+	}, cp.retry.apply, cp.pools.timeout(timeout))
 	if err == nil {
-		return cp.verify(ctx, "CompleteMultipartUpload", oss.ToString(res.ETag), oss.ToString(res.VersionId), res.HashCRC64, len(etags))
+		return cp.verify(ctx, "CompleteMultipartUpload", written{oss.ToString(res.ETag), oss.ToString(res.VersionId)}, res.HashCRC64, len(etags))
 	}
 	completeErr := cp.fail("CompleteMultipartUpload", err)
 	if code, _ := serviceCode(err); code != "NoSuchUpload" {
@@ -635,11 +675,17 @@ func (cp *copier) recoverCompleted(ctx context.Context, etags []string, complete
 	hctx, cancel := detached(ctx, cleanupTimeout)
 	defer cancel()
 	res, err := cp.c.HeadObject(hctx, &oss.HeadObjectRequest{Bucket: oss.Ptr(cp.p.Bucket), Key: oss.Ptr(cp.p.Key)}, cp.retry.apply)
+	if code, _ := serviceCode(err); err != nil && code != "NoSuchKey" {
+		// Nothing tells whether the copy is there: say that it may be.
+		return nil, errors.Join(completeErr, cp.fail("HeadObject", fmt.Errorf("the upload is gone, so Complete may "+
+			"have made the copy and lost its answer, but reading the destination to tell failed; check whether it "+
+			"holds an object with an ETag ending in -%d, which nothing tracks: %w", len(etags), err)))
+	}
 	if err != nil || !isMultipartETag(oss.ToString(res.ETag), etags) {
 		return nil, completeErr
 	}
 	cp.log.Debug("Complete's response was lost; the destination is the completed upload", cp.fields())
-	return cp.verify(ctx, "CompleteMultipartUpload", oss.ToString(res.ETag), oss.ToString(res.VersionId), res.HashCRC64, len(etags))
+	return cp.verify(ctx, "CompleteMultipartUpload", written{oss.ToString(res.ETag), oss.ToString(res.VersionId)}, res.HashCRC64, len(etags))
 }
 
 // isMultipartETag reports whether etag is the ETag OSS gives the object
@@ -665,33 +711,49 @@ func isMultipartETag(etag string, parts []string) bool {
 
 // verify reads what the result reports beyond the copy's answer (LastModified,
 // Content-Type, storage class, encryption) and checks the new object's CRC64
-// against the source's; an object that fails the check is deleted.
-func (cp *copier) verify(ctx context.Context, op, etag, versionID string, crcHeader *string, parts int) (*Result, error) {
+// against the source's; an object that fails the check is deleted. Once the
+// copy w is written, every failure leaves it tracked: a *WrittenError names
+// it unless it was deleted.
+func (cp *copier) verify(ctx context.Context, op string, w written, crcHeader *string, parts int) (*Result, error) {
 	// The object exists now whatever happens to ctx: read it to the end, or
 	// the caller would lose track of it.
 	hctx, cancel := detached(ctx, cleanupTimeout)
 	defer cancel()
 	head, err := cp.c.HeadObject(hctx, &oss.HeadObjectRequest{
-		Bucket: oss.Ptr(cp.p.Bucket), Key: oss.Ptr(cp.p.Key), VersionId: optional(versionID),
+		Bucket: oss.Ptr(cp.p.Bucket), Key: oss.Ptr(cp.p.Key), VersionId: optional(w.versionID),
 	}, cp.retry.apply)
 	if err != nil {
-		return nil, cp.fail("HeadObject", err)
+		return nil, cp.written(w, cp.fail("HeadObject", fmt.Errorf("verifying the copy: %w", err)))
 	}
-	if got := oss.ToString(head.ETag); got != etag {
-		return nil, cp.fail("HeadObject", fmt.Errorf("destination was overwritten right after the copy: ETag %s, the copy's %s", got, etag))
+	if got := oss.ToString(head.ETag); got != w.etag {
+		err := cp.fail("HeadObject", fmt.Errorf("destination was overwritten right after the copy: ETag %s, the copy's %s", got, w.etag))
+		if w.versionID != "" {
+			// The copy is an older version now, still there.
+			return nil, cp.written(w, err)
+		}
+		return nil, err
 	}
+	return cp.result(ctx, op, head, w, crcHeader, parts)
+}
+
+// result checks the CRC64 of the copy w, which head describes (crcHeader,
+// from the copy's answer, or else head's), and makes the Result.
+func (cp *copier) result(ctx context.Context, op string, head *oss.HeadObjectResult, w written, crcHeader *string, parts int) (*Result, error) {
 	if crcHeader == nil {
 		crcHeader = head.HashCRC64
 	}
-	var crc uint64
+	var (
+		crc uint64
+		err error
+	)
 	if crcHeader != nil {
-		if crc, err = cp.checkCRC(ctx, op, versionID, *crcHeader); err != nil {
+		if crc, err = cp.checkCRC(ctx, op, w, *crcHeader); err != nil {
 			return nil, err
 		}
 	}
 	r := &Result{
-		ETag:                 etag,
-		VersionID:            versionID,
+		ETag:                 w.etag,
+		VersionID:            w.versionID,
 		CRC64:                crc,
 		HasCRC64:             crcHeader != nil,
 		Size:                 head.ContentLength,
@@ -711,15 +773,48 @@ func (cp *copier) verify(ctx context.Context, op, etag, versionID string, crcHea
 	return r, nil
 }
 
+// recognize looks for the copy that a failed CopyObject may have made all
+// the same: OSS made it but its answer was lost, and the SDK's retry was
+// refused (FileAlreadyExists under forbid_overwrite: the copy itself is in
+// the way) or its retries were spent. The destination's current version is
+// taken for that copy, and returned, when it has the source's size and CRC64
+// and was written after the request was sent, in the server's clock (from the
+// HEAD's Date, with strayMargin for its one-second resolution). Without a
+// CRC64 of the source nothing proves it.
+func (cp *copier) recognize(ctx context.Context, sent time.Time) *oss.HeadObjectResult {
+	if !cp.src.HasCRC64 {
+		return nil
+	}
+	hctx, cancel := detached(ctx, cleanupTimeout)
+	defer cancel()
+	head, err := cp.c.HeadObject(hctx, &oss.HeadObjectRequest{Bucket: oss.Ptr(cp.p.Bucket), Key: oss.Ptr(cp.p.Key)},
+		newRetryPolicy(minRetryBudget).apply)
+	received := time.Now()
+	if err != nil || head.HashCRC64 == nil || head.LastModified == nil || head.ContentLength != cp.src.Size {
+		return nil
+	}
+	if crc, err := strconv.ParseUint(*head.HashCRC64, 10, 64); err != nil || crc != cp.src.CRC64 {
+		return nil
+	}
+	var offset time.Duration
+	if d, err := http.ParseTime(head.Headers.Get("Date")); err == nil {
+		offset = d.Sub(received)
+	}
+	if head.LastModified.Before(sent.Add(offset - strayMargin)) {
+		return nil
+	}
+	return head
+}
+
 // checkCRC parses the copy's CRC64 and compares it with the source's; an
 // object that fails the check is deleted.
-func (cp *copier) checkCRC(ctx context.Context, op, versionID, header string) (uint64, error) {
+func (cp *copier) checkCRC(ctx context.Context, op string, w written, header string) (uint64, error) {
 	crc, err := strconv.ParseUint(header, 10, 64)
 	if err != nil {
-		return 0, cp.discard(ctx, op, versionID, fmt.Errorf("invalid x-oss-hash-crc64ecma %q: %w", header, err))
+		return 0, cp.discard(ctx, op, w, fmt.Errorf("invalid x-oss-hash-crc64ecma %q: %w", header, err))
 	}
 	if cp.src.HasCRC64 && crc != cp.src.CRC64 {
-		return 0, cp.discard(ctx, op, versionID, fmt.Errorf("%w: the copy's CRC64 is %d, the source's %d", ErrSourceChanged, crc, cp.src.CRC64))
+		return 0, cp.discard(ctx, op, w, fmt.Errorf("%w: the copy's CRC64 is %d, the source's %d", ErrSourceChanged, crc, cp.src.CRC64))
 	}
 	return crc, nil
 }
@@ -731,17 +826,26 @@ func (cp *copier) checkSourceVersion(copied *string) error {
 	return nil
 }
 
-// discard deletes the object version a copy produced but that failed
-// verification, and returns cause as an *Error.
-func (cp *copier) discard(ctx context.Context, op, versionID string, cause error) error {
+// written identifies an object version a copy wrote.
+type written struct{ etag, versionID string }
+
+// written reports that err left the copy w in place.
+func (cp *copier) written(w written, err error) error {
+	return &WrittenError{Bucket: cp.p.Bucket, Key: cp.p.Key, ETag: w.etag, VersionID: w.versionID, Source: cp.src.Source, Err: err}
+}
+
+// discard deletes the object version w that a copy produced but that failed
+// verification, and returns cause as an *Error, or as a *WrittenError when
+// the copy could not be deleted.
+func (cp *copier) discard(ctx context.Context, op string, w written, cause error) error {
 	err := cp.fail(op, cause)
 	dctx, cancel := detached(ctx, cleanupTimeout)
 	defer cancel()
 	_, derr := cp.c.DeleteObject(dctx, &oss.DeleteObjectRequest{
-		Bucket: oss.Ptr(cp.p.Bucket), Key: oss.Ptr(cp.p.Key), VersionId: optional(versionID),
+		Bucket: oss.Ptr(cp.p.Bucket), Key: oss.Ptr(cp.p.Key), VersionId: optional(w.versionID),
 	}, newRetryPolicy(minRetryBudget).apply)
 	if derr != nil {
-		return errors.Join(err, cp.fail("DeleteObject", fmt.Errorf("deleting the unverified copy: %w", derr)))
+		return cp.written(w, errors.Join(err, cp.fail("DeleteObject", fmt.Errorf("deleting the unverified copy: %w", derr))))
 	}
 	return err
 }
@@ -812,13 +916,62 @@ func (cp *copier) abortStrays(ctx context.Context, sent time.Time, h http.Header
 	}
 }
 
+// dropLostCopies deletes the versions that earlier attempts of a retried
+// CopyObject made in a versioned bucket: OSS may apply an attempt whose
+// answer is lost, and the retry then makes another version, which would
+// leave the first one behind, tracked by nothing and uncovered once the copy
+// is deleted. A version of the key other than the copy w is taken for such
+// a copy when it has w's ETag and the source's size and was written between
+// the first attempt and the answer, in the server's clock (as abortStrays
+// reckons it). Failures are logged, not returned: the copy itself is sound.
+func (cp *copier) dropLostCopies(ctx context.Context, sent time.Time, h http.Header, w written) {
+	received := time.Now()
+	var offset time.Duration
+	if d, err := http.ParseTime(h.Get("Date")); err == nil {
+		offset = d.Sub(received)
+	}
+	from, to := sent.Add(offset-strayMargin), received.Add(offset+strayMargin)
+
+	lctx, cancel := detached(ctx, cleanupTimeout)
+	defer cancel()
+	pages := cp.c.NewListObjectVersionsPaginator(&oss.ListObjectVersionsRequest{
+		Bucket: oss.Ptr(cp.p.Bucket), Prefix: oss.Ptr(cp.p.Key),
+	})
+	for pages.HasNext() {
+		page, err := pages.NextPage(lctx, newRetryPolicy(minRetryBudget).apply)
+		if err != nil {
+			cp.log.Info("listing the versions a retried CopyObject may have left failed", map[string]any{"bucket": cp.p.Bucket, "key": cp.p.Key, "error": err.Error()})
+			return
+		}
+		for _, v := range page.ObjectVersions {
+			id := oss.ToString(v.VersionId)
+			if oss.ToString(v.Key) != cp.p.Key || id == w.versionID || oss.ToString(v.ETag) != w.etag || v.Size != cp.src.Size ||
+				v.LastModified == nil || v.LastModified.Before(from) || v.LastModified.After(to) {
+				continue
+			}
+			fields := map[string]any{"bucket": cp.p.Bucket, "key": cp.p.Key, "version_id": id}
+			dctx, cancel := detached(ctx, cleanupTimeout)
+			_, err := cp.c.DeleteObject(dctx, &oss.DeleteObjectRequest{
+				Bucket: oss.Ptr(cp.p.Bucket), Key: oss.Ptr(cp.p.Key), VersionId: oss.Ptr(id),
+			}, newRetryPolicy(minRetryBudget).apply)
+			cancel()
+			if err != nil {
+				fields["error"] = err.Error()
+				cp.log.Info("deleting a version left by a retried CopyObject failed", fields)
+				continue
+			}
+			cp.log.Info("deleted a version left by a retried CopyObject", fields)
+		}
+	}
+}
+
 func joinAbort(cause, abortErr error) error {
 	if abortErr == nil {
 		return cause
 	}
 	var e *Error
 	if errors.As(cause, &e) {
-		return errors.Join(cause, &Error{Op: "AbortMultipartUpload", Bucket: e.Bucket, Key: e.Key, UploadID: e.UploadID, Err: abortErr})
+		return errors.Join(cause, &UploadLeftError{Bucket: e.Bucket, Key: e.Key, UploadID: e.UploadID, Err: abortErr})
 	}
 	return errors.Join(cause, abortErr)
 }

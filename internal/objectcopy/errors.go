@@ -64,3 +64,47 @@ func sourceChangedError(err error) error {
 	}
 	return err
 }
+
+// WrittenError is returned when a copy failed after it wrote the destination
+// object and could neither verify it nor delete it: the object is there, and
+// the caller must keep track of it (a Terraform provider records it as
+// tainted, so that the next apply replaces it). Err is the failure.
+type WrittenError struct {
+	Bucket, Key string
+	// ETag and VersionID identify the object the copy wrote; VersionID is ""
+	// in a bucket without versioning.
+	ETag, VersionID string
+	Source          Source // the source version that was copied
+	Err             error
+}
+
+// Error says what failed, then which object was left.
+func (e *WrittenError) Error() string {
+	msg := e.Err.Error() + "; the copy was written to oss://" + e.Bucket + "/" + e.Key + " with ETag " + e.ETag
+	if e.VersionID != "" {
+		msg += " (version " + e.VersionID + ")"
+	}
+	return msg + " and is still there"
+}
+
+// Unwrap returns the failure.
+func (e *WrittenError) Unwrap() error { return e.Err }
+
+// UploadLeftError reports a multipart upload that a failed copy could not
+// abort, for example because its STS credentials expired during the copy:
+// the upload and the parts copied so far stay, and are billed, until they
+// are aborted (AbortMultipartUpload with working credentials) or a lifecycle
+// rule removes them. Err is why the abort failed.
+type UploadLeftError struct {
+	Bucket, Key, UploadID string
+	Err                   error
+}
+
+// Error names the upload left and why the abort failed.
+func (e *UploadLeftError) Error() string {
+	return fmt.Sprintf("objectcopy: the multipart upload %s of oss://%s/%s was left, since aborting it failed: %v",
+		e.UploadID, e.Bucket, e.Key, e.Err)
+}
+
+// Unwrap returns why the abort failed.
+func (e *UploadLeftError) Unwrap() error { return e.Err }

@@ -43,14 +43,14 @@ func TestCopy_RequestsForResult(t *testing.T) {
 			params: objectcopy.Params{PartSize: partSize},
 			source: http.Header{"X-Oss-Storage-Class": {"IA"}},
 			want: map[string]int{
-				"HeadObject": 2, "InitiateMultipartUpload": 1, "UploadPartCopy": 3, "CompleteMultipartUpload": 1,
+				"HeadObject": 2, "GetObjectTagging": 1, "InitiateMultipartUpload": 1, "UploadPartCopy": 3, "CompleteMultipartUpload": 1,
 			},
 		},
 		"multipart": {
 			// The HEAD that verifies the completed object reports the rest.
 			params: objectcopy.Params{PartSize: partSize, StorageClass: "IA"},
 			want: map[string]int{
-				"HeadObject": 2, "InitiateMultipartUpload": 1, "UploadPartCopy": 3, "CompleteMultipartUpload": 1,
+				"HeadObject": 2, "GetObjectTagging": 1, "InitiateMultipartUpload": 1, "UploadPartCopy": 3, "CompleteMultipartUpload": 1,
 			},
 		},
 	}

@@ -18,7 +18,7 @@ func TestCopy_KnownSource(t *testing.T) {
 	t.Parallel()
 
 	multipartRequests := map[string]int{
-		"HeadObject": 2, "InitiateMultipartUpload": 1, "UploadPartCopy": 3, "CompleteMultipartUpload": 1,
+		"HeadObject": 2, "GetObjectTagging": 1, "InitiateMultipartUpload": 1, "UploadPartCopy": 3, "CompleteMultipartUpload": 1,
 	}
 	testCases := map[string]struct {
 		partSize int64

@@ -156,13 +156,20 @@
 // and RequestCounts report requests per operation name, failed ones included,
 // and ResetCounts zeroes them; BytesCopied sums server-side copies.
 // SetClockSkew moves the server clock. SetPerformance models request latency
-// and copy bandwidth. AddFault injects failures per operation, ClearFaults
-// removes them, SetFaultSeed makes probabilistic faults repeatable and
-// FaultsFired counts the faults that fired (see their docs).
+// and copy bandwidth. AddFault injects failures per operation (and bucket),
+// ClearFaults removes them, SetFaultSeed makes probabilistic faults
+// repeatable and FaultsFired counts the faults that fired (see their docs).
+// Deny refuses operations as OSS refuses a RAM user whose policies do not
+// allow them (403 AccessDenied, EC 0003-00000001); a denied GetObjectTagging
+// also hides x-oss-tagging-count from HEAD and GET. OSS documents nothing
+// about that header for such a requester; the emulator assumes what S3
+// documents for its x-amz-tagging-count: it is shown only to a requester
+// that may read the object's tags.
 //
 // # What it does not implement
 //
-// Authorization beyond the signature: any valid key pair may do anything;
+// Authorization beyond the signature and Deny: any valid key pair may do
+// anything else;
 // bucket and object ACLs are stored and returned but not enforced, and there
 // are no bucket policies or RAM. SSE headers are stored and echoed, nothing is
 // encrypted and no KMS key ID is generated. Storage classes are labels:

@@ -11,8 +11,8 @@ import (
 
 // Fault is a failure injected into requests of one OSS operation.
 //
-// Which requests it hits: the requests whose operation is Op, counted from 1
-// from when the fault was added.
+// Which requests it hits: the requests whose operation is Op (and whose
+// bucket is Bucket, when set), counted from 1 from when the fault was added.
 // From the Nth of them on (Nth 0 = from the first) each one is hit with
 // chance Probability (0 = certainly), until the fault has fired Times times
 // (0 = no limit; when only Nth is set it fires once, on the Nth request).
@@ -26,6 +26,7 @@ import (
 // Delay set delays the request and then serves it normally.
 type Fault struct {
 	Op          string        // OSS operation name, as RequestCount uses it; "" = any
+	Bucket      string        // bucket the request addresses; "" = any
 	Probability float64       // chance per eligible request, 0..1 (0 = every eligible request)
 	Nth         int           // first eligible request, 1-based (0 = the first)
 	Times       int           // most firings (0 = unlimited, or 1 when Nth is set and Probability is 0)
@@ -104,13 +105,13 @@ func (fs *faultSet) firedCount() int {
 
 // decide offers a request of operation op to the faults. It returns the
 // total delay and the fault that decides the outcome (nil: serve normally).
-func (fs *faultSet) decide(op string) (time.Duration, *Fault) {
+func (fs *faultSet) decide(op, bucket string) (time.Duration, *Fault) {
 	fs.mu.Lock()
 	defer fs.mu.Unlock()
 	var delay time.Duration
 	var outcome *Fault
 	for _, f := range fs.faults {
-		if f.Op != "" && f.Op != op {
+		if f.Op != "" && f.Op != op || f.Bucket != "" && f.Bucket != bucket {
 			continue
 		}
 		f.seen++
@@ -179,7 +180,7 @@ func faultCode(status int) string {
 // serveControlled runs serve, which answers rq, under the performance model
 // and the faults that fire for rq.
 func (s *Server) serveControlled(rq *request, serve func()) {
-	delay, f := s.ctl.faults.decide(rq.op)
+	delay, f := s.ctl.faults.decide(rq.op, rq.bucket)
 	if err := s.ctl.sleep(rq.r.Context(), s.ctl.bw.roundTrip()+delay); err != nil {
 		return // the client hung up or the server is closing: nobody to answer
 	}
@@ -218,3 +219,49 @@ type discardWriter struct{ header http.Header }
 func (d *discardWriter) Header() http.Header         { return d.header }
 func (d *discardWriter) Write(p []byte) (int, error) { return len(p), nil }
 func (d *discardWriter) WriteHeader(int)             {}
+
+// Deny refuses every later request of the operations ops (SDK names, as
+// RequestCount uses them) with 403 AccessDenied and EC 0003-00000001, once
+// its signature is checked, as OSS refuses a RAM user or role that no policy
+// allows the operation's action (oss:<operation>). Denying GetObjectTagging
+// also hides x-oss-tagging-count from HeadObject and GetObject, as OSS shows
+// the count only to those who may read the tags. Deny with no operations
+// allows everything again.
+func (s *Server) Deny(ops ...string) { s.ctl.denied.set(ops) }
+
+// deniedOps is the set of operations Deny refuses.
+type deniedOps struct {
+	mu  sync.Mutex
+	ops map[string]bool
+}
+
+func (d *deniedOps) set(ops []string) {
+	d.mu.Lock()
+	defer d.mu.Unlock()
+	d.ops = make(map[string]bool, len(ops))
+	for _, op := range ops {
+		d.ops[op] = true
+	}
+}
+
+func (d *deniedOps) has(op string) bool {
+	d.mu.Lock()
+	defer d.mu.Unlock()
+	return d.ops[op]
+}
+
+// checkAllowed refuses an operation that Deny denies.
+func (s *Server) checkAllowed(rq *request) error {
+	if s.ctl.denied.has(rq.op) {
+		return errorf("AccessDenied", "You have no right to access this object because of bucket acl.").withEC("0003-00000001")
+	}
+	return nil
+}
+
+// hideTaggingCount removes x-oss-tagging-count from h unless the requester
+// may read tags.
+func (s *Server) hideTaggingCount(h http.Header) {
+	if s.ctl.denied.has("GetObjectTagging") {
+		h.Del("x-oss-tagging-count")
+	}
+}

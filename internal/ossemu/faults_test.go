@@ -303,3 +303,79 @@ func TestAddFaultRejectsNonsense(t *testing.T) {
 		})
 	}
 }
+
+// TestFaultBucket hits only the requests for the fault's bucket; the others
+// neither fail nor count for its Nth.
+func TestFaultBucket(t *testing.T) {
+	t.Parallel()
+	srv := newFaultServer(t)
+	if err := srv.CreateBucket("other", ""); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := srv.PutObject("other", "obj", []byte("content"), nil); err != nil {
+		t.Fatal(err)
+	}
+	srv.AddFault(ossemu.Fault{Op: "HeadObject", Bucket: "bkt", Nth: 2, Status: 403, Code: "AccessDenied"})
+	c := newClient(t, srv, oss.SignatureVersionV4)
+	headOther := func() error {
+		_, err := c.HeadObject(ctx, &oss.HeadObjectRequest{Bucket: oss.Ptr("other"), Key: oss.Ptr("obj")})
+		return err
+	}
+	for i, head := range []func() error{headOther, func() error { return headObj(c) }, headOther, headOther} {
+		if err := head(); err != nil {
+			t.Fatalf("HEAD %d: %v", i+1, err)
+		}
+	}
+	expectCode(t, headObj(c), 403, "AccessDenied")
+	if err := headObj(c); err != nil {
+		t.Fatalf("third HEAD of bkt: %v", err)
+	}
+}
+
+// TestDeny refuses GetObjectTagging as OSS refuses a requester without
+// oss:GetObjectTagging: the operation answers AccessDenied, and HEAD and GET
+// no longer show the tag count, while other operations go on.
+func TestDeny(t *testing.T) {
+	t.Parallel()
+	srv := newFaultServer(t)
+	c := newClient(t, srv, oss.SignatureVersionV4)
+	_, err := c.PutObjectTagging(ctx, &oss.PutObjectTaggingRequest{Bucket: oss.Ptr("bkt"), Key: oss.Ptr("obj"),
+		Tagging: &oss.Tagging{TagSet: &oss.TagSet{Tags: []oss.Tag{{Key: oss.Ptr("team"), Value: oss.Ptr("ml")}}}}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	getTagging := func() error {
+		_, err := c.GetObjectTagging(ctx, &oss.GetObjectTaggingRequest{Bucket: oss.Ptr("bkt"), Key: oss.Ptr("obj")})
+		return err
+	}
+	counts := func() (head, get int32) {
+		h, err := c.HeadObject(ctx, &oss.HeadObjectRequest{Bucket: oss.Ptr("bkt"), Key: oss.Ptr("obj")})
+		if err != nil {
+			t.Fatal(err)
+		}
+		g, err := c.GetObject(ctx, &oss.GetObjectRequest{Bucket: oss.Ptr("bkt"), Key: oss.Ptr("obj")})
+		if err != nil {
+			t.Fatal(err)
+		}
+		_ = g.Body.Close()
+		return h.TaggingCount, g.TaggingCount
+	}
+	if head, get := counts(); head != 1 || get != 1 {
+		t.Fatalf("tag count %d (HEAD), %d (GET) before Deny, want 1", head, get)
+	}
+
+	srv.Deny("GetObjectTagging")
+	err = getTagging()
+	expectCode(t, err, 403, "AccessDenied")
+	if se := serviceError(t, err); se.EC != "0003-00000001" {
+		t.Errorf("EC %q, want 0003-00000001", se.EC)
+	}
+	if head, get := counts(); head != 0 || get != 0 {
+		t.Errorf("tag count %d (HEAD), %d (GET) while GetObjectTagging is denied, want none", head, get)
+	}
+
+	srv.Deny()
+	if err := getTagging(); err != nil {
+		t.Errorf("GetObjectTagging after Deny(): %v", err)
+	}
+}

@@ -178,6 +178,7 @@ func (s *Server) headObject(rq *request) error {
 		return err
 	}
 	writeObjectHeaders(rq.w.Header(), b, o)
+	s.hideTaggingCount(rq.w.Header())
 	rq.w.Header().Set("Content-Length", strconv.FormatInt(o.size, 10))
 	rq.w.WriteHeader(http.StatusOK)
 	return nil
@@ -219,6 +220,7 @@ func (s *Server) getObject(rq *request) error {
 	}
 	h := rq.w.Header()
 	writeObjectHeaders(h, b, o)
+	s.hideTaggingCount(h)
 	for q, name := range responseOverrides {
 		if v := rq.query.Get(q); v != "" {
 			h.Set(name, v)

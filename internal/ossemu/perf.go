@@ -102,6 +102,7 @@ type controls struct {
 	wake     *waker        // ends modeled waits on time
 	bw       bandwidth
 	faults   faultSet
+	denied   deniedOps
 }
 
 func newControls() controls {

@@ -108,10 +108,13 @@ func TestErrorTable(t *testing.T) {
 		{"NoSuchUpload on UploadPart aborted while its body arrives", func(c *oss.Client, f *errorFixture) error {
 			body, feed := io.Pipe()
 			done := make(chan error, 1)
+			// Hashing 32 MiB under -race on a busy machine can outlast the
+			// SDK's 10 s default wait for the answer. The SDK sets that wait
+			// when it dials a connection, so the part goes through a client
+			// of its own, whose only connection it dials.
+			pc := f.clientFor(f.srv.Credentials())
 			go func() {
-				// Hashing 32 MiB under -race on a busy machine can outlast the
-				// SDK's 10 s default wait for the answer.
-				_, err := c.UploadPart(ctx, &oss.UploadPartRequest{Bucket: oss.Ptr("dst"), Key: oss.Ptr("mp"), UploadId: f.uploadID,
+				_, err := pc.UploadPart(ctx, &oss.UploadPartRequest{Bucket: oss.Ptr("dst"), Key: oss.Ptr("mp"), UploadId: f.uploadID,
 					PartNumber: 3, Body: body}, oss.OpReadWriteTimeout(time.Minute))
 				done <- err
 			}()

@@ -406,6 +406,9 @@ func (s *Server) serve(rq *request) error {
 	if err := s.authenticate(rq); err != nil {
 		return err
 	}
+	if err := s.checkAllowed(rq); err != nil {
+		return err
+	}
 	h, ok := handlers[rq.op]
 	if !ok {
 		return newError("NotImplemented")

@@ -381,12 +381,54 @@ func (r *objectCopyResource) copyDiag(ctx context.Context, what string, p object
 			"no data to copy. Set source_version_id to a version that holds the object, or remove it to copy " +
 			"the current version."
 	}
+	if ce != nil && ce.Op == "GetObjectTagging" && se != nil && se.Code == "AccessDenied" {
+		summary = "Cannot Read the Source's Tags"
+		advice = "tagging_directive \"COPY\" copies the tags of " + src.String() + ", which a copy in parts must " +
+			"read with GetObjectTagging, and OSS refused it; nothing was copied. Grant oss:GetObjectTagging on the " +
+			"source, or set tagging_directive = \"REPLACE\" (with tags, or none) to not copy them."
+	}
+	var left *objectcopy.UploadLeftError
+	if errors.As(err, &left) {
+		if errors.Is(err, objectcopy.ErrSourceChanged) || errors.Is(err, context.DeadlineExceeded) || errors.Is(err, context.Canceled) {
+			advice = "" // it says the upload was aborted
+		}
+		advice = strings.TrimPrefix(advice+"\n\n"+uploadLeftAdvice(left), "\n\n")
+	}
+	var written *objectcopy.WrittenError
+	if errors.As(err, &written) {
+		if errors.Is(err, objectcopy.ErrSourceChanged) {
+			summary = "Copy Does Not Match Its Source"
+			advice = "The copy's CRC64 differs from the source's: the source changed while it was being copied, " +
+				"and deleting the copy failed."
+		}
+		at := target{bucket: written.Bucket, key: written.Key}.String()
+		if written.VersionID != "" {
+			at += " (version " + written.VersionID + ")"
+		}
+		advice += "\n\nThe copy was written to " + at + " but could not be verified or removed. Terraform records " +
+			"it as tainted: the next terraform apply deletes it and copies again, and terraform destroy deletes it."
+	}
 	if t == src && summary == summaryObjectNotFound {
 		summary = "Source Object Not Found"
 		advice = "There is no object at " + src.String() + ". Check source_bucket, source_key and " +
 			"source_version_id."
 	}
 	return diag.NewErrorDiagnostic(summary, errorDetail(what, advice, err))
+}
+
+// uploadLeftAdvice says which multipart upload a failed copy could not
+// abort, why, and how to remove it: it is billed until then.
+func uploadLeftAdvice(left *objectcopy.UploadLeftError) string {
+	why := left.Err.Error()
+	var se *oss.ServiceError
+	if errors.As(left.Err, &se) {
+		why = fmt.Sprintf("OSS answered %s (HTTP %d, request ID %s)", se.Code, se.StatusCode, se.RequestID)
+	}
+	return fmt.Sprintf("Aborting the multipart upload %s of %s failed: %s. The upload and the parts copied so far "+
+		"stay, and are billed, until they are removed: abort it with working credentials, for example "+
+		"\"ossutil api abort-multipart-upload --bucket %s --key %s --upload-id %s\", or give the bucket a lifecycle "+
+		"rule that aborts incomplete multipart uploads.", left.UploadID, target{left.Bucket, left.Key}, why,
+		left.Bucket, left.Key, left.UploadID)
 }
 
 // sourceNow says what the source is now, for the error that says it changed

@@ -4,12 +4,14 @@ package provider
 import (
 	"context"
 	"fmt"
+	"net/http"
 	"os"
 	"strings"
 	"time"
 
 	"github.com/aliyun/alibabacloud-oss-go-sdk-v2/oss"
 	"github.com/aliyun/alibabacloud-oss-go-sdk-v2/oss/retry"
+	"github.com/aliyun/alibabacloud-oss-go-sdk-v2/oss/transport"
 	"github.com/hashicorp/terraform-plugin-framework-validators/int64validator"
 	"github.com/hashicorp/terraform-plugin-framework-validators/stringvalidator"
 	"github.com/hashicorp/terraform-plugin-framework/attr"
@@ -89,6 +91,9 @@ type providerData struct {
 	endpoint string
 	// planned hands the source a plan read to the Create that follows it.
 	planned plannedSources
+	// httpClient is client's HTTP client, which the copy engine clones for
+	// requests that need a longer read/write timeout.
+	httpClient *http.Client
 }
 
 // New returns a factory for the oss provider reporting the given version.
@@ -280,12 +285,15 @@ func (p *ossProvider) Configure(ctx context.Context, req provider.ConfigureReque
 		signVersion = oss.SignatureVersionV1
 	}
 
+	// The SDK's own HTTP client, made here so that the copy engine can
+	// clone it (objectcopy.Params.HTTPClient).
+	httpClient := transport.NewHttpClient(&transport.Config{ConnectTimeout: oss.Ptr(connectTimeout)})
 	ossCfg := oss.LoadDefaultConfig().
 		WithRegion(region).
 		WithCredentialsProvider(creds).
 		WithSignatureVersion(signVersion).
 		WithUsePathStyle(cfg.UsePathStyle.ValueBool()).
-		WithConnectTimeout(connectTimeout).
+		WithHttpClient(httpClient).
 		WithRetryer(retry.NewStandard(func(o *retry.RetryOptions) {
 			o.MaxAttempts = maxRetries + 1
 		}))
@@ -302,7 +310,7 @@ func (p *ossProvider) Configure(ctx context.Context, req provider.ConfigureReque
 		"max_retries":    maxRetries,
 	})
 
-	data := &providerData{client: oss.NewClient(ossCfg), region: region, endpoint: endpoint}
+	data := &providerData{client: oss.NewClient(ossCfg), httpClient: httpClient, region: region, endpoint: endpoint}
 	resp.ResourceData = data
 	resp.DataSourceData = data
 }

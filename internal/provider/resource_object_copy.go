@@ -3,6 +3,7 @@ package provider
 import (
 	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"regexp"
 	"strconv"
@@ -176,7 +177,10 @@ func objectCopySchema(ctx context.Context) schema.Schema {
 			"resource created, without a delete marker, and leaves every other version alone.\n\n" +
 			"**Interrupts.** On an error, a create timeout or an interrupt (Ctrl-C) the multipart upload is " +
 			"aborted before the apply ends and nothing is recorded in state; the next apply copies from " +
-			"scratch. A provider killed outright (SIGKILL, out of memory, a lost machine) cannot abort: its " +
+			"scratch. If the abort itself fails (for example because a static STS security token expired), the " +
+			"error names the upload and how to remove it. A copy that was already written when the apply failed " +
+			"(its verifying `HeadObject` failed, or a copy that failed its CRC64 check could not be deleted) is " +
+			"recorded as tainted: the next apply replaces it, and destroy deletes it. A provider killed outright (SIGKILL, out of memory, a lost machine) cannot abort: its " +
 			"upload and the parts copied so far stay, and are billed, until OSS expires them. Give buckets " +
 			"that receive large copies a lifecycle rule that aborts incomplete multipart uploads, for example " +
 			"after one day (with the alicloud provider, an `abort_multipart_upload { days = 1 }` block in a " +
@@ -526,6 +530,7 @@ func (r *objectCopyResource) Create(ctx context.Context, req resource.CreateRequ
 		return
 	}
 	params.Logger = tflogLogger{ctx: ctx}
+	params.HTTPClient = r.data.httpClient
 	params.Source = plan.plannedSource(&r.data.planned)
 	tflog.Debug(ctx, "copying object", map[string]any{
 		"source_bucket": params.SourceBucket, "source_key": params.SourceKey,
@@ -535,6 +540,10 @@ func (r *objectCopyResource) Create(ctx context.Context, req resource.CreateRequ
 	result, err := objectcopy.Copy(ctx, r.data.client, params)
 	if err != nil {
 		resp.Diagnostics.Append(r.copyErrorDiag(ctx, params, err))
+		var written *objectcopy.WrittenError
+		if errors.As(err, &written) {
+			resp.Diagnostics.Append(recordWritten(ctx, req, resp, plan, written)...)
+		}
 		return
 	}
 	tflog.Info(ctx, "copied object", map[string]any{
@@ -551,6 +560,32 @@ func (r *objectCopyResource) Create(ctx context.Context, req resource.CreateRequ
 	plan.fromResult(result)
 	resp.Diagnostics.Append(resp.State.Set(ctx, &plan)...)
 	resp.Diagnostics.Append(setCopiedETag(ctx, resp.Private, plan.ETag.ValueString())...)
+}
+
+// recordWritten records the copy that a failed Create left in place: state
+// set together with an error makes Terraform record the resource as tainted,
+// so that the next apply replaces it and destroy deletes it, exactly that
+// version in a versioned bucket. What the copy did not get to read stays
+// null until a refresh.
+func recordWritten(ctx context.Context, req resource.CreateRequest, resp *resource.CreateResponse, plan objectCopyResourceModel, w *objectcopy.WrittenError) diag.Diagnostics {
+	var pinned types.String
+	diags := req.Config.GetAttribute(ctx, path.Root("source_version_id"), &pinned)
+	plan.ID = types.StringValue(plan.objectID(pinned).String())
+	plan.ETag = types.StringValue(trimETag(w.ETag))
+	plan.VersionID = stringOrNull(w.VersionID)
+	plan.SourceETag = types.StringValue(trimETag(w.Source.ETag))
+	plan.SourceVersionID = stringOrNull(w.Source.VersionID)
+	for _, v := range []*types.String{&plan.ContentType, &plan.StorageClass, &plan.ServerSideEncryption, &plan.KMSKeyID, &plan.CRC64, &plan.LastModified} {
+		if v.IsUnknown() {
+			*v = types.StringNull()
+		}
+	}
+	if plan.Size.IsUnknown() {
+		plan.Size = types.Int64Null()
+	}
+	diags.Append(resp.State.Set(ctx, &plan)...)
+	diags.Append(setCopiedETag(ctx, resp.Private, plan.ETag.ValueString())...)
+	return diags
 }
 
 func (r *objectCopyResource) Read(ctx context.Context, req resource.ReadRequest, resp *resource.ReadResponse) {

@@ -60,11 +60,12 @@ func TestAccObjectCopy_CreateRequests(t *testing.T) {
 			// HeadObject of the source again, for the metadata Initiate
 			// needs, and of the completed object to verify it, which also
 			// tells that it got the destination bucket's storage class. The
-			// size is just past what one CopyObject copies.
+			// size is just past what one CopyObject copies. GetObjectTagging
+			// reads the source's tags, which tagging_directive COPY copies.
 			size:   16<<20 + 1,
 			source: map[string]string{"x-oss-storage-class": "IA"},
 			want: map[string]int{
-				"HeadObject": 1 + 2, "InitiateMultipartUpload": 1,
+				"HeadObject": 1 + 2, "GetObjectTagging": 1, "InitiateMultipartUpload": 1,
 				"UploadPartCopy": objectcopy.DefaultParallelism, "CompleteMultipartUpload": 1,
 			},
 			class: "Standard",
