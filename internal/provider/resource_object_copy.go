@@ -485,7 +485,15 @@ func (r *objectCopyResource) ModifyPlan(ctx context.Context, req resource.Modify
 		}, err))
 		return
 	}
+	// Only the bytes matter: a cold source restored, or frozen again when its
+	// restored state expires, keeps its ETag and version and needs no new copy.
 	if trimETag(src.ETag) == state.SourceETag.ValueString() && src.VersionID == state.SourceVersionID.ValueString() {
+		return
+	}
+	// A replacement (unless create_before_destroy) deletes the copy before
+	// making the new one: refuse it
+	// now if OSS would not copy the new source.
+	if !r.checkCopyable(ctx, src, plan.Bucket.ValueString(), &resp.Diagnostics) {
 		return
 	}
 	tflog.Info(ctx, "source changed since it was copied; planning a new copy", map[string]any{
