@@ -168,6 +168,15 @@ func objectCopySchema(ctx context.Context) schema.Schema {
 			"does not exist yet, for example one " +
 			"written by another resource in the same apply, leaves these attributes unknown until the " +
 			"copy is made.\n\n" +
+			"**Sources OSS does not copy.** The plan fails, saying what to do, when that `HeadObject` " +
+			"shows a source that a server-side copy would not copy as its bytes: a symbolic link " +
+			"(`PutSymlink`; OSS would copy the link itself, whose target resolves in the destination " +
+			"bucket: point `source_key` at the target, which the error names), an appendable object " +
+			"(`AppendObject`; OSS copies none), or an Archive, ColdArchive or DeepColdArchive object that " +
+			"is not restored or still restoring (restore it with `RestoreObject`, which takes minutes to " +
+			"hours, then apply again). The drift check does the same before planning a replacement. A " +
+			"cold source whose restored state expires after it was copied keeps its ETag: that plans " +
+			"nothing.\n\n" +
 			"**Destroy** deletes the object; in a versioned bucket it deletes exactly the version this " +
 			"resource created, without a delete marker, and leaves every other version alone.\n\n" +
 			"**Interrupts.** On an error, a create timeout or an interrupt (Ctrl-C) the multipart upload is " +
@@ -210,7 +219,9 @@ func objectCopySchema(ctx context.Context) schema.Schema {
 				PlanModifiers: replaceString(),
 			},
 			"source_key": schema.StringAttribute{
-				MarkdownDescription: "Key of the source object. Changing it creates a new copy.",
+				MarkdownDescription: "Key of the source object: a normal or multipart object, not a " +
+					"symbolic link or an appendable object, and restored if it is in a cold storage class. " +
+					"Changing it creates a new copy.",
 				Required:            true,
 				Validators:          keyValidators,
 				PlanModifiers:       replaceString(),
