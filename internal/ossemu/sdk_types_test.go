@@ -188,11 +188,10 @@ func TestObjectTypeErrors(t *testing.T) {
 // restore answering 200) and frozen again once the restored state expires.
 func TestRestoreObject(t *testing.T) {
 	forEachSignature(t, func(t *testing.T, version oss.SignatureVersionType) {
-		srv := ossemu.NewTestServer(t)
+		// Minutes, not OSS's hours: signatures allow 15 minutes of clock skew.
+		srv := ossemu.NewTestServer(t, ossemu.WithRestoreDuration(3*time.Minute))
 		c := newClient(t, srv, version)
 		f := newTypesFixture(t, c, srv)
-		// Minutes, not OSS's hours: signatures allow 15 minutes of clock skew.
-		srv.SetRestoreDuration(3 * time.Minute)
 		srv.SetRestoreDay(4 * time.Minute)
 		head := func() string {
 			t.Helper()
