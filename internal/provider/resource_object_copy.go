@@ -222,9 +222,9 @@ func objectCopySchema(ctx context.Context) schema.Schema {
 				MarkdownDescription: "Key of the source object: a normal or multipart object, not a " +
 					"symbolic link or an appendable object, and restored if it is in a cold storage class. " +
 					"Changing it creates a new copy.",
-				Required:            true,
-				Validators:          keyValidators,
-				PlanModifiers:       replaceString(),
+				Required:      true,
+				Validators:    keyValidators,
+				PlanModifiers: replaceString(),
 			},
 
 			// Optional attributes.
