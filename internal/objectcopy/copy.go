@@ -130,6 +130,13 @@ type Source struct {
 	LastModified time.Time
 	ContentType  string
 	StorageClass string
+	// ObjectType is x-oss-object-type: Normal, Multipart, Appendable or
+	// Symlink ("" when OSS reported none).
+	ObjectType string
+	// Restore is x-oss-restore: "" for an object never restored or whose
+	// restored state expired, ongoing-request="true" while a restore runs,
+	// ongoing-request="false", expiry-date="..." while it is restored.
+	Restore string
 }
 
 // Result describes the object a copy produced, as completely as a HEAD of it
@@ -187,6 +194,8 @@ func headSource(ctx context.Context, c *oss.Client, bucket, key, versionID strin
 		Size:         res.ContentLength,
 		ContentType:  oss.ToString(res.ContentType),
 		StorageClass: oss.ToString(res.StorageClass),
+		ObjectType:   oss.ToString(res.ObjectType),
+		Restore:      oss.ToString(res.Restore),
 	}}
 	if s.VersionID == "" {
 		s.VersionID = versionID
@@ -261,11 +270,16 @@ func (cp *copier) singleRequest(size int64) bool {
 // readSource returns the source to copy: Params.Source when a single
 // CopyObject will copy it, since that request is pinned to its ETag;
 // otherwise a HeadObject, pinned to Params.Source's version and checked
-// against its ETag when there is one.
+// against its ETag when there is one. Either way a source that OSS would
+// not copy as asked (CheckCopyable) fails the copy before anything is
+// written.
 func (cp *copier) readSource(ctx context.Context) (*source, error) {
 	p := cp.p
 	known := p.Source
 	if known != nil && cp.singleRequest(known.Size) {
+		if err := known.CheckCopyable(); err != nil {
+			return nil, &Error{Op: "HeadObject", Bucket: p.SourceBucket, Key: p.SourceKey, Err: err}
+		}
 		return &source{Source: *known}, nil
 	}
 	versionID := p.SourceVersionID
@@ -279,6 +293,9 @@ func (cp *copier) readSource(ctx context.Context) (*source, error) {
 	if known != nil && src.ETag != known.ETag {
 		return nil, &Error{Op: "HeadObject", Bucket: p.SourceBucket, Key: p.SourceKey,
 			Err: fmt.Errorf("%w: its ETag is %s, not %s", ErrSourceChanged, src.ETag, known.ETag)}
+	}
+	if err := src.CheckCopyable(); err != nil {
+		return nil, &Error{Op: "HeadObject", Bucket: p.SourceBucket, Key: p.SourceKey, Err: err}
 	}
 	return src, nil
 }

@@ -4,6 +4,7 @@ import (
 	"errors"
 	"fmt"
 	"net/http"
+	"strings"
 
 	"github.com/aliyun/alibabacloud-oss-go-sdk-v2/oss"
 )
@@ -108,3 +109,77 @@ func (e *UploadLeftError) Error() string {
 
 // Unwrap returns why the abort failed.
 func (e *UploadLeftError) Unwrap() error { return e.Err }
+
+// NotCopyableReason says why a source cannot be copied as asked.
+type NotCopyableReason int
+
+const (
+	// SourceIsSymlink: the source is a symbolic link (PutSymlink). OSS's
+	// CopyObject copies the link itself, not the object it points to, and
+	// the copy resolves its target in the destination bucket, where that key
+	// may hold nothing or another object; UploadPartCopy refuses a link.
+	SourceIsSymlink NotCopyableReason = iota + 1
+	// SourceIsAppendable: the source was written by AppendObject, and OSS
+	// copies no appendable object.
+	SourceIsAppendable
+	// SourceNotRestored: the source is in a cold storage class (Archive,
+	// ColdArchive, DeepColdArchive) and not restored, or its restored state
+	// expired; OSS refuses to copy it until RestoreObject restores it.
+	SourceNotRestored
+	// SourceRestoring: the source is cold and its restore is still running.
+	SourceRestoring
+)
+
+// NotCopyableError reports a source that a server-side copy would not copy
+// as the caller means it. Copy returns it (inside an *Error) before writing
+// anything; CheckCopyable tells it from a HeadSource result.
+type NotCopyableError struct {
+	Bucket, Key, VersionID string
+	Reason                 NotCopyableReason
+	StorageClass           string // the source's storage class
+	Restore                string // the source's x-oss-restore
+}
+
+func (e *NotCopyableError) Error() string {
+	src := "source oss://" + e.Bucket + "/" + e.Key
+	if e.VersionID != "" {
+		src += " (version " + e.VersionID + ")"
+	}
+	switch e.Reason {
+	case SourceIsSymlink:
+		return src + " is a symbolic link: OSS would copy the link, not the object it points to"
+	case SourceIsAppendable:
+		return src + " is an appendable object, which OSS cannot copy"
+	case SourceRestoring:
+		return src + " is stored as " + e.StorageClass + " and its restore is still in progress (x-oss-restore: " +
+			e.Restore + ")"
+	}
+	return src + " is stored as " + e.StorageClass + " and is not restored; OSS copies it only after RestoreObject"
+}
+
+// coldClasses are the storage classes whose objects OSS reads and copies
+// only while restored.
+var coldClasses = map[string]bool{"Archive": true, "ColdArchive": true, "DeepColdArchive": true}
+
+// CheckCopyable returns a *NotCopyableError when OSS would not copy s as a
+// copy of its bytes: a symbolic link, an appendable object, or a cold
+// object that is not restored (x-oss-restore does not say
+// ongoing-request="false"). A restored object's restored state may still
+// expire before the copy reads it; OSS then refuses the copy.
+func (s *Source) CheckCopyable() error {
+	e := &NotCopyableError{Bucket: s.Bucket, Key: s.Key, VersionID: s.VersionID, StorageClass: s.StorageClass,
+		Restore: s.Restore}
+	switch {
+	case s.ObjectType == "Symlink":
+		e.Reason = SourceIsSymlink
+	case s.ObjectType == "Appendable":
+		e.Reason = SourceIsAppendable
+	case !coldClasses[s.StorageClass] || strings.Contains(s.Restore, `ongoing-request="false"`):
+		return nil
+	case strings.Contains(s.Restore, `ongoing-request="true"`):
+		e.Reason = SourceRestoring
+	default:
+		e.Reason = SourceNotRestored
+	}
+	return e
+}

@@ -56,7 +56,8 @@
 // HeadObject, GetObjectMeta, DeleteObject, DeleteMultipleObjects, CopyObject,
 // InitiateMultipartUpload, UploadPart, UploadPartCopy, CompleteMultipartUpload
 // (including x-oss-complete-all), AbortMultipartUpload, ListMultipartUploads,
-// ListParts, Put/Get/DeleteObjectTagging and Put/GetObjectAcl. Listings
+// ListParts, Put/Get/DeleteObjectTagging, Put/GetObjectAcl, RestoreObject,
+// PutSymlink, GetSymlink and AppendObject. Listings
 // support prefix, delimiter, markers, continuation tokens, start-after,
 // max-keys and encoding-type=url.
 //
@@ -88,6 +89,64 @@
 // marker: 400 InvalidRequest, where CopyObject answers 404 NoSuchKey), and
 // the four x-oss-copy-source-if-* conditions (412 PreconditionFailed or 304).
 // Re-sending a part number replaces the part.
+//
+// Object types and cold storage: Archive, ColdArchive and DeepColdArchive
+// objects are frozen until RestoreObject restores them, as OSS's
+// RestoreObject reference describes. HEAD (and GetObjectMeta, listings,
+// deletes) work on frozen objects; GetObject answers 403
+// InvalidObjectState "The operation is not valid for the object's state"
+// with EC 0016-00000404, CopyObject and UploadPartCopy of a frozen source
+// the same without an EC (OSS's EC page names GetObject only). The first
+// RestoreObject answers 202 and starts the restore, which takes
+// SetRestoreDuration (WithRestoreDuration; default 0, where OSS takes a
+// minute to hours) and shows x-oss-restore: ongoing-request="true"
+// meanwhile; a RestoreObject then answers 409 RestoreAlreadyInProgress (EC
+// 0016-00000701). Once restored, HEAD and GET show ongoing-request="false",
+// expiry-date="<RFC 1123 time>", the object reads and copies, and a
+// RestoreObject answers 200 and prolongs the restored state to at least
+// Days from then (never shortening it). The restored state lasts the
+// request's Days (default 1; 1 to 7 for Archive, 1 to 365 for the colder
+// classes, else 400 InvalidArgument with EC 0016-00000704), one Day being
+// SetRestoreDay (default 24 hours); it then expires and the object is
+// frozen again, with no x-oss-restore. A Tier other than Expedited, Standard
+// or Bulk is 400 InvalidArgument with EC 0016-00000703 (every tier takes
+// the same time here); a RestoreObject of a Standard or IA object is 400
+// OperationNotSupported with EC 0016-00000702. A copy of a restored object
+// is frozen. The messages of these InvalidArgument errors and of
+// OperationNotSupported and RestoreAlreadyInProgress are the emulator's: OSS's
+// pages give none. SetClockSkew moves a test through the states without
+// waiting, within the 15 minutes signatures allow.
+//
+// PutSymlink (x-oss-symlink-target, taken URL-encoded and stored as sent,
+// with metadata, storage class, ACL, tags and x-oss-forbid-overwrite) makes
+// a symbolic link to a key of the same bucket without checking it; GetSymlink
+// answers the target as stored, and 400 NotSymlink for other objects. As
+// OSS's HeadObject reference says, HEAD and GET of a link serve the current
+// version of the target's Content-Length, ETag and storage class (and its
+// bytes), the later of the two Last-Modified times and the link's other
+// headers, x-oss-object-type: Symlink included; the emulator also serves the
+// target's CRC64 and x-oss-restore, since they describe the bytes served. A
+// link to a missing target is 404 SymlinkTargetNotExist, to another link 400
+// InvalidTargetType. GetObjectMeta and listings describe the link itself
+// (0 bytes, type Symlink). CopyObject of a link copies the link, not the
+// target, as OSS's copy-object reference says, so a copy into another bucket
+// names a key of that bucket; UploadPartCopy refuses a link with 400
+// InvalidArgument, EC 0042-00000308.
+//
+// AppendObject (position in the query) creates an Appendable object at
+// position 0 and appends in place to it, with no new version even in a
+// versioned bucket, answering x-oss-next-append-position and the whole
+// object's CRC64; HEAD shows x-oss-next-append-position too. Appending to
+// another type is 409 ObjectNotAppendable (EC 0026-00000017), at another
+// position than the size 409 PositionNotEqualToLength with the size in
+// x-oss-next-append-position, past 5 GiB EntityTooLarge. An appendable
+// object's ETag changes with every append and is derived from its size and
+// CRC64 (OSS's is no MD5 of the bytes either). OSS's SDK guides say
+// appendable objects cannot be copied but name no error: CopyObject and
+// UploadPartCopy of one answer 400 OperationNotSupported, without an EC.
+// The messages of NotSymlink, SymlinkTargetNotExist, InvalidTargetType,
+// ObjectNotAppendable and PositionNotEqualToLength are those OSS's older
+// references and SDK samples show; the UploadPartCopy one is the emulator's.
 // Complete checks part order, part ETags and the 100 KiB minimum of every part
 // but the last. Part numbers are 1 to 10,000; parts and PutObject bodies are
 // at most 5 GiB. CopyObject applies OSS's size limits: none within one
@@ -151,11 +210,12 @@
 // # Test controls
 //
 // Fixtures (CreateBucket, SetBucketVersioning, LockBucketRetention, PutObject,
-// PutGeneratedObject) write straight into storage and are not counted;
+// PutGeneratedObject, PutSymlink) write straight into storage and are not counted;
 // HeadObject, OpenObject, ListObjectVersions and Uploads read it. RequestCount
 // and RequestCounts report requests per operation name, failed ones included,
 // and ResetCounts zeroes them; BytesCopied sums server-side copies.
-// SetClockSkew moves the server clock. SetPerformance models request latency
+// SetClockSkew moves the server clock; SetRestoreDuration and SetRestoreDay
+// set how long a restore takes and lasts. SetPerformance models request latency
 // and copy bandwidth. AddFault injects failures per operation (and bucket),
 // ClearFaults removes them, SetFaultSeed makes probabilistic faults
 // repeatable and FaultsFired counts the faults that fired (see their docs).
@@ -172,10 +232,11 @@
 // anything else;
 // bucket and object ACLs are stored and returned but not enforced, and there
 // are no bucket policies or RAM. SSE headers are stored and echoed, nothing is
-// encrypted and no KMS key ID is generated. Storage classes are labels:
-// Archive objects are readable without RestoreObject. Not implemented (the
-// server answers 501 NotImplemented): AppendObject, symlinks, RestoreObject,
-// PostObject, object-level retention and legal hold, lifecycle, CORS, referer,
+// encrypted and no KMS key ID is generated. Real-time access of Archive
+// objects (a bucket setting that makes them readable unrestored),
+// CleanRestoredObject, x-oss-object-restore-priority, ListObjects'
+// RestoreInfo and the time restores take by tier are not modelled. Not
+// implemented (the server answers 501 NotImplemented): PostObject, object-level retention and legal hold, lifecycle, CORS, referer,
 // logging, website, replication, inventory, encryption and tag configuration
 // of buckets, callbacks, x-oss-process, SelectObject and access points; a
 // request naming any sub-resource other than those of the operations above is

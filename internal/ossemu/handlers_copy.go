@@ -6,6 +6,7 @@ import (
 	"net/url"
 	"strconv"
 	"strings"
+	"time"
 )
 
 // CopyObject's size limits, as OSS's CopyObject reference states them: a copy
@@ -87,6 +88,9 @@ func (s *Server) resolveCopySource(rq *request, dst *bucket) (*object, string, e
 	if sb.underRetention() || dst.underRetention() {
 		return nil, "", newError("FileImmutable")
 	}
+	if err := checkCopyable(rq.op, o, s.now()); err != nil {
+		return nil, "", err
+	}
 	if err := checkConditions(rq.r.Header, "x-oss-copy-source-", o); err != nil {
 		return nil, "", err
 	}
@@ -95,6 +99,24 @@ func (s *Server) resolveCopySource(rq *request, dst *bucket) (*object, string, e
 	}
 	snapshot := *o
 	return &snapshot, srcBucket, nil
+}
+
+// checkCopyable applies what OSS says of copy sources of the other object
+// types and of cold storage classes: an appendable object cannot be copied;
+// CopyObject copies a symbolic link itself, not its target, while
+// UploadPartCopy refuses one (EC 0042-00000308); and a cold object must be
+// restored first.
+func checkCopyable(op string, o *object, now time.Time) error {
+	switch {
+	case o.appendable:
+		return newError("OperationNotSupported")
+	case o.symlink != "" && op == "UploadPartCopy":
+		return errorf("InvalidArgument", "The source object of UploadPartCopy cannot be a symlink.").
+			with("ArgumentName", "x-oss-copy-source").withEC("0042-00000308")
+	case o.symlink == "" && !o.readable(now):
+		return notRestoredError(op)
+	}
+	return nil
 }
 
 // parseCopySource splits x-oss-copy-source, "/bucket/escaped-key" with an
@@ -229,8 +251,11 @@ func (s *Server) copyObject(rq *request) error {
 	if err := dst.checkWritable(rq.key, isTrue(h.Get("x-oss-forbid-overwrite")), s.now()); err != nil {
 		return err
 	}
+	if o.symlink != "" {
+		etag = o.etag // the copy is the same link
+	}
 	n := &object{key: rq.key, data: o.data, size: o.size, etag: etag, crc: o.crc, modified: s.now(),
-		header: hdr, acl: acl, tags: tags}
+		header: hdr, acl: acl, tags: tags, symlink: o.symlink}
 	dst.storeLocked(n)
 	writeVersionHeader(rq.w.Header(), dst, n)
 	rq.w.Header().Set("x-oss-hash-crc64ecma", strconv.FormatUint(n.crc, 10))

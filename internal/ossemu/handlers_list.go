@@ -101,7 +101,12 @@ func contentsOf(rq *request, k string, o *object, withOwner bool) contentsXML {
 }
 
 func objectType(o *object) string {
-	if o.multipart {
+	switch {
+	case o.symlink != "":
+		return "Symlink"
+	case o.appendable:
+		return "Appendable"
+	case o.multipart:
 		return "Multipart"
 	}
 	return "Normal"

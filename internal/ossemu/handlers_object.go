@@ -109,6 +109,12 @@ func contentMD5(etag string) string {
 // since the answer is written without the lock while tagging, ACL and
 // versioning requests may change the originals.
 func (s *Server) readTarget(rq *request) (*bucket, *object, error) {
+	return s.readObject(rq, false)
+}
+
+// readObject is readTarget, following a symbolic link to what HEAD and GET
+// serve for it when follow is set.
+func (s *Server) readObject(rq *request, follow bool) (*bucket, *object, error) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	b, o, err := s.versionTarget(rq)
@@ -116,11 +122,18 @@ func (s *Server) readTarget(rq *request) (*bucket, *object, error) {
 		return nil, nil, err
 	}
 	snapshot := *o
+	if follow && o.symlink != "" {
+		v, err := followSymlink(b, o)
+		if err != nil {
+			return nil, nil, err
+		}
+		snapshot = *v
+	}
 	return &bucket{name: b.name, versioning: b.versioning}, &snapshot, nil
 }
 
-// writeObjectHeaders sets what HEAD and GET return about an object.
-func writeObjectHeaders(h http.Header, b *bucket, o *object) {
+// writeObjectHeaders sets what HEAD and GET return about an object at now.
+func writeObjectHeaders(h http.Header, b *bucket, o *object, now time.Time) {
 	for k, v := range o.header {
 		h[k] = v
 	}
@@ -129,6 +142,12 @@ func writeObjectHeaders(h http.Header, b *bucket, o *object) {
 	h.Set("x-oss-hash-crc64ecma", strconv.FormatUint(o.crc, 10))
 	h.Set("Accept-Ranges", "bytes")
 	h.Set("x-oss-object-type", objectType(o))
+	if o.appendable {
+		h.Set("x-oss-next-append-position", strconv.FormatInt(o.size, 10))
+	}
+	if v := o.restoreHeader(now); v != "" {
+		h.Set("x-oss-restore", v)
+	}
 	writeVersionHeader(h, b, o)
 	if len(o.tags) > 0 {
 		h.Set("x-oss-tagging-count", strconv.Itoa(len(o.tags)))
@@ -170,14 +189,14 @@ func etagMatches(cond, etag string) bool {
 }
 
 func (s *Server) headObject(rq *request) error {
-	b, o, err := s.readTarget(rq)
+	b, o, err := s.readObject(rq, true)
 	if err != nil {
 		return err
 	}
 	if err := checkConditions(rq.r.Header, "", o); err != nil {
 		return err
 	}
-	writeObjectHeaders(rq.w.Header(), b, o)
+	writeObjectHeaders(rq.w.Header(), b, o, s.now())
 	s.hideTaggingCount(rq.w.Header())
 	rq.w.Header().Set("Content-Length", strconv.FormatInt(o.size, 10))
 	rq.w.WriteHeader(http.StatusOK)
@@ -211,15 +230,19 @@ var responseOverrides = map[string]string{
 }
 
 func (s *Server) getObject(rq *request) error {
-	b, o, err := s.readTarget(rq)
+	b, o, err := s.readObject(rq, true)
 	if err != nil {
 		return err
+	}
+	now := s.now()
+	if !o.readable(now) {
+		return notRestoredError(rq.op)
 	}
 	if err := checkConditions(rq.r.Header, "", o); err != nil {
 		return err
 	}
 	h := rq.w.Header()
-	writeObjectHeaders(h, b, o)
+	writeObjectHeaders(h, b, o, now)
 	s.hideTaggingCount(h)
 	for q, name := range responseOverrides {
 		if v := rq.query.Get(q); v != "" {

@@ -24,7 +24,7 @@ var servedSubResources = map[string]bool{
 	"versioning": true, "versionId": true, "continuation-token": true, "worm": true, "wormId": true,
 	"wormExtend": true, "response-content-type": true, "response-content-language": true,
 	"response-expires": true, "response-cache-control": true, "response-content-disposition": true,
-	"response-content-encoding": true,
+	"response-content-encoding": true, "restore": true, "symlink": true, "append": true, "position": true,
 }
 
 // classify names the OSS operation of r the way the SDK's OpName does.
@@ -141,6 +141,8 @@ func classifyObject(m string, has func(string) bool, h http.Header) string {
 			return "UploadPartCopy"
 		case has("partNumber") && has("uploadId"):
 			return "UploadPart"
+		case has("symlink"):
+			return "PutSymlink"
 		case has("tagging"):
 			return "PutObjectTagging"
 		case has("acl"):
@@ -152,6 +154,8 @@ func classifyObject(m string, has func(string) bool, h http.Header) string {
 		}
 	case http.MethodGet:
 		switch {
+		case has("symlink"):
+			return "GetSymlink"
 		case has("tagging"):
 			return "GetObjectTagging"
 		case has("acl"):
@@ -172,6 +176,10 @@ func classifyObject(m string, has func(string) bool, h http.Header) string {
 			return "InitiateMultipartUpload"
 		case has("uploadId"):
 			return "CompleteMultipartUpload"
+		case has("restore"):
+			return "RestoreObject"
+		case has("append"):
+			return "AppendObject"
 		}
 	case http.MethodDelete:
 		switch {

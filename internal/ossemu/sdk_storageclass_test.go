@@ -29,6 +29,9 @@ func TestDefaultStorageClass(t *testing.T) {
 	data := bytes.Repeat([]byte("storage class "), 16<<10) // 224 KiB: two parts of at least 100 KiB
 	must[ossemu.ObjectInfo](t)(srv.PutObject("std-bucket", "standard", data, nil))
 	must[ossemu.ObjectInfo](t)(srv.PutObject("std-bucket", "archive", data, http.Header{"X-Oss-Storage-Class": {"Archive"}}))
+	// An Archive object is copied only once restored.
+	must[*oss.RestoreObjectResult](t)(c.RestoreObject(ctx, &oss.RestoreObjectRequest{Bucket: oss.Ptr("std-bucket"),
+		Key: oss.Ptr("archive")}))
 	must[*oss.PutObjectResult](t)(c.PutObject(ctx, &oss.PutObjectRequest{Bucket: oss.Ptr("ia-bucket"), Key: oss.Ptr("put"),
 		Body: bytes.NewReader(data)}))
 	must[*oss.PutObjectResult](t)(c.PutObject(ctx, &oss.PutObjectRequest{Bucket: oss.Ptr("ia-bucket"), Key: oss.Ptr("put-standard"),

@@ -28,6 +28,7 @@ type config struct {
 	id, secret         string
 	temp               []tempCredentials
 	digestFromIdentity bool
+	restoreDuration    time.Duration
 }
 
 // regionAddr is an extra region's endpoint asked for with WithRegionEndpoint.
@@ -71,6 +72,10 @@ func WithTemporaryCredentials(id, secret, token string, expires time.Time) Optio
 // stay stable and distinct per range, CRC64 values stay exact.
 func WithDigestFromExtentIdentity() Option { return func(c *config) { c.digestFromIdentity = true } }
 
+// WithRestoreDuration sets how long RestoreObject takes to make a cold
+// object readable, as SetRestoreDuration does after start (default 0).
+func WithRestoreDuration(d time.Duration) Option { return func(c *config) { c.restoreDuration = d } }
+
 // Server is an in-process OSS: one endpoint per region, all serving the same
 // buckets, as OSS's regional endpoints serve one account. Buckets and request
 // counts sit behind mu; the endpoints and closed behind epMu; the clock skew,
@@ -87,6 +92,9 @@ type Server struct {
 	copied    atomic.Int64
 	blobSeq   atomic.Uint64 // the last blob ID handed out
 	ctl       controls      // performance model and injected faults (perf.go, faults.go)
+
+	restoreIn  atomic.Int64 // time.Duration a restore takes (SetRestoreDuration)
+	restoreDay atomic.Int64 // time.Duration of one of a restore's Days (SetRestoreDay)
 
 	epMu      sync.RWMutex
 	endpoints []*endpoint // the first is the server's own region's
@@ -146,6 +154,8 @@ func NewServer(opts ...Option) (*Server, error) {
 		buckets: make(map[string]*bucket),
 		counts:  make(map[string]int),
 	}
+	s.restoreIn.Store(int64(cfg.restoreDuration))
+	s.restoreDay.Store(int64(24 * time.Hour))
 	if _, err := s.listen(cfg.region, cfg.addr); err != nil {
 		return nil, err
 	}
@@ -269,6 +279,18 @@ func (s *Server) Close() error {
 // and object times follow it.
 func (s *Server) SetClockSkew(d time.Duration) { s.skew.Store(int64(d)) }
 
+// SetRestoreDuration sets how long a RestoreObject accepted from now on
+// takes before its object is readable; until then HEAD shows
+// x-oss-restore: ongoing-request="true". OSS takes minutes to hours; the
+// default 0 makes an object readable as soon as RestoreObject answers, and
+// SetClockSkew moves a test past a longer duration without waiting.
+func (s *Server) SetRestoreDuration(d time.Duration) { s.restoreIn.Store(int64(d)) }
+
+// SetRestoreDay sets how long one of the Days a RestoreObject asks for
+// lasts (default 24 hours), so that a test can see a restored state expire
+// within the 15 minutes of clock skew that signatures allow.
+func (s *Server) SetRestoreDay(d time.Duration) { s.restoreDay.Store(int64(d)) }
+
 func (s *Server) now() time.Time { return time.Now().Add(time.Duration(s.skew.Load())) }
 
 // RequestCount is the number of requests received for an OSS operation name
@@ -353,6 +375,10 @@ var handlers = map[string]handlerFunc{
 	"DeleteObjectTagging":     (*Server).deleteObjectTagging,
 	"PutObjectAcl":            (*Server).putObjectACL,
 	"GetObjectAcl":            (*Server).getObjectACL,
+	"RestoreObject":           (*Server).restoreObject,
+	"PutSymlink":              (*Server).putSymlink,
+	"GetSymlink":              (*Server).getSymlink,
+	"AppendObject":            (*Server).appendObject,
 }
 
 // ServeHTTP serves r as the endpoint of the server's region does.

@@ -45,6 +45,12 @@ type object struct {
 	acl          string
 	tags         []tag
 	multipart    bool
+	appendable   bool   // written by AppendObject
+	symlink      string // PutSymlink's x-oss-symlink-target as sent; "" for other objects
+	// restoreReady and restoreExpiry bound the restored state RestoreObject
+	// gives a cold object: restoring until restoreReady, readable until
+	// restoreExpiry, frozen again after it. Both are zero until a restore.
+	restoreReady, restoreExpiry time.Time
 }
 
 type upload struct {
@@ -79,6 +85,12 @@ type ObjectInfo struct {
 	Tags                         map[string]string
 	LastModified                 time.Time
 	DeleteMarker                 bool
+	// ObjectType is x-oss-object-type: Normal, Multipart, Appendable or Symlink.
+	ObjectType string
+	// SymlinkTarget is a symbolic link's target as PutSymlink gave it.
+	SymlinkTarget string
+	// Restore is the x-oss-restore a HEAD would show now ("" when none).
+	Restore string
 }
 
 // UploadInfo describes a multipart upload in progress.
@@ -88,7 +100,7 @@ type UploadInfo struct {
 	Parts                 int
 }
 
-func (o *object) info(bucket string) ObjectInfo {
+func (o *object) info(bucket string, now time.Time) ObjectInfo {
 	inf := ObjectInfo{
 		Bucket: bucket, Key: o.key, VersionID: o.versionID, ETag: o.etag, Size: o.size, CRC64: o.crc,
 		LastModified: o.modified, DeleteMarker: o.deleteMarker, ACL: o.acl,
@@ -97,6 +109,7 @@ func (o *object) info(bucket string) ObjectInfo {
 	if o.deleteMarker {
 		return inf
 	}
+	inf.ObjectType, inf.SymlinkTarget, inf.Restore = objectType(o), o.symlink, o.restoreHeader(now)
 	inf.ContentType = o.header.Get("Content-Type")
 	inf.StorageClass = o.header.Get("x-oss-storage-class")
 	for k, v := range o.header {
@@ -470,7 +483,27 @@ func (s *Server) fixturePut(bucketName, key string, c content, etag string, mult
 	o := &object{key: key, data: c, size: c.size(), etag: etag, crc: crc, modified: s.now(),
 		header: hdr, acl: acl, tags: tags, multipart: multipart}
 	b.storeLocked(o)
-	return o.info(bucketName), nil
+	return o.info(bucketName, s.now()), nil
+}
+
+// PutSymlink stores bucket/key as a symbolic link to target (a key in the
+// same bucket, as PutSymlink's x-oss-symlink-target names it), in the
+// bucket's storage class.
+func (s *Server) PutSymlink(bucketName, key, target string) (ObjectInfo, error) {
+	if err := checkObjectName(key); err != nil {
+		return ObjectInfo{}, err
+	}
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	b, err := s.fixtureBucket(bucketName)
+	if err != nil {
+		return ObjectInfo{}, err
+	}
+	o := &object{key: key, etag: quotedETag(md5.Sum([]byte(target))), modified: s.now(),
+		header: http.Header{"Content-Type": {"application/octet-stream"}}, acl: "default", symlink: target}
+	defaultStorageClass(o.header, b.storageClass)
+	b.storeLocked(o)
+	return o.info(bucketName, s.now()), nil
 }
 
 // HeadObject describes bucket/key (versionID "" = current); the error wraps
@@ -482,7 +515,7 @@ func (s *Server) HeadObject(bucket, key, versionID string) (ObjectInfo, error) {
 	if err != nil {
 		return ObjectInfo{}, err
 	}
-	return o.info(bucket), nil
+	return o.info(bucket, s.now()), nil
 }
 
 // OpenObject streams the content of bucket/key (versionID "" = current).
@@ -519,7 +552,7 @@ func (s *Server) ListObjectVersions(bucket, key string) []ObjectInfo {
 	}
 	var out []ObjectInfo
 	for _, o := range b.objects[key] {
-		out = append(out, o.info(bucket))
+		out = append(out, o.info(bucket, s.now()))
 	}
 	return out
 }

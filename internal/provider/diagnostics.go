@@ -178,9 +178,10 @@ func errorDetail(what, advice string, err error) string {
 // classifyError picks the summary and the advice for err.
 func classifyError(err error, pd *providerData, t target) (summary, advice string) {
 	var (
-		credErr *credentialsError
-		se      *oss.ServiceError
-		opErr   *net.OpError
+		credErr     *credentialsError
+		se          *oss.ServiceError
+		opErr       *net.OpError
+		notCopyable *objectcopy.NotCopyableError
 	)
 	switch {
 	case errors.As(err, &credErr):
@@ -192,6 +193,9 @@ func classifyError(err error, pd *providerData, t target) (summary, advice strin
 		return "Source Object Changed During Copy", "The source object changed while it was being copied, " +
 			"so the copy was abandoned and its multipart upload aborted; nothing was written. Apply again " +
 			"to copy the source as it is now, or pin a version with source_version_id."
+	case errors.As(err, &notCopyable):
+		// Found by the copy's own HEAD when the plan could not read the source.
+		return notCopyableText(notCopyable, "", "")
 	case errors.Is(err, objectcopy.ErrTooManyParts):
 		return "Too Many Parts", "OSS copies an object in at most 10,000 parts of at most 5 GiB each. Raise " +
 			"part_size as the error says, or leave it unset to have it chosen from the object's size."
@@ -501,4 +505,55 @@ func importIDDiag(id string, err error) diag.Diagnostic {
 		fmt.Sprintf("The import ID %q is not valid: %v.\n\nExpected %s, with keys percent-encoded: %q as "+
 			"%%25, %q as %%3D and %q as %%3F are required, other characters may stay. For example: "+
 			"dst-bucket/backups/a%%20b.bin=src-bucket/a%%20b.bin", id, err, importIDFormat, "%", "=", "?"))
+}
+
+// restoreTimes is how long OSS's RestoreObject takes, by storage class.
+const restoreTimes = "about a minute for Archive, 1 to 12 hours for ColdArchive and 12 to 48 hours for " +
+	"DeepColdArchive, depending on the restore tier"
+
+// sourceNotCopyableDiag fails a plan whose source OSS would not copy as a
+// copy of its bytes. linkTarget is what GetSymlink named for a symbolic
+// link ("" if it could not be read); dstBucket is the copy's bucket.
+func sourceNotCopyableDiag(nc *objectcopy.NotCopyableError, linkTarget, dstBucket string) diag.Diagnostic {
+	summary, detail := notCopyableText(nc, linkTarget, dstBucket)
+	return diag.NewAttributeErrorDiagnostic(path.Root("source_key"), summary, detail)
+}
+
+// notCopyableText says why a source cannot be copied and what to do.
+func notCopyableText(nc *objectcopy.NotCopyableError, linkTarget, dstBucket string) (summary, detail string) {
+	src := target{nc.Bucket, nc.Key}.String()
+	if nc.VersionID != "" {
+		src += " (version " + nc.VersionID + ")"
+	}
+	switch nc.Reason {
+	case objectcopy.SourceIsSymlink:
+		resolves := "the destination bucket"
+		if dstBucket != "" {
+			resolves += " " + dstBucket
+		}
+		detail = "The source object " + src + " is a symbolic link"
+		advice := "Set source_key to the key of the object it points to (GetSymlink, or ossutil read-symlink, " +
+			"names it)."
+		if linkTarget != "" {
+			detail += " to " + target{nc.Bucket, linkTarget}.String()
+			advice = "Set source_key = " + fmt.Sprintf("%q", linkTarget) + " to copy the object the link points to."
+		}
+		return "Source Is a Symbolic Link", detail + ". OSS copies a symbolic link as the link itself, not " +
+			"the object it points to, and the copy would look its target up in " + resolves + ", where " +
+			"that key may hold nothing or another object. " + advice
+	case objectcopy.SourceIsAppendable:
+		return "Source Is an Appendable Object", "The source object " + src + " was written by AppendObject, " +
+			"and OSS cannot copy appendable objects server-side. Once nothing appends to it any more, write " +
+			"its content as a normal object (PutObject or a multipart upload) and point source_key at that."
+	case objectcopy.SourceRestoring:
+		return "Source Object Is Being Restored", "The source object " + src + " is stored as " +
+			nc.StorageClass + " and its restore is still in progress (x-oss-restore: " + nc.Restore + "); OSS " +
+			"copies it only once it is restored, which takes " + restoreTimes + ". Apply again when HeadObject " +
+			"shows x-oss-restore: ongoing-request=\"false\"."
+	}
+	return "Source Object Is Not Restored", "The source object " + src + " is stored as " + nc.StorageClass +
+		" and is not restored, so OSS refuses to read or copy it. Restore it with RestoreObject (for example " +
+		"ossutil restore " + target{nc.Bucket, nc.Key}.String() + ", or the OSS console); a restore takes " +
+		restoreTimes + ". Once HeadObject shows x-oss-restore: ongoing-request=\"false\", apply again: the " +
+		"copy can be made until the restored state's expiry-date."
 }

@@ -173,6 +173,15 @@ func objectCopySchema(ctx context.Context) schema.Schema {
 			"copy is made. Any other failure to read the source (access denied, a source bucket in another " +
 			"region, credentials OSS rejects, a pinned `source_version_id` that does not exist or is a delete " +
 			"marker) fails the plan with the error the copy would meet.\n\n" +
+			"**Sources OSS does not copy.** The plan fails, saying what to do, when that `HeadObject` " +
+			"shows a source that a server-side copy would not copy as its bytes: a symbolic link " +
+			"(`PutSymlink`; OSS would copy the link itself, whose target resolves in the destination " +
+			"bucket: point `source_key` at the target, which the error names), an appendable object " +
+			"(`AppendObject`; OSS copies none), or an Archive, ColdArchive or DeepColdArchive object that " +
+			"is not restored or still restoring (restore it with `RestoreObject`, which takes minutes to " +
+			"hours, then apply again). The drift check does the same before planning a replacement. A " +
+			"cold source whose restored state expires after it was copied keeps its ETag: that plans " +
+			"nothing.\n\n" +
 			"**Destroy** deletes the object; in a versioned bucket it deletes exactly the version this " +
 			"resource created, without a delete marker, and leaves every other version alone.\n\n" +
 			"**Interrupts.** On an error, a create timeout or an interrupt (Ctrl-C) the multipart upload is " +
@@ -218,10 +227,12 @@ func objectCopySchema(ctx context.Context) schema.Schema {
 				PlanModifiers: replaceString(),
 			},
 			"source_key": schema.StringAttribute{
-				MarkdownDescription: "Key of the source object. Changing it creates a new copy.",
-				Required:            true,
-				Validators:          keyValidators,
-				PlanModifiers:       replaceString(),
+				MarkdownDescription: "Key of the source object: a normal or multipart object, not a " +
+					"symbolic link or an appendable object, and restored if it is in a cold storage class. " +
+					"Changing it creates a new copy.",
+				Required:      true,
+				Validators:    keyValidators,
+				PlanModifiers: replaceString(),
 			},
 
 			// Optional attributes.
@@ -493,7 +504,15 @@ func (r *objectCopyResource) ModifyPlan(ctx context.Context, req resource.Modify
 		}, err))
 		return
 	}
+	// Only the bytes matter: a cold source restored, or frozen again when its
+	// restored state expires, keeps its ETag and version and needs no new copy.
 	if trimETag(src.ETag) == state.SourceETag.ValueString() && sameVersion(src.VersionID, state.SourceVersionID.ValueString()) {
+		return
+	}
+	// A replacement (unless create_before_destroy) deletes the copy before
+	// making the new one: refuse it
+	// now if OSS would not copy the new source.
+	if !r.checkCopyable(ctx, src, plan.Bucket.ValueString(), &resp.Diagnostics) {
 		return
 	}
 	tflog.Info(ctx, "source changed since it was copied; planning a new copy", map[string]any{

@@ -2,8 +2,10 @@ package provider
 
 import (
 	"context"
+	"errors"
 	"sync"
 
+	"github.com/aliyun/alibabacloud-oss-go-sdk-v2/oss"
 	"github.com/hashicorp/terraform-plugin-framework/diag"
 	"github.com/hashicorp/terraform-plugin-framework/path"
 	"github.com/hashicorp/terraform-plugin-framework/resource"
@@ -64,6 +66,9 @@ func (r *objectCopyResource) planNewCopy(ctx context.Context, req resource.Modif
 				SourceBucket: plan.SourceBucket.ValueString(), SourceKey: plan.SourceKey.ValueString(),
 				SourceVersionID: pinned.ValueString(), Bucket: plan.Bucket.ValueString(), Key: plan.Key.ValueString(),
 			}, err))
+			return
+		}
+		if !r.checkCopyable(ctx, head, plan.Bucket.ValueString(), &resp.Diagnostics) {
 			return
 		}
 		r.data.planned.put(plan.destination(), head)
@@ -131,4 +136,29 @@ func getPlannedSource(ctx context.Context, p privateGetter) (*plannedSource, dia
 func setPlannedSource(ctx context.Context, p privateSetter, src *objectcopy.Source) diag.Diagnostics {
 	return setPrivateJSON(ctx, p, privatePlannedSource,
 		plannedSource{ETag: trimETag(src.ETag), VersionID: src.VersionID, Size: src.Size})
+}
+
+// checkCopyable fails the plan, naming what to do, when OSS would not copy
+// src as a copy of its bytes into dstBucket: a symbolic link (whose target
+// GetSymlink names for the diagnostic), an appendable object, or a cold
+// object not restored. It reports whether src can be copied.
+func (r *objectCopyResource) checkCopyable(ctx context.Context, src *objectcopy.Source, dstBucket string, diags *diag.Diagnostics) bool {
+	var nc *objectcopy.NotCopyableError
+	if !errors.As(src.CheckCopyable(), &nc) {
+		return true
+	}
+	var linkTarget string
+	if nc.Reason == objectcopy.SourceIsSymlink {
+		res, err := r.data.client.GetSymlink(ctx, &oss.GetSymlinkRequest{Bucket: oss.Ptr(src.Bucket),
+			Key: oss.Ptr(src.Key), VersionId: optionalString(src.VersionID)})
+		if err != nil {
+			tflog.Info(ctx, "cannot read the source symbolic link's target", map[string]any{
+				"source_bucket": src.Bucket, "source_key": src.Key, "error": err.Error(),
+			})
+		} else {
+			linkTarget = oss.ToString(res.Target)
+		}
+	}
+	diags.Append(sourceNotCopyableDiag(nc, linkTarget, dstBucket))
+	return false
 }

@@ -22,6 +22,7 @@ import (
 	"strconv"
 	"strings"
 	"syscall"
+	"time"
 
 	"github.com/ossprovider/terraform-provider-oss/internal/ossemu"
 )
@@ -43,6 +44,7 @@ type options struct {
 	copyRate         sizeFlag
 	aggregateCap     sizeFlag
 	identityDigests  bool
+	restoreDuration  time.Duration
 }
 
 const usageHeader = `Usage: ossemu [flags]
@@ -87,6 +89,8 @@ func newFlags(o *options, stderr io.Writer) *flag.FlagSet {
 	fs.Var(&o.copyRate, "copy-rate", "performance model: `rate` of each UploadPartCopy or CopyObject stream, e.g. 150MiB (0 = unlimited)")
 	fs.Var(&o.aggregateCap, "aggregate-cap", "performance model: `rate` all copy streams share, e.g. 2GiB (0 = unlimited)")
 	fs.Float64Var(&o.perf.TimeScale, "time-scale", 1, "performance model: `factor` multiplying every modeled delay (e.g. 0.1 for quick runs with the same ratios)")
+	fs.DurationVar(&o.restoreDuration, "restore-duration", 0, "how long RestoreObject takes before an Archive, ColdArchive or DeepColdArchive object\n"+
+		"is readable, e.g. 2m (OSS takes minutes to hours; 0 = at once)")
 	fs.BoolVar(&o.identityDigests, "digest-from-extent-identity", false, "benchmark-only: derive copied parts' ETags from where their bytes come from instead of hashing them")
 	return fs
 }
@@ -138,7 +142,7 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 
 // start builds the server and its fixtures from o.
 func start(o options, getenv func(string) string, stderr io.Writer) (*ossemu.Server, error) {
-	opts := []ossemu.Option{ossemu.WithAddr(o.addr), ossemu.WithRegion(o.region)}
+	opts := []ossemu.Option{ossemu.WithAddr(o.addr), ossemu.WithRegion(o.region), ossemu.WithRestoreDuration(o.restoreDuration)}
 	for _, spec := range o.regionEndpoints {
 		region, addr, ok := strings.Cut(spec, "=")
 		if !ok {

@@ -7,6 +7,7 @@ import (
 	"flag"
 	"fmt"
 	"io"
+	"net/http"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -74,6 +75,25 @@ func TestHelpDocumentsEveryFlag(t *testing.T) {
 		if !strings.Contains(out.String(), word) {
 			t.Errorf("-h does not mention %q", word)
 		}
+	}
+}
+
+// TestRestoreDurationFlag: with -restore-duration, a restored Archive object
+// stays in the ongoing-request="true" state that long.
+func TestRestoreDurationFlag(t *testing.T) {
+	var o options
+	if err := newFlags(&o, io.Discard).Parse([]string{"-addr", "127.0.0.1:0", "-restore-duration", "1h", "-bucket", "cold"}); err != nil {
+		t.Fatal(err)
+	}
+	srv := must(start(o, noEnv, io.Discard))(t)
+	defer srv.Close()
+	must(srv.PutObject("cold", "k", []byte("frozen"), http.Header{"X-Oss-Storage-Class": {"Archive"}}))(t)
+	id, secret := srv.Credentials()
+	c := sdkClient(srv.Endpoint(), srv.Region(), id, secret)
+	must(c.RestoreObject(context.Background(), &oss.RestoreObjectRequest{Bucket: oss.Ptr("cold"), Key: oss.Ptr("k")}))(t)
+	head := must(c.HeadObject(context.Background(), &oss.HeadObjectRequest{Bucket: oss.Ptr("cold"), Key: oss.Ptr("k")}))(t)
+	if got := oss.ToString(head.Restore); got != `ongoing-request="true"` {
+		t.Errorf("x-oss-restore %q right after RestoreObject, want the restore still running", got)
 	}
 }
 
