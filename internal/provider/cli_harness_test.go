@@ -29,13 +29,58 @@ var (
 	errProviderBinary  error
 )
 
-// TestMain removes the provider binary that the tests built, if any.
+// openTofuProviderHost is the host OpenTofu gives a provider address that
+// names none, as "oss" or "ossprovider/oss" in a configuration.
+const openTofuProviderHost = "registry.opentofu.org"
+
+// TestMain tells terraform-plugin-testing which provider host the CLI under
+// test uses, and removes the provider binary that the tests built, if any.
 func TestMain(m *testing.M) {
+	if err := useCLIProviderHost(); err != nil {
+		fmt.Fprintln(os.Stderr, err)
+		os.Exit(1)
+	}
 	code := m.Run()
 	if providerBinaryDir != "" {
 		_ = os.RemoveAll(providerBinaryDir)
 	}
 	os.Exit(code)
+}
+
+// acceptanceCLI is the CLI binary that terraform-plugin-testing runs:
+// TF_ACC_TERRAFORM_PATH, else terraform on PATH; "" when there is none.
+func acceptanceCLI() string {
+	if tf := os.Getenv("TF_ACC_TERRAFORM_PATH"); tf != "" {
+		return tf
+	}
+	tf, _ := exec.LookPath("terraform")
+	return tf
+}
+
+// useCLIProviderHost sets TF_ACC_PROVIDER_HOST for OpenTofu when it is not
+// set. terraform-plugin-testing serves the provider under test at
+// registry.terraform.io/hashicorp/oss (and the legacy -/oss) unless told
+// otherwise, which is where terraform looks for "oss". OpenTofu looks for it
+// at its own host instead, so it would not find the provider served, and it
+// refuses the legacy address outright: every test would fail in init.
+func useCLIProviderHost() error {
+	if os.Getenv("TF_ACC") == "" || os.Getenv("TF_ACC_PROVIDER_HOST") != "" {
+		return nil
+	}
+	cli := acceptanceCLI()
+	if cli == "" {
+		return nil
+	}
+	cmd := exec.Command(cli, "version")
+	cmd.Env = append(os.Environ(), "TF_CLI_CONFIG_FILE="+os.DevNull, "CHECKPOINT_DISABLE=1")
+	out, err := cmd.Output()
+	if err != nil {
+		return fmt.Errorf("%s version: %w", cli, err)
+	}
+	if strings.HasPrefix(string(out), "OpenTofu ") {
+		return os.Setenv("TF_ACC_PROVIDER_HOST", openTofuProviderHost)
+	}
+	return nil
 }
 
 // providerBinary builds the provider once per test process and returns the
@@ -84,12 +129,9 @@ func newTerraformCLI(t *testing.T) *terraformCLI {
 	if os.Getenv("TF_ACC") == "" {
 		t.Skip("runs terraform; set TF_ACC=1")
 	}
-	tf := os.Getenv("TF_ACC_TERRAFORM_PATH")
+	tf := acceptanceCLI()
 	if tf == "" {
-		var err error
-		if tf, err = exec.LookPath("terraform"); err != nil {
-			t.Skip("no terraform on PATH and TF_ACC_TERRAFORM_PATH not set")
-		}
+		t.Skip("no terraform on PATH and TF_ACC_TERRAFORM_PATH not set")
 	}
 	bin := providerBinary(t)
 	dir := t.TempDir()
