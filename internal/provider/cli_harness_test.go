@@ -8,6 +8,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"regexp"
 	"runtime"
 	"strconv"
 	"strings"
@@ -28,10 +29,6 @@ var (
 	providerBinaryDir  string
 	errProviderBinary  error
 )
-
-// openTofuProviderHost is the host OpenTofu gives a provider address that
-// names none, as "oss" or "ossprovider/oss" in a configuration.
-const openTofuProviderHost = "registry.opentofu.org"
 
 // TestMain tells terraform-plugin-testing which provider host the CLI under
 // test uses, and removes the provider binary that the tests built, if any.
@@ -57,12 +54,14 @@ func acceptanceCLI() string {
 	return tf
 }
 
-// useCLIProviderHost sets TF_ACC_PROVIDER_HOST for OpenTofu when it is not
-// set. terraform-plugin-testing serves the provider under test at
-// registry.terraform.io/hashicorp/oss (and the legacy -/oss) unless told
-// otherwise, which is where terraform looks for "oss". OpenTofu looks for it
-// at its own host instead, so it would not find the provider served, and it
-// refuses the legacy address outright: every test would fail in init.
+// useCLIProviderHost sets TF_ACC_PROVIDER_HOST, when it is not set, to the
+// host that the CLI under test gives a provider named only "oss".
+// terraform-plugin-testing serves the provider under test at terraform's
+// host (as hashicorp/oss and the legacy -/oss) unless told otherwise.
+// OpenTofu looks for "oss" at a host of its own, so it would not find the
+// provider served, and it refuses the legacy address outright: every test
+// would fail in init. Asking the CLI (`providers` reads the configuration
+// only: no init, nothing fetched) fits any CLI without naming hosts here.
 func useCLIProviderHost() error {
 	if os.Getenv("TF_ACC") == "" || os.Getenv("TF_ACC_PROVIDER_HOST") != "" {
 		return nil
@@ -71,17 +70,31 @@ func useCLIProviderHost() error {
 	if cli == "" {
 		return nil
 	}
-	cmd := exec.Command(cli, "version")
+	dir, err := os.MkdirTemp("", "tfprovider-oss-host-")
+	if err != nil {
+		return err
+	}
+	defer os.RemoveAll(dir)
+	if err := os.WriteFile(filepath.Join(dir, "main.tf"), []byte("provider \"oss\" {}\n"), 0o600); err != nil {
+		return err
+	}
+	cmd := exec.Command(cli, "providers")
+	cmd.Dir = dir
 	cmd.Env = append(os.Environ(), "TF_CLI_CONFIG_FILE="+os.DevNull, "CHECKPOINT_DISABLE=1")
 	out, err := cmd.Output()
 	if err != nil {
-		return fmt.Errorf("%s version: %w", cli, err)
+		return fmt.Errorf("%s providers: %w", cli, err)
 	}
-	if strings.HasPrefix(string(out), "OpenTofu ") {
-		return os.Setenv("TF_ACC_PROVIDER_HOST", openTofuProviderHost)
+	m := impliedProviderRE.FindSubmatch(out)
+	if m == nil {
+		return fmt.Errorf("%s providers: no provider address for \"oss\" in:\n%s", cli, out)
 	}
-	return nil
+	return os.Setenv("TF_ACC_PROVIDER_HOST", string(m[1]))
 }
+
+// impliedProviderRE finds the host in `providers` output such as
+// "provider[<host>/hashicorp/oss]".
+var impliedProviderRE = regexp.MustCompile(`provider\[([^/\]]+)/hashicorp/oss\]`)
 
 // providerBinary builds the provider once per test process and returns the
 // directory holding terraform-provider-oss.
