@@ -4,7 +4,8 @@
 // `terraform destroy` on examples/demo through a throwaway dev_overrides CLI configuration, proves
 // the copy byte-identical by reading both objects back over HTTP, and shows that nothing is left.
 //
-// Run it from the repository root with `make demo`, which also makes sure terraform exists.
+// Run it from the repository root with `make demo`, which also makes sure terraform exists, or
+// with `make demo-tofu`, which runs OpenTofu instead.
 package main
 
 import (
@@ -12,7 +13,6 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
-	"errors"
 	"flag"
 	"fmt"
 	"hash/crc64"
@@ -46,7 +46,7 @@ const (
 
 func main() {
 	var opts options
-	flag.StringVar(&opts.terraform, "terraform", "", "terraform binary (default: terraform on PATH)")
+	flag.StringVar(&opts.terraform, "terraform", "", "terraform or tofu binary (default: terraform on PATH)")
 	flag.StringVar(&opts.config, "config", filepath.Join("examples", "demo"), "directory with the Terraform configuration to apply")
 	flag.Int64Var(&opts.sizeMiB, "size", 512, "size of the generated source object in MiB")
 	flag.Int64Var(&opts.throughputMiB, "throughput", 128,
@@ -97,11 +97,11 @@ func run(opts options) error {
 	}
 	defer func() { _ = os.RemoveAll(tmp) }()
 
-	tfVersion, err := terraformVersion(ctx, tfBin)
+	tfVersion, err := cliVersion(ctx, tfBin)
 	if err != nil {
 		return err
 	}
-	fmt.Printf("oss provider demo: terraform %s (%s), emulator in this process\n", tfVersion, tfBin)
+	fmt.Printf("oss provider demo: %s (%s), emulator in this process\n", tfVersion, tfBin)
 
 	// 1. Build the provider from this checkout, never a stale binary.
 	t0 := time.Now()
@@ -153,6 +153,7 @@ func run(opts options) error {
 	}
 	tf := &terraformRunner{
 		bin:     tfBin,
+		name:    filepath.Base(tfBin),
 		dir:     workDir,
 		verbose: opts.verbose,
 		env: terraformEnv(map[string]string{
@@ -167,7 +168,7 @@ func run(opts options) error {
 			"TF_VAR_key":            destKey,
 		}),
 	}
-	step(3, "terraform apply  (%s)", relPath(configDir))
+	step(3, "%s apply  (%s)", tf.name, relPath(configDir))
 	t0 = time.Now()
 	reportProgress, stopProgress := watchCopy(srv, size)
 	tf.beforeLine = func(line string) {
@@ -211,13 +212,13 @@ func run(opts options) error {
 		return fmt.Errorf("the copy differs from the source: source %d bytes crc64 %d, copy %d bytes crc64 %d", srcN, srcCRC, dstN, dstCRC)
 	}
 	if got := outputs["crc64"]; got != strconv.FormatUint(dstCRC, 10) {
-		return fmt.Errorf("terraform recorded crc64 %s, but the copy read back has %d", got, dstCRC)
+		return fmt.Errorf("%s recorded crc64 %s, but the copy read back has %d", tf.name, got, dstCRC)
 	}
 	step(4, "read back with GET: source and copy are byte-identical (%s)", since(t0))
-	detail("%s each, crc64 %d, the crc64 terraform recorded", humanBytes(dstN), dstCRC)
+	detail("%s each, crc64 %d, the crc64 %s recorded", humanBytes(dstN), dstCRC, tf.name)
 
 	// 5. terraform destroy.
-	step(5, "terraform destroy")
+	step(5, "%s destroy", tf.name)
 	if err := tf.run(ctx, "destroy", "-auto-approve", "-input=false", "-no-color"); err != nil {
 		return err
 	}
@@ -364,8 +365,10 @@ func getCRC64(ctx context.Context, client *oss.Client, bucket, key string) (uint
 // complete output is printed, so nothing that explains a failure is hidden.
 type terraformRunner struct {
 	bin, dir string
-	env      []string
-	verbose  bool
+	// name is the command as a person would type it (terraform, tofu), for messages.
+	name    string
+	env     []string
+	verbose bool
 	// beforeLine, when set, sees each line of output before it is shown.
 	beforeLine func(line string)
 }
@@ -414,9 +417,9 @@ func (r *terraformRunner) run(ctx context.Context, args ...string) error {
 	<-scanned
 	if err != nil {
 		if !r.verbose {
-			fmt.Fprintf(os.Stderr, "\n--- complete output of terraform %s ---\n%s--- end of output ---\n", args[0], all.String())
+			fmt.Fprintf(os.Stderr, "\n--- complete output of %s %s ---\n%s--- end of output ---\n", r.name, args[0], all.String())
 		}
-		return fmt.Errorf("terraform %s: %w", args[0], err)
+		return fmt.Errorf("%s %s: %w", r.name, args[0], err)
 	}
 	return nil
 }
@@ -440,13 +443,13 @@ func (r *terraformRunner) outputs(ctx context.Context) (map[string]string, error
 	cmd.Stderr = &stderr
 	out, err := cmd.Output()
 	if err != nil {
-		return nil, fmt.Errorf("terraform output: %w\n%s", err, stderr.String())
+		return nil, fmt.Errorf("%s output: %w\n%s", r.name, err, stderr.String())
 	}
 	var raw map[string]struct {
 		Value json.RawMessage `json:"value"`
 	}
 	if err := json.Unmarshal(out, &raw); err != nil {
-		return nil, fmt.Errorf("terraform output: %w", err)
+		return nil, fmt.Errorf("%s output: %w", r.name, err)
 	}
 	res := make(map[string]string, len(raw))
 	for name, o := range raw {
@@ -526,20 +529,20 @@ func findTerraform(flagValue string) (string, error) {
 	return filepath.Abs(p)
 }
 
-func terraformVersion(ctx context.Context, bin string) (string, error) {
-	cmd := exec.CommandContext(ctx, bin, "version", "-json")
+// cliVersion returns the first line of `version`, which names the CLI as well as its version
+// ("Terraform v1.11.4", "OpenTofu v1.10.6"); `version -json` does not say which CLI it is.
+func cliVersion(ctx context.Context, bin string) (string, error) {
+	cmd := exec.CommandContext(ctx, bin, "version")
 	cmd.Env = terraformEnv(map[string]string{"TF_CLI_CONFIG_FILE": os.DevNull})
 	out, err := cmd.Output()
 	if err != nil {
 		return "", fmt.Errorf("running %s version: %w", bin, err)
 	}
-	var v struct {
-		Version string `json:"terraform_version"`
+	first, _, _ := strings.Cut(string(out), "\n")
+	if !strings.HasPrefix(first, "Terraform v") && !strings.HasPrefix(first, "OpenTofu v") {
+		return "", fmt.Errorf("%s version: expected Terraform or OpenTofu and a version, got %q", bin, first)
 	}
-	if err := json.Unmarshal(out, &v); err != nil || v.Version == "" {
-		return "", errors.New("cannot read the terraform version from `terraform version -json`")
-	}
-	return "v" + v.Version, nil
+	return first, nil
 }
 
 var outMu sync.Mutex

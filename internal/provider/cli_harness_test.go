@@ -8,6 +8,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"regexp"
 	"runtime"
 	"strconv"
 	"strings"
@@ -29,14 +30,71 @@ var (
 	errProviderBinary  error
 )
 
-// TestMain removes the provider binary that the tests built, if any.
+// TestMain tells terraform-plugin-testing which provider host the CLI under
+// test uses, and removes the provider binary that the tests built, if any.
 func TestMain(m *testing.M) {
+	if err := useCLIProviderHost(); err != nil {
+		fmt.Fprintln(os.Stderr, err)
+		os.Exit(1)
+	}
 	code := m.Run()
 	if providerBinaryDir != "" {
 		_ = os.RemoveAll(providerBinaryDir)
 	}
 	os.Exit(code)
 }
+
+// acceptanceCLI is the CLI binary that terraform-plugin-testing runs:
+// TF_ACC_TERRAFORM_PATH, else terraform on PATH; "" when there is none.
+func acceptanceCLI() string {
+	if tf := os.Getenv("TF_ACC_TERRAFORM_PATH"); tf != "" {
+		return tf
+	}
+	tf, _ := exec.LookPath("terraform")
+	return tf
+}
+
+// useCLIProviderHost sets TF_ACC_PROVIDER_HOST, when it is not set, to the
+// host that the CLI under test gives a provider named only "oss".
+// terraform-plugin-testing serves the provider under test at terraform's
+// host (as hashicorp/oss and the legacy -/oss) unless told otherwise.
+// OpenTofu looks for "oss" at a host of its own, so it would not find the
+// provider served, and it refuses the legacy address outright: every test
+// would fail in init. Asking the CLI (`providers` reads the configuration
+// only: no init, nothing fetched) fits any CLI without naming hosts here.
+func useCLIProviderHost() error {
+	if os.Getenv("TF_ACC") == "" || os.Getenv("TF_ACC_PROVIDER_HOST") != "" {
+		return nil
+	}
+	cli := acceptanceCLI()
+	if cli == "" {
+		return nil
+	}
+	dir, err := os.MkdirTemp("", "tfprovider-oss-host-")
+	if err != nil {
+		return err
+	}
+	defer os.RemoveAll(dir)
+	if err := os.WriteFile(filepath.Join(dir, "main.tf"), []byte("provider \"oss\" {}\n"), 0o600); err != nil {
+		return err
+	}
+	cmd := exec.Command(cli, "providers")
+	cmd.Dir = dir
+	cmd.Env = append(os.Environ(), "TF_CLI_CONFIG_FILE="+os.DevNull, "CHECKPOINT_DISABLE=1")
+	out, err := cmd.Output()
+	if err != nil {
+		return fmt.Errorf("%s providers: %w", cli, err)
+	}
+	m := impliedProviderRE.FindSubmatch(out)
+	if m == nil {
+		return fmt.Errorf("%s providers: no provider address for \"oss\" in:\n%s", cli, out)
+	}
+	return os.Setenv("TF_ACC_PROVIDER_HOST", string(m[1]))
+}
+
+// impliedProviderRE finds the host in `providers` output such as
+// "provider[<host>/hashicorp/oss]".
+var impliedProviderRE = regexp.MustCompile(`provider\[([^/\]]+)/hashicorp/oss\]`)
 
 // providerBinary builds the provider once per test process and returns the
 // directory holding terraform-provider-oss.
@@ -84,12 +142,9 @@ func newTerraformCLI(t *testing.T) *terraformCLI {
 	if os.Getenv("TF_ACC") == "" {
 		t.Skip("runs terraform; set TF_ACC=1")
 	}
-	tf := os.Getenv("TF_ACC_TERRAFORM_PATH")
+	tf := acceptanceCLI()
 	if tf == "" {
-		var err error
-		if tf, err = exec.LookPath("terraform"); err != nil {
-			t.Skip("no terraform on PATH and TF_ACC_TERRAFORM_PATH not set")
-		}
+		t.Skip("no terraform on PATH and TF_ACC_TERRAFORM_PATH not set")
 	}
 	bin := providerBinary(t)
 	dir := t.TempDir()
