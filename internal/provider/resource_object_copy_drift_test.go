@@ -7,6 +7,7 @@ import (
 	"testing"
 
 	"github.com/aliyun/alibabacloud-oss-go-sdk-v2/oss"
+	"github.com/hashicorp/terraform-plugin-framework/types"
 	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
 	"github.com/hashicorp/terraform-plugin-testing/knownvalue"
 	"github.com/hashicorp/terraform-plugin-testing/plancheck"
@@ -363,6 +364,40 @@ func TestAccObjectCopy_DestroyKeepsOtherWritersObject(t *testing.T) {
 	}
 }
 
+// TestAccObjectCopy_DestroySuspendedVersioning overwrites a copy in a bucket
+// whose versioning is suspended: both writes are the "null" version, so
+// deleting that version would delete the other writer's object. Removing
+// the resource from the configuration keeps that object.
+func TestAccObjectCopy_DestroySuspendedVersioning(t *testing.T) {
+	o := newTestOSS(t)
+	src, dst := o.newBucket(false), o.newBucket(true)
+	_, err := o.client.PutBucketVersioning(context.Background(), &oss.PutBucketVersioningRequest{
+		Bucket: &dst, VersioningConfiguration: &oss.VersioningConfiguration{Status: oss.VersionSuspended},
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	o.put(src, "k", []byte("the source"), nil)
+
+	resource.ParallelTest(t, resource.TestCase{
+		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
+		CheckDestroy:             o.checkDestroy,
+		Steps: []resource.TestStep{
+			{
+				Config: o.config(copyConfig(dst, "k", src, "k", "")),
+				ConfigStateChecks: []statecheck.StateCheck{
+					statecheck.ExpectKnownValue(testResource, tfjsonpath.New("version_id"), knownvalue.StringExact("null")),
+				},
+			},
+			{
+				PreConfig: func() { o.put(dst, "k", []byte("another writer's data"), nil) },
+				Config:    o.config(""),
+				Check:     o.checkContent(dst, "k", "another writer's data"),
+			},
+		},
+	})
+}
+
 // TestAccObjectCopy_DestroyAfterTransition destroys a copy that a lifecycle
 // rule moved to Archive in a bucket without versioning: the transition
 // keeps the ETag, so the copy is still the resource's and is deleted.
@@ -413,5 +448,23 @@ func (o *testOSS) putACL(bucket, key string, acl oss.ObjectACLType) {
 	_, err := o.client.PutObjectAcl(context.Background(), &oss.PutObjectAclRequest{Bucket: &bucket, Key: &key, Acl: acl})
 	if err != nil {
 		o.t.Fatalf("setting the ACL of oss://%s/%s: %v", bucket, key, err)
+	}
+}
+
+// TestKeptStorageClass lists what a refresh records in storage_class.
+func TestKeptStorageClass(t *testing.T) {
+	t.Parallel()
+	for _, tc := range []struct{ recorded, found, want string }{
+		{"IA", "IA", "IA"},
+		{"IA", "Archive", "IA"},                     // lifecycle, colder
+		{"Standard", "DeepColdArchive", "Standard"}, // lifecycle, coldest
+		{"Archive", "IA", "IA"},                     // warmer: drift
+		{"IA", "Glacier", "Glacier"},                // a class this provider does not know
+		{"", "IA", "IA"},                            // imported: nothing recorded yet
+	} {
+		recorded := stringOrNull(tc.recorded)
+		if got := keptStorageClass(recorded, types.StringValue(tc.found)); got.ValueString() != tc.want {
+			t.Errorf("recorded %q, found %q: got %q, want %q", tc.recorded, tc.found, got.ValueString(), tc.want)
+		}
 	}
 }
