@@ -210,7 +210,12 @@
 // # Test controls
 //
 // Fixtures (CreateBucket, SetBucketVersioning, LockBucketRetention, PutObject,
-// PutGeneratedObject, PutSymlink) write straight into storage and are not counted;
+// PutGeneratedObject, PutSymlink, TransitionObject) write straight into
+// storage and are not counted. TransitionObject stands in for a lifecycle
+// rule moving an object to another storage class; it keeps the object's
+// version, ETag, CRC64 and Last-Modified, which OSS documents nowhere but
+// implies, since lifecycle rules count their days from Last-Modified and a
+// transition is no new write;
 // HeadObject, OpenObject, ListObjectVersions and Uploads read it. RequestCount
 // and RequestCounts report requests per operation name, failed ones included,
 // and ResetCounts zeroes them; BytesCopied sums server-side copies.

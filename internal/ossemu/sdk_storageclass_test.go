@@ -2,6 +2,7 @@ package ossemu_test
 
 import (
 	"bytes"
+	"errors"
 	"net/http"
 	"testing"
 
@@ -81,5 +82,52 @@ func TestDefaultStorageClass(t *testing.T) {
 				t.Errorf("%s/%s storage class = %q, want %q", tc.bucket, tc.key, got, tc.want)
 			}
 		})
+	}
+}
+
+// TestTransitionObject moves an object to a colder class as a lifecycle rule
+// does: HeadObject reports the new class and the same version, ETag, CRC64
+// and Last-Modified, and a version that does not exist is an error.
+func TestTransitionObject(t *testing.T) {
+	srv := ossemu.NewTestServer(t)
+	c := newClient(t, srv, oss.SignatureVersionV4)
+	if err := srv.CreateBucket("lifecycle", ""); err != nil {
+		t.Fatal(err)
+	}
+	if err := srv.SetBucketVersioning("lifecycle", true); err != nil {
+		t.Fatal(err)
+	}
+	put := must[ossemu.ObjectInfo](t)(srv.PutObject("lifecycle", "k", []byte("cold soon"), nil))
+	must[ossemu.ObjectInfo](t)(srv.PutObject("lifecycle", "k", []byte("newer"), nil))
+	head := func() *oss.HeadObjectResult {
+		return must[*oss.HeadObjectResult](t)(c.HeadObject(ctx, &oss.HeadObjectRequest{Bucket: oss.Ptr("lifecycle"),
+			Key: oss.Ptr("k"), VersionId: oss.Ptr(put.VersionID)}))
+	}
+	before := head()
+	if err := srv.TransitionObject("lifecycle", "k", put.VersionID, "Archive"); err != nil {
+		t.Fatal(err)
+	}
+	after := head()
+	if got := oss.ToString(after.StorageClass); got != "Archive" {
+		t.Errorf("storage class after the transition: got %q, want Archive", got)
+	}
+	for name, v := range map[string][2]string{
+		"ETag":          {oss.ToString(before.ETag), oss.ToString(after.ETag)},
+		"CRC64":         {oss.ToString(before.HashCRC64), oss.ToString(after.HashCRC64)},
+		"version":       {oss.ToString(before.VersionId), oss.ToString(after.VersionId)},
+		"Last-Modified": {before.LastModified.String(), after.LastModified.String()},
+	} {
+		if v[0] != v[1] {
+			t.Errorf("%s changed with the transition: %q, then %q", name, v[0], v[1])
+		}
+	}
+	if cur := must[ossemu.ObjectInfo](t)(srv.HeadObject("lifecycle", "k", "")); cur.StorageClass != "Standard" {
+		t.Errorf("the current version's class: got %q, want Standard, untouched", cur.StorageClass)
+	}
+	if err := srv.TransitionObject("lifecycle", "k", "CAEQnosuchversion", "IA"); !errors.Is(err, ossemu.ErrNotFound) {
+		t.Errorf("transition of a missing version: got %v, want ErrNotFound", err)
+	}
+	if err := srv.TransitionObject("lifecycle", "k", "", "Glacier"); err == nil {
+		t.Error("transition to an unknown class succeeded")
 	}
 }

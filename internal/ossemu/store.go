@@ -506,6 +506,27 @@ func (s *Server) PutSymlink(bucketName, key, target string) (ObjectInfo, error) 
 	return o.info(bucketName, s.now()), nil
 }
 
+// TransitionObject moves bucket/key (versionID "" = current) to another
+// storage class in place, as a lifecycle rule does: the version, ETag, CRC64
+// and Last-Modified stay as they are, since later rules count their days
+// from Last-Modified.
+func (s *Server) TransitionObject(bucket, key, versionID, storageClass string) error {
+	if !storageClasses[storageClass] {
+		return fmt.Errorf("ossemu: unknown storage class %q", storageClass)
+	}
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	o, err := s.fixtureObject(bucket, key, versionID)
+	if err != nil {
+		return err
+	}
+	// Readers such as a copy in progress hold the object's headers without
+	// the lock; they keep the ones they have.
+	o.header = o.header.Clone()
+	o.header.Set("x-oss-storage-class", storageClass)
+	return nil
+}
+
 // HeadObject describes bucket/key (versionID "" = current); the error wraps
 // ErrNotFound when the bucket, key or version is missing.
 func (s *Server) HeadObject(bucket, key, versionID string) (ObjectInfo, error) {

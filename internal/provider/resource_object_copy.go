@@ -102,6 +102,7 @@ type objectCopyResourceModel struct {
 	Tags                 types.Map      `tfsdk:"tags"`
 	ACL                  types.String   `tfsdk:"acl"`
 	StorageClass         types.String   `tfsdk:"storage_class"`
+	CurrentStorageClass  types.String   `tfsdk:"current_storage_class"`
 	ServerSideEncryption types.String   `tfsdk:"server_side_encryption"`
 	KMSKeyID             types.String   `tfsdk:"kms_key_id"`
 	ForbidOverwrite      types.Bool     `tfsdk:"forbid_overwrite"`
@@ -153,7 +154,12 @@ func objectCopySchema(ctx context.Context) schema.Schema {
 			"the multipart upload is aborted. Objects up to 48.8 TiB can be copied.\n\n" +
 			"**Drift.** Refresh reads the destination with one `HeadObject` (of the version this resource " +
 			"created, in a versioned bucket). A destination that is gone is created again; one whose ETag " +
-			"changed (overwritten out of band) is replaced. Unless `source_version_id` is set, every plan " +
+			"changed (overwritten out of band) is replaced. When the configuration sets `tags` or `acl`, " +
+			"refresh also reads them, with one `GetObjectTagging` and one `GetObjectAcl` request " +
+			"respectively, and the plan puts back what was changed out of band, in place; what the " +
+			"configuration does not set is not read, so a refresh of a copy without `tags` and `acl` " +
+			"stays at one request. A lifecycle transition to a colder storage class is not drift (see " +
+			"`storage_class`). Unless `source_version_id` is set, every plan " +
 			"also makes one `HeadObject` request to the source: when the source's ETag or current version " +
 			"differs from what was copied, the plan replaces the copy, so the destination follows the " +
 			"source. Enabling or suspending versioning on the source bucket is no change: OSS then reports " +
@@ -183,7 +189,11 @@ func objectCopySchema(ctx context.Context) schema.Schema {
 			"cold source whose restored state expires after it was copied keeps its ETag: that plans " +
 			"nothing.\n\n" +
 			"**Destroy** deletes the object; in a versioned bucket it deletes exactly the version this " +
-			"resource created, without a delete marker, and leaves every other version alone.\n\n" +
+			"resource created, without a delete marker, and leaves every other version alone. In a bucket " +
+			"without versioning it first reads the object with one `HeadObject`: when its ETag is not the " +
+			"one the copy had, another writer has replaced it, and destroy leaves that object in place and " +
+			"only removes the resource from the state, with a warning. OSS's `DeleteObject` takes no " +
+			"condition, so a write in the moment between the two requests is still deleted.\n\n" +
 			"**Interrupts.** On an error, a create timeout or an interrupt (Ctrl-C) the multipart upload is " +
 			"aborted before the apply ends and nothing is recorded in state; the next apply copies from " +
 			"scratch. If the abort itself fails (for example because a static STS security token expired), the " +
@@ -200,10 +210,19 @@ func objectCopySchema(ctx context.Context) schema.Schema {
 			"**Import** takes the id `" + importIDFormat + "`. Keys are percent-encoded (RFC 3986) " +
 			"except for `/`; `%`, `=` and `?` in a key must be encoded, other characters may be. Add " +
 			"`?versionId=...` when the configuration pins `source_version_id`. Import reads the current " +
-			"version of the destination and of the source, and assumes `COPY` directives. What OSS does " +
-			"not report on a `HeadObject` is not imported: `tags`, `acl` and `REPLACE` metadata would plan " +
-			"a change, while `part_size`, `parallelism`, `forbid_overwrite` and `timeouts` plan an " +
-			"in-place update that copies nothing.",
+			"version of the destination and of the source (or the version the id pins), and refuses a " +
+			"destination whose CRC64 or size differs from the source's: it is not a copy of that source " +
+			"(or a copy of an older version of it), and would never be copied again if imported as one; " +
+			"apply the configuration instead to overwrite it with a copy. It reads the tags of both: a copy " +
+			"whose tags are the source's (or that has none, like the source) is imported with " +
+			"`tagging_directive = \"COPY\"`, any other with `\"REPLACE\"` and its tags as `tags` (none " +
+			"when it has none). It reads the copy's ACL and records it as `acl`, or leaves `acl` null when " +
+			"the copy inherits the bucket's (`default`). Import assumes `metadata_directive = \"COPY\"`: " +
+			"`REPLACE` metadata would plan a new copy, while `part_size`, `parallelism`, " +
+			"`forbid_overwrite` and `timeouts` plan an in-place update that copies nothing. Import makes " +
+			"six requests: `HeadObject` of both objects, `GetObjectTagging` of both, `GetObjectAcl` of " +
+			"the copy, and the refresh's `HeadObject`, plus the refresh's reads of the tags and ACL it " +
+			"recorded.",
 		Attributes: map[string]schema.Attribute{
 			// Required attributes.
 			"bucket": schema.StringAttribute{
@@ -310,8 +329,9 @@ func objectCopySchema(ctx context.Context) schema.Schema {
 			},
 			"tags": schema.MapAttribute{
 				MarkdownDescription: "Tags of the copy; at most 10. Changed in place with " +
-					"`PutObjectTagging`, without copying again. Only with `tagging_directive = \"REPLACE\"`; " +
-					"under `COPY` setting it is an error.",
+					"`PutObjectTagging`, without copying again. When set, refresh reads the copy's tags " +
+					"(one `GetObjectTagging` request) and the plan puts back tags changed out of band. Only " +
+					"with `tagging_directive = \"REPLACE\"`; under `COPY` setting it is an error.",
 				ElementType: types.StringType,
 				Optional:    true,
 				Validators:  []validator.Map{mapvalidator.SizeAtMost(10)},
@@ -319,19 +339,37 @@ func objectCopySchema(ctx context.Context) schema.Schema {
 			"acl": schema.StringAttribute{
 				MarkdownDescription: "ACL of the copy, one of " + quotedList(objectACLs) + "; `default` " +
 					"(also when not set) inherits the bucket's ACL. Changed in place with `PutObjectAcl`, " +
-					"without copying again.",
+					"without copying again. When set, refresh reads the copy's ACL (one `GetObjectAcl` " +
+					"request) and the plan puts back an ACL changed out of band, such as a copy made " +
+					"`public-read-write`; when not set, the ACL is not read, so set `acl = \"default\"` to " +
+					"have an inherited ACL watched.",
 				Optional:   true,
 				Validators: []validator.String{stringvalidator.OneOf(objectACLs...)},
 			},
 			"storage_class": schema.StringAttribute{
 				MarkdownDescription: "Storage class of the copy, one of " + quotedList(storageClasses) +
-					". When not set, a copy made with a single `CopyObject` keeps the source's class and a " +
-					"multipart copy gets the destination bucket's default; this attribute reports the class " +
-					"the copy got. Changing it creates a new copy.",
-				Optional:      true,
+					", from warm to cold. When not set, a copy made with a single `CopyObject` keeps the " +
+					"source's class and a multipart copy gets the destination bucket's default; this attribute " +
+					"reports the class the copy got. A lifecycle rule that later moves the copy to a colder " +
+					"class is not drift: this attribute keeps the class the copy was made with, and " +
+					"`current_storage_class` shows where the copy is now. A class warmer than that (set out of " +
+					"band, or restored by a rule based on last access time) is drift: refresh records it, and " +
+					"when this attribute is set the plan makes a new copy in the configured class. Changing it " +
+					"creates a new copy, unless the copy is already in the new class (see " +
+					"`current_storage_class`), which only updates state.",
+				Optional:   true,
+				Computed:   true,
+				Validators: []validator.String{stringvalidator.OneOf(storageClasses...)},
+				PlanModifiers: []planmodifier.String{
+					stringplanmodifier.UseStateForUnknown(), storageClassReplace(),
+				},
+			},
+			"current_storage_class": schema.StringAttribute{
+				MarkdownDescription: "Storage class the copy is in, as the last refresh found it. It differs " +
+					"from `storage_class` once a lifecycle rule has moved the copy to a colder class; an " +
+					"`Archive` or colder copy must be restored before it can be read.",
 				Computed:      true,
-				Validators:    []validator.String{stringvalidator.OneOf(storageClasses...)},
-				PlanModifiers: replaceComputedString(),
+				PlanModifiers: stableComputedString(),
 			},
 			"server_side_encryption": schema.StringAttribute{
 				MarkdownDescription: "Server-side encryption of the copy, one of " + quotedList(sseAlgorithms) +
@@ -615,18 +653,28 @@ func (r *objectCopyResource) Read(ctx context.Context, req resource.ReadRequest,
 	}
 	bucket, key := state.Bucket.ValueString(), state.Key.ValueString()
 	head, err := headObject(ctx, r.data.client, bucket, key, state.VersionID.ValueString())
-	if isNotFound(err) {
+	gone := isNotFound(err)
+	switch {
+	case err == nil:
+		recordedClass := state.StorageClass
+		state.fromHead(head)
+		state.StorageClass = keptStorageClass(recordedClass, state.CurrentStorageClass)
+		var diags diag.Diagnostics
+		gone, diags = r.readManaged(ctx, &state)
+		resp.Diagnostics.Append(diags...)
+	case !gone:
+		resp.Diagnostics.Append(ossErrorDiag("Reading the copied object", r.data, target{bucket: bucket, key: key}, err))
+	}
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	if gone {
 		tflog.Info(ctx, "destination object is gone; removing it from state", map[string]any{
 			"bucket": bucket, "key": key, "version_id": state.VersionID.ValueString(),
 		})
 		resp.State.RemoveResource(ctx)
 		return
 	}
-	if err != nil {
-		resp.Diagnostics.Append(ossErrorDiag("Reading the copied object", r.data, target{bucket: bucket, key: key}, err))
-		return
-	}
-	state.fromHead(head)
 
 	// After import, the object as found is what the copy made.
 	copied, diags := copiedETag(ctx, req.Private)
@@ -682,7 +730,8 @@ func (r *objectCopyResource) Update(ctx context.Context, req resource.UpdateRequ
 		}
 	}
 	// Everything else that may change in place (part_size, parallelism,
-	// forbid_overwrite, timeouts) only steers a future copy.
+	// forbid_overwrite, timeouts) only steers a future copy, and a
+	// storage_class changes in place only to the class the object is in.
 	resp.Diagnostics.Append(resp.State.Set(ctx, &plan)...)
 }
 
@@ -702,7 +751,16 @@ func (r *objectCopyResource) Delete(ctx context.Context, req resource.DeleteRequ
 
 	t := target{bucket: state.Bucket.ValueString(), key: state.Key.ValueString()}
 	// With a version ID, OSS deletes exactly that version and adds no delete
-	// marker; other versions of the key stay.
+	// marker; other versions of the key stay. Without one (or with the null
+	// version of a suspended bucket, which the next write replaces) the key
+	// may hold another writer's object by now.
+	if v := state.VersionID.ValueString(); v == "" || v == "null" {
+		ours, diags := r.stillOurs(ctx, req.Private, state)
+		resp.Diagnostics.Append(diags...)
+		if !ours {
+			return
+		}
+	}
 	_, err := r.data.client.DeleteObject(ctx, &oss.DeleteObjectRequest{
 		Bucket: &t.bucket, Key: &t.key, VersionId: optionalString(state.VersionID.ValueString()),
 	})
@@ -719,10 +777,28 @@ func (r *objectCopyResource) ImportState(ctx context.Context, req resource.Impor
 	}
 	// The source is read now, so the imported state records the version
 	// that the next plan's drift check compares with.
+	srcT, dst := target{bucket: id.SourceBucket, key: id.SourceKey}, target{bucket: id.Bucket, key: id.Key}
 	src, err := objectcopy.HeadSource(ctx, r.data.client, id.SourceBucket, id.SourceKey, id.SourceVersionID)
 	if err != nil {
-		resp.Diagnostics.Append(ossErrorDiag("Reading the source object to import the copy", r.data,
-			target{bucket: id.SourceBucket, key: id.SourceKey}, err))
+		resp.Diagnostics.Append(ossErrorDiag("Reading the source object to import the copy", r.data, srcT, err))
+		return
+	}
+	head, err := headObject(ctx, r.data.client, id.Bucket, id.Key, "")
+	if err != nil {
+		resp.Diagnostics.Append(ossErrorDiag("Reading the destination object to import the copy", r.data, dst, err))
+		return
+	}
+	if !sameContent(head, src) {
+		resp.Diagnostics.Append(importNotACopyDiag(dst, head, src))
+		return
+	}
+	tagging, diags := r.readImportedTagging(ctx, dst, src)
+	resp.Diagnostics.Append(diags...)
+	acl, err := readObjectACL(ctx, r.data.client, dst, "")
+	if err != nil {
+		resp.Diagnostics.Append(ossErrorDiag("Reading the ACL of the destination object to import the copy", r.data, dst, err))
+	}
+	if resp.Diagnostics.HasError() {
 		return
 	}
 	values := map[string]any{
@@ -734,7 +810,9 @@ func (r *objectCopyResource) ImportState(ctx context.Context, req resource.Impor
 		"source_version_id":  stringOrNull(src.VersionID),
 		"source_etag":        trimETag(src.ETag),
 		"metadata_directive": objectcopy.DirectiveCopy,
-		"tagging_directive":  objectcopy.DirectiveCopy,
+		"tagging_directive":  tagging.directive,
+		"tags":               tagging.tags,
+		"acl":                importedACL(acl),
 		"forbid_overwrite":   false,
 	}
 	for name, v := range values {
@@ -819,6 +897,7 @@ func (m *objectCopyResourceModel) fromHead(h *oss.HeadObjectResult) {
 	m.LastModified = timeOrNull(h.LastModified)
 	m.ContentType = types.StringValue(oss.ToString(h.ContentType))
 	m.StorageClass = stringOrNull(oss.ToString(h.StorageClass))
+	m.CurrentStorageClass = m.StorageClass
 	m.ServerSideEncryption = stringOrNull(oss.ToString(h.ServerSideEncryption))
 	m.KMSKeyID = stringOrNull(oss.ToString(h.ServerSideEncryptionKeyId))
 }
@@ -836,6 +915,7 @@ func (m *objectCopyResourceModel) fromResult(r *objectcopy.Result) {
 	m.LastModified = timeOrNull(&r.LastModified)
 	m.ContentType = types.StringValue(r.ContentType)
 	m.StorageClass = stringOrNull(r.StorageClass)
+	m.CurrentStorageClass = m.StorageClass
 	m.ServerSideEncryption = stringOrNull(r.ServerSideEncryption)
 	m.KMSKeyID = stringOrNull(r.KMSKeyID)
 }
