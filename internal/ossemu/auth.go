@@ -104,14 +104,28 @@ func (s *Server) verifyV4Header(rq *request, params string) error {
 			signature = v
 		}
 	}
-	date := rq.r.Header.Get("x-oss-date")
-	t, err := time.Parse(v4Date, date)
+	date, t, err := v4HeaderTime(rq.r.Header)
 	if credential == "" || signature == "" || err != nil {
 		return errorf("InvalidArgument", "Authorization header is invalid.")
 	}
 	return s.verifyV4(rq, credential, additional, signature, date, rq.r.Header.Get("x-oss-security-token"), "", func() error {
 		return s.checkSkew(t)
 	})
+}
+
+// v4HeaderTime is the request time a V4 Authorization header is signed
+// with: x-oss-date (ISO 8601 basic), or else the Date header (RFC 1123),
+// whose text then stands in the string to sign as sent. OSS accepts either
+// (its 0002-00000502 and 0002-00000503 pages), and the older official Go SDK
+// (github.com/aliyun/aliyun-oss-go-sdk) sends only Date.
+func v4HeaderTime(h http.Header) (string, time.Time, error) {
+	if date := h.Get("x-oss-date"); date != "" {
+		t, err := time.Parse(v4Date, date)
+		return date, t, err
+	}
+	date := h.Get("Date")
+	t, err := http.ParseTime(date)
+	return date, t, err
 }
 
 func (s *Server) verifyV4Query(rq *request) error {

@@ -40,7 +40,9 @@
 //
 // Authentication: V4 (OSS4-HMAC-SHA256) and V1 signatures, both in the
 // Authorization header and in presigned URLs, verified exactly as the SDK
-// computes them; STS key pairs with their security token
+// computes them; a V4 header signature is made over x-oss-date or, in a
+// request without it, over the Date header as sent (the older official Go
+// SDK, github.com/aliyun/aliyun-oss-go-sdk, sends only Date); STS key pairs with their security token
 // (WithTemporaryCredentials), refused with SecurityTokenExpired once expired
 // and InvalidSecurityToken when the token is missing or wrong; request times
 // more than 15 minutes from the server clock (SetClockSkew) are refused with
