@@ -63,7 +63,13 @@
 // max-keys and encoding-type=url.
 //
 // Semantics: copies from a bucket in another region than the destination's
-// fail with AccessDenied and OSS's message. Versioning (enabled or suspended) keeps
+// fail with AccessDenied and OSS's message. The bucket and key of
+// x-oss-copy-source are decoded as a form value, %XX escapes and '+' as a
+// space: OSS documents only that the source is URL-encoded, the older
+// official Go SDK writes it with url.QueryEscape (a space as '+'), and SDK
+// v2 and the other official SDKs percent-encode every byte but the
+// unreserved ones (and '/'), so a key's own '+' reaches OSS as %2B from all
+// of them, and a raw '+' can only mean a space. Versioning (enabled or suspended) keeps
 // versions and delete markers; a DELETE with versionId removes a version for
 // good. Retention (WORM, in progress or locked) protects objects for its
 // period: overwriting or deleting a protected object fails with FileImmutable
