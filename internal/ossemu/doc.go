@@ -27,7 +27,13 @@
 // "The bucket you are attempting to access must be addressed using the
 // specified endpoint. Please send all future requests to this endpoint.",
 // EC 0003-00001403 and the bucket's <Bucket> and <Endpoint>
-// (oss-<region>.aliyuncs.com). ListBuckets (every region's buckets),
+// (oss-<region>.aliyuncs.com). ListBuckets and GetBucketInfo give as a
+// bucket's extranet and intranet endpoint the emulator's endpoint of its
+// region, host:port of its listener (the host the request named when the
+// listener is on every address), so that a client following them reaches
+// the bucket; a client that reached the emulator through an OSS host name
+// is given OSS's names, and so is a region no listener serves.
+// ListBuckets (every region's buckets),
 // GetBucketLocation and PutBucket work through any endpoint; PutBucket creates
 // the bucket in the endpoint's region, refuses a LocationConstraint naming
 // another one (400 InvalidLocationConstraint) and answers BucketAlreadyExists
