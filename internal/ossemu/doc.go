@@ -122,7 +122,8 @@
 // x-oss-err; every response carries x-oss-request-id. EC values are OSS's
 // where OSS's EC pages or recorded OSS responses show them for that cause,
 // including operation-specific ones (NoSuchUpload is 0042-00000104 from
-// UploadPart and 0042-00000002 elsewhere; a cross-region copy is
+// UploadPart, 0042-00000311 from UploadPartCopy and 0042-00000002
+// elsewhere; a cross-region copy is
 // 0016-00000306 from CopyObject; a body above 5 GiB is 0017-00000102).
 // These errors carry no EC, because no OSS EC page or recorded response shows
 // one for their cause, and the emulator does not invent one: InvalidPart;

@@ -386,7 +386,9 @@ func (s *Server) storePart(rq *request, p *part) error {
 // uploadLocked finds the bucket and the multipart upload (uploadId) a request
 // addresses; the caller holds s.mu. NoSuchUpload carries UploadPart's own EC
 // in answers to UploadPart, whether the upload is missing when the request
-// arrives or disappears while its body is read.
+// arrives or disappears while its body is read, and UploadPartCopy's own,
+// 0042-00000311, which the SDK v2's integration tests, run against OSS,
+// expect.
 func (s *Server) uploadLocked(rq *request) (*bucket, *upload, error) {
 	b, err := s.bucketLocked(rq.bucket)
 	if err != nil {
@@ -396,8 +398,11 @@ func (s *Server) uploadLocked(rq *request) (*bucket, *upload, error) {
 	u, ok := b.uploads[id]
 	if !ok || u.key != rq.key {
 		e := newError("NoSuchUpload").with("UploadId", id)
-		if rq.op == "UploadPart" {
+		switch rq.op {
+		case "UploadPart":
 			e = e.withEC("0042-00000104")
+		case "UploadPartCopy":
+			e = e.withEC("0042-00000311")
 		}
 		return nil, nil, e
 	}
