@@ -14,10 +14,15 @@ import (
 var regionFreeOps = map[string]bool{"ListBuckets": true, "PutBucket": true, "GetBucketLocation": true}
 
 // checkEndpoint refuses a request for a bucket in another region than the
-// endpoint's, naming the bucket's endpoint as OSS does (EC 0003-00001403).
-// A missing bucket passes: the operation reports it after authentication.
+// endpoint's, naming the bucket's endpoint as OSS does (EC 0003-00001403),
+// and one for a missing bucket with NoSuchBucket: OSS answers both before it
+// looks at the signature, so that a client with a key pair OSS does not
+// know still learns that a bucket does not exist (the SDK v2's
+// IsBucketExist and IsObjectExist rely on it, and its TestClientExtension,
+// run against OSS, expects it). PutBucket creates a missing bucket, and
+// checks the signature first.
 func (s *Server) checkEndpoint(rq *request) error {
-	if rq.bucket == "" || regionFreeOps[rq.op] {
+	if rq.bucket == "" || rq.op == "PutBucket" {
 		return nil
 	}
 	s.mu.Lock()
@@ -27,7 +32,10 @@ func (s *Server) checkEndpoint(rq *request) error {
 		region = b.region
 	}
 	s.mu.Unlock()
-	if !ok || region == rq.region {
+	switch {
+	case !ok:
+		return newError("NoSuchBucket").with("BucketName", rq.bucket)
+	case region == rq.region || regionFreeOps[rq.op]:
 		return nil
 	}
 	return wrongEndpoint(rq.bucket, region)

@@ -59,3 +59,33 @@ func TestDeleteNullVersionOfUnversionedBucket(t *testing.T) {
 		}
 	})
 }
+
+// TestMissingBucketBeforeSignature: a missing bucket is reported as
+// NoSuchBucket even to a key pair OSS does not know, so the SDK's
+// IsBucketExist and IsObjectExist tell a missing bucket from one they may
+// not read; an existing bucket still answers InvalidAccessKeyId.
+func TestMissingBucketBeforeSignature(t *testing.T) {
+	forEachSignature(t, func(t *testing.T, version oss.SignatureVersionType) {
+		srv := ossemu.NewTestServer(t)
+		if err := srv.CreateBucket("bkt", ""); err != nil {
+			t.Fatal(err)
+		}
+		stranger := newClientWith(srv, version, staticCreds("ak", "sk"))
+		if exist, err := stranger.IsBucketExist(ctx, "missing"); err != nil || exist {
+			t.Errorf("IsBucketExist(missing) = %v, %v; want false, nil", exist, err)
+		}
+		if exist, err := stranger.IsBucketExist(ctx, "bkt"); err != nil || !exist {
+			t.Errorf("IsBucketExist(bkt) = %v, %v; want true, nil", exist, err)
+		}
+		_, err := stranger.IsObjectExist(ctx, "missing", "obj")
+		expectCode(t, err, 404, "NoSuchBucket")
+		if se := serviceError(t, err); se.EC != "0015-00000101" {
+			t.Errorf("EC = %q, want 0015-00000101", se.EC)
+		}
+		_, err = stranger.IsObjectExist(ctx, "bkt", "obj")
+		expectCode(t, err, 403, "InvalidAccessKeyId")
+		// Creating a bucket checks the signature first.
+		_, err = stranger.PutBucket(ctx, &oss.PutBucketRequest{Bucket: oss.Ptr("new")})
+		expectCode(t, err, 403, "InvalidAccessKeyId")
+	})
+}
