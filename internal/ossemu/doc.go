@@ -54,7 +54,10 @@
 // more than 15 minutes from the server clock (SetClockSkew) are refused with
 // RequestTimeTooSkewed; presigned URLs expire. Unknown key IDs answer
 // InvalidAccessKeyId and wrong signatures SignatureDoesNotMatch, both 403, so
-// the SDK does not retry them. Requests without a signature are refused.
+// the SDK does not retry them. Requests without a signature are refused. A
+// request for a bucket that does not exist (other than PutBucket) is
+// answered NoSuchBucket before its signature is checked, as OSS does: the
+// SDK v2's IsBucketExist relies on it.
 //
 // Operations (by their SDK names, which RequestCount uses): ListBuckets,
 // PutBucket, DeleteBucket, GetBucketInfo, GetBucketLocation,
