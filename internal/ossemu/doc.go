@@ -95,7 +95,9 @@
 // request or, when it names none, from the source object under either
 // directive. PutObject and InitiateMultipartUpload without x-oss-storage-class
 // give the object its bucket's storage class. Multipart uploads take all of
-// them from InitiateMultipartUpload only. GetObject serves single ranges (an
+// them from InitiateMultipartUpload only, but for an object ACL
+// (x-oss-object-acl) given to CompleteMultipartUpload, which replaces
+// Initiate's. GetObject serves single ranges (an
 // invalid or unsatisfiable range returns the whole object unless
 // x-oss-range-behavior: standard), conditional headers and response-*
 // overrides. UploadPartCopy supports x-oss-copy-source with versionId, a range

@@ -1,6 +1,7 @@
 package ossemu
 
 import (
+	"cmp"
 	"encoding/xml"
 	"net/http"
 	"net/url"
@@ -115,6 +116,14 @@ func (s *Server) completeMultipartUpload(rq *request) error {
 			return newError("MalformedXML").withEC("0042-00000205")
 		}
 	}
+	// An ACL given at Complete replaces Initiate's: the SDK v2's Uploader
+	// and write-only file send the object's ACL only here.
+	var acl string
+	if rq.r.Header.Get("x-oss-object-acl") != "" {
+		if acl, err = objectACL(rq.r.Header); err != nil {
+			return err
+		}
+	}
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	b, u, err := s.uploadLocked(rq)
@@ -141,7 +150,7 @@ func (s *Server) completeMultipartUpload(rq *request) error {
 	}
 	data := concat(pieces...)
 	o := &object{key: rq.key, data: data, size: data.size(), etag: multipartETag(etags), crc: crc, modified: s.now(),
-		header: u.header, acl: u.acl, tags: u.tags, multipart: true}
+		header: u.header, acl: cmp.Or(acl, u.acl), tags: u.tags, multipart: true}
 	b.storeLocked(o)
 	writeVersionHeader(rq.w.Header(), b, o)
 	delete(b.uploads, u.id)

@@ -89,3 +89,51 @@ func TestMissingBucketBeforeSignature(t *testing.T) {
 		expectCode(t, err, 403, "InvalidAccessKeyId")
 	})
 }
+
+// TestCompleteSetsObjectACL: an object ACL given to CompleteMultipartUpload
+// replaces the one given to InitiateMultipartUpload; a wrong one is refused
+// and leaves the upload to complete.
+func TestCompleteSetsObjectACL(t *testing.T) {
+	forEachSignature(t, func(t *testing.T, version oss.SignatureVersionType) {
+		srv := ossemu.NewTestServer(t)
+		if err := srv.CreateBucket("bkt", ""); err != nil {
+			t.Fatal(err)
+		}
+		c := newClient(t, srv, version)
+		upload := func(key string, initACL oss.ObjectACLType) (*oss.InitiateMultipartUploadResult, []oss.UploadPart) {
+			req := &oss.InitiateMultipartUploadRequest{Bucket: oss.Ptr("bkt"), Key: oss.Ptr(key)}
+			if initACL != "" {
+				req.Headers = map[string]string{"x-oss-object-acl": string(initACL)}
+			}
+			up := must[*oss.InitiateMultipartUploadResult](t)(c.InitiateMultipartUpload(ctx, req))
+			p := must[*oss.UploadPartResult](t)(c.UploadPart(ctx, &oss.UploadPartRequest{Bucket: oss.Ptr("bkt"), Key: oss.Ptr(key),
+				UploadId: up.UploadId, PartNumber: 1, Body: bytes.NewReader([]byte("part"))}))
+			return up, []oss.UploadPart{{PartNumber: 1, ETag: p.ETag}}
+		}
+		complete := func(key string, up *oss.InitiateMultipartUploadResult, parts []oss.UploadPart, acl oss.ObjectACLType) error {
+			_, err := c.CompleteMultipartUpload(ctx, &oss.CompleteMultipartUploadRequest{Bucket: oss.Ptr("bkt"), Key: oss.Ptr(key),
+				UploadId: up.UploadId, Acl: acl, CompleteMultipartUpload: &oss.CompleteMultipartUpload{Parts: parts}})
+			return err
+		}
+		for key, tc := range map[string]struct{ init, complete, want oss.ObjectACLType }{
+			"at complete":       {"", oss.ObjectACLPrivate, oss.ObjectACLPrivate},
+			"replaced":          {oss.ObjectACLPublicRead, oss.ObjectACLPrivate, oss.ObjectACLPrivate},
+			"kept from init":    {oss.ObjectACLPublicRead, "", oss.ObjectACLPublicRead},
+			"neither (default)": {"", "", oss.ObjectACLDefault},
+		} {
+			up, parts := upload(key, tc.init)
+			if err := complete(key, up, parts, tc.complete); err != nil {
+				t.Fatal(err)
+			}
+			acl := must[*oss.GetObjectAclResult](t)(c.GetObjectAcl(ctx, &oss.GetObjectAclRequest{Bucket: oss.Ptr("bkt"), Key: oss.Ptr(key)}))
+			if got := oss.ToString(acl.ACL); got != string(tc.want) {
+				t.Errorf("%s: ACL %q, want %q", key, got, tc.want)
+			}
+		}
+		up, parts := upload("wrong", "")
+		expectCode(t, complete("wrong", up, parts, "everyone"), 400, "InvalidArgument")
+		if err := complete("wrong", up, parts, ""); err != nil {
+			t.Fatalf("the upload cannot be completed after a refused ACL: %v", err)
+		}
+	})
+}
