@@ -113,7 +113,9 @@
 // or encryption; above a limit it answers EntityTooLarge ("Source object
 // Length exceeds the maximum allowed size."), which makes the SDK's Copier
 // fall back to multipart copy. Content-MD5 is checked (InvalidDigest).
-// Bucket and object names follow OSS's rules. Headers the emulator does not
+// DeleteMultipleObjects reads keys holding control characters, which the
+// SDK writes as character references XML 1.0 forbids ("&#x0B;"), as OSS
+// does. Bucket and object names follow OSS's rules. Headers the emulator does not
 // act on, such as x-oss-traffic-limit, are accepted.
 //
 // Digests: a single-request object's and a part's ETag is the quoted uppercase

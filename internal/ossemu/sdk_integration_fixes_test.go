@@ -2,6 +2,9 @@ package ossemu_test
 
 import (
 	"bytes"
+	"slices"
+	"sort"
+	"strings"
 	"testing"
 
 	"github.com/aliyun/alibabacloud-oss-go-sdk-v2/oss"
@@ -134,6 +137,42 @@ func TestCompleteSetsObjectACL(t *testing.T) {
 		expectCode(t, complete("wrong", up, parts, "everyone"), 400, "InvalidArgument")
 		if err := complete("wrong", up, parts, ""); err != nil {
 			t.Fatalf("the upload cannot be completed after a refused ACL: %v", err)
+		}
+	})
+}
+
+// TestDeleteMultipleObjectsControlCharacters: keys holding control
+// characters, which the SDK writes in the request as character references
+// XML 1.0 forbids ("&#x0B;"), are deleted, and listed back as deleted.
+func TestDeleteMultipleObjectsControlCharacters(t *testing.T) {
+	forEachSignature(t, func(t *testing.T, version oss.SignatureVersionType) {
+		srv := ossemu.NewTestServer(t)
+		if err := srv.CreateBucket("bkt", ""); err != nil {
+			t.Fatal(err)
+		}
+		c := newClient(t, srv, version)
+		keys := []string{"vt\v nl\n ff\f", "all\x01\x02\x03\x04\x05\x06\a\b\t\n\v\f\r\x0e\x0f\x10\x1f", "plain &#x0B; text"}
+		var objects []oss.DeleteObject
+		for _, k := range keys {
+			must[*oss.PutObjectResult](t)(c.PutObject(ctx, &oss.PutObjectRequest{Bucket: oss.Ptr("bkt"), Key: oss.Ptr(k), Body: strings.NewReader("x")}))
+			objects = append(objects, oss.DeleteObject{Key: oss.Ptr(k)})
+		}
+		res := must[*oss.DeleteMultipleObjectsResult](t)(c.DeleteMultipleObjects(ctx, &oss.DeleteMultipleObjectsRequest{
+			Bucket: oss.Ptr("bkt"), Objects: objects, EncodingType: oss.Ptr("url")}))
+		var deleted []string
+		for _, d := range res.DeletedObjects {
+			deleted = append(deleted, oss.ToString(d.Key))
+		}
+		sort.Strings(deleted)
+		want := append([]string(nil), keys...)
+		sort.Strings(want)
+		if !slices.Equal(deleted, want) {
+			t.Errorf("deleted %q, want %q", deleted, want)
+		}
+		for _, k := range keys {
+			if _, err := srv.HeadObject("bkt", k, ""); err == nil {
+				t.Errorf("%q is still there", k)
+			}
 		}
 	})
 }
