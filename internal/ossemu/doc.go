@@ -105,6 +105,7 @@
 // marker: 400 InvalidRequest, where CopyObject answers 404 NoSuchKey), and
 // the four x-oss-copy-source-if-* conditions (412 PreconditionFailed or 304).
 // Re-sending a part number replaces the part.
+// A Complete whose part list is empty makes an empty object.
 // Complete checks part order, part ETags and the 100 KiB minimum of every part
 // but the last. Part numbers are 1 to 10,000; parts and PutObject bodies are
 // at most 5 GiB. CopyObject applies OSS's size limits: none within one
@@ -144,7 +145,7 @@
 // max-keys, continuation-token, part-number-marker, a copy directive, a
 // CopyObject source without its leading slash, bucket or key, an
 // UploadPartCopy source's version ID or other query parameters, a copy range
-// above 5 GiB, a Complete without parts, a PutBucket storage class and a
+// above 5 GiB, a PutBucket storage class and a
 // retention period; InvalidRequest for a body that cannot be read and for
 // an UploadPartCopy source version that is a delete marker;
 // InvalidLocationConstraint; and the emulator's own NotImplemented and

@@ -2,6 +2,7 @@ package ossemu_test
 
 import (
 	"bytes"
+	"io"
 	"slices"
 	"sort"
 	"strings"
@@ -173,6 +174,34 @@ func TestDeleteMultipleObjectsControlCharacters(t *testing.T) {
 			if _, err := srv.HeadObject("bkt", k, ""); err == nil {
 				t.Errorf("%q is still there", k)
 			}
+		}
+	})
+}
+
+// TestUploaderEmptyStream: the SDK's Uploader, given an empty stream of
+// unknown size, completes its upload without parts, which makes an empty
+// object.
+func TestUploaderEmptyStream(t *testing.T) {
+	forEachSignature(t, func(t *testing.T, version oss.SignatureVersionType) {
+		srv := ossemu.NewTestServer(t)
+		if err := srv.CreateBucket("bkt", ""); err != nil {
+			t.Fatal(err)
+		}
+		c := newClient(t, srv, version)
+		u := c.NewUploader(func(uo *oss.UploaderOptions) { uo.PartSize = 100 << 10 })
+		if _, err := u.UploadFrom(ctx, &oss.PutObjectRequest{Bucket: oss.Ptr("bkt"), Key: oss.Ptr("empty")},
+			io.TeeReader(strings.NewReader(""), io.Discard)); err != nil {
+			t.Fatal(err)
+		}
+		if n := srv.RequestCount("CompleteMultipartUpload"); n != 1 {
+			t.Errorf("%d CompleteMultipartUpload requests, want the one this test is about", n)
+		}
+		head := must[*oss.HeadObjectResult](t)(c.HeadObject(ctx, &oss.HeadObjectRequest{Bucket: oss.Ptr("bkt"), Key: oss.Ptr("empty")}))
+		if head.ContentLength != 0 || oss.ToString(head.HashCRC64) != "0" {
+			t.Errorf("object of %d bytes, CRC64 %s; want an empty one", head.ContentLength, oss.ToString(head.HashCRC64))
+		}
+		if ups := srv.Uploads(); len(ups) != 0 {
+			t.Errorf("uploads left: %+v", ups)
 		}
 	})
 }
