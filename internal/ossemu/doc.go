@@ -46,7 +46,11 @@
 //
 // Authentication: V4 (OSS4-HMAC-SHA256) and V1 signatures, both in the
 // Authorization header and in presigned URLs, verified exactly as the SDK
-// computes them; a V4 header signature is made over x-oss-date or, in a
+// computes them; a V4 signature whose additional headers name one the
+// request lacks is refused with 400 InvalidArgument and OSS's EC for it
+// (0002-00000077 presigned, 0002-00000211 in the header; OSS documents the
+// EC but not the code, which is assumed); a V4 header signature is made
+// over x-oss-date or, in a
 // request without it, over the Date header as sent (the older official Go
 // SDK, github.com/aliyun/aliyun-oss-go-sdk, sends only Date); STS key pairs with their security token
 // (WithTemporaryCredentials), refused with SecurityTokenExpired once expired

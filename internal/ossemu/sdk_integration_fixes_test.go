@@ -3,6 +3,7 @@ package ossemu_test
 import (
 	"bytes"
 	"io"
+	"net/http"
 	"slices"
 	"sort"
 	"strings"
@@ -204,4 +205,58 @@ func TestUploaderEmptyStream(t *testing.T) {
 			t.Errorf("uploads left: %+v", ups)
 		}
 	})
+}
+
+// stripHeader is a transport that drops a header after the SDK signed it.
+type stripHeader struct{ name string }
+
+func (s stripHeader) RoundTrip(r *http.Request) (*http.Response, error) {
+	r = r.Clone(r.Context())
+	r.Header.Del(s.name)
+	return http.DefaultTransport.RoundTrip(r)
+}
+
+// TestAdditionalHeadersMissing: a V4 signature whose additional headers
+// name one the request does not carry is refused with 400, in a presigned
+// URL and in the Authorization header; with the header it passes.
+func TestAdditionalHeadersMissing(t *testing.T) {
+	srv := ossemu.NewTestServer(t)
+	if err := srv.CreateBucket("bkt", ""); err != nil {
+		t.Fatal(err)
+	}
+	id, secret := srv.Credentials()
+	cfg := func() *oss.Config {
+		return oss.LoadDefaultConfig().WithRegion(srv.Region()).WithEndpoint(srv.Endpoint()).
+			WithCredentialsProvider(staticCreds(id, secret)).WithAdditionalHeaders([]string{"email"}).WithRetryMaxAttempts(1)
+	}
+	c := oss.NewClient(cfg())
+	pre := must[*oss.PresignResult](t)(c.Presign(ctx, &oss.PutObjectRequest{Bucket: oss.Ptr("bkt"), Key: oss.Ptr("pre"),
+		RequestCommon: oss.RequestCommon{Headers: map[string]string{"email": "a@example.com"}}}))
+	put := func(withHeader bool) *http.Response {
+		req := must[*http.Request](t)(http.NewRequest(pre.Method, pre.URL, strings.NewReader("body")))
+		if withHeader {
+			for k, v := range pre.SignedHeaders {
+				req.Header.Set(k, v)
+			}
+		}
+		resp := must[*http.Response](t)(http.DefaultClient.Do(req))
+		resp.Body.Close()
+		return resp
+	}
+	if resp := put(false); resp.StatusCode != 400 || resp.Header.Get("x-oss-ec") != "0002-00000077" {
+		t.Errorf("presigned PUT without its signed header: %d, EC %q; want 400, 0002-00000077", resp.StatusCode, resp.Header.Get("x-oss-ec"))
+	}
+	if resp := put(true); resp.StatusCode != 200 {
+		t.Errorf("presigned PUT with its signed header: %d, want 200", resp.StatusCode)
+	}
+
+	stripped := oss.NewClient(cfg().WithHttpClient(&http.Client{Transport: stripHeader{"email"}}))
+	_, err := stripped.PutObject(ctx, &oss.PutObjectRequest{Bucket: oss.Ptr("bkt"), Key: oss.Ptr("hdr"), Body: strings.NewReader("x"),
+		RequestCommon: oss.RequestCommon{Headers: map[string]string{"email": "a@example.com"}}})
+	expectCode(t, err, 400, "InvalidArgument")
+	if se := serviceError(t, err); se.EC != "0002-00000211" {
+		t.Errorf("EC = %q, want 0002-00000211", se.EC)
+	}
+	must[*oss.PutObjectResult](t)(c.PutObject(ctx, &oss.PutObjectRequest{Bucket: oss.Ptr("bkt"), Key: oss.Ptr("hdr"), Body: strings.NewReader("x"),
+		RequestCommon: oss.RequestCommon{Headers: map[string]string{"email": "a@example.com"}}}))
 }
