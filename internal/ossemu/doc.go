@@ -27,7 +27,13 @@
 // "The bucket you are attempting to access must be addressed using the
 // specified endpoint. Please send all future requests to this endpoint.",
 // EC 0003-00001403 and the bucket's <Bucket> and <Endpoint>
-// (oss-<region>.aliyuncs.com). ListBuckets (every region's buckets),
+// (oss-<region>.aliyuncs.com). ListBuckets and GetBucketInfo give as a
+// bucket's extranet and intranet endpoint the emulator's endpoint of its
+// region, host:port of its listener (the host the request named when the
+// listener is on every address), so that a client following them reaches
+// the bucket; a client that reached the emulator through an OSS host name
+// is given OSS's names, and so is a region no listener serves.
+// ListBuckets (every region's buckets),
 // GetBucketLocation and PutBucket work through any endpoint; PutBucket creates
 // the bucket in the endpoint's region, refuses a LocationConstraint naming
 // another one (400 InvalidLocationConstraint) and answers BucketAlreadyExists
@@ -40,13 +46,22 @@
 //
 // Authentication: V4 (OSS4-HMAC-SHA256) and V1 signatures, both in the
 // Authorization header and in presigned URLs, verified exactly as the SDK
-// computes them; STS key pairs with their security token
+// computes them; a V4 signature whose additional headers name one the
+// request lacks is refused with 400 InvalidArgument and OSS's EC for it
+// (0002-00000077 presigned, 0002-00000211 in the header; OSS documents the
+// EC but not the code, which is assumed); a V4 header signature is made
+// over x-oss-date or, in a
+// request without it, over the Date header as sent (the older official Go
+// SDK, github.com/aliyun/aliyun-oss-go-sdk, sends only Date); STS key pairs with their security token
 // (WithTemporaryCredentials), refused with SecurityTokenExpired once expired
 // and InvalidSecurityToken when the token is missing or wrong; request times
 // more than 15 minutes from the server clock (SetClockSkew) are refused with
 // RequestTimeTooSkewed; presigned URLs expire. Unknown key IDs answer
 // InvalidAccessKeyId and wrong signatures SignatureDoesNotMatch, both 403, so
-// the SDK does not retry them. Requests without a signature are refused.
+// the SDK does not retry them. Requests without a signature are refused. A
+// request for a bucket that does not exist (other than PutBucket) is
+// answered NoSuchBucket before its signature is checked, as OSS does: the
+// SDK v2's IsBucketExist relies on it.
 //
 // Operations (by their SDK names, which RequestCount uses): ListBuckets,
 // PutBucket, DeleteBucket, GetBucketInfo, GetBucketLocation,
@@ -62,7 +77,13 @@
 // max-keys and encoding-type=url.
 //
 // Semantics: copies from a bucket in another region than the destination's
-// fail with AccessDenied and OSS's message. Versioning (enabled or suspended) keeps
+// fail with AccessDenied and OSS's message. The bucket and key of
+// x-oss-copy-source are decoded as a form value, %XX escapes and '+' as a
+// space: OSS documents only that the source is URL-encoded, the older
+// official Go SDK writes it with url.QueryEscape (a space as '+'), and SDK
+// v2 and the other official SDKs percent-encode every byte but the
+// unreserved ones (and '/'), so a key's own '+' reaches OSS as %2B from all
+// of them, and a raw '+' can only mean a space. Versioning (enabled or suspended) keeps
 // versions and delete markers; a DELETE with versionId removes a version for
 // good. An object written before versioning was enabled, or while it is
 // suspended, is version "null": once the bucket has versioning, responses
@@ -81,7 +102,9 @@
 // request or, when it names none, from the source object under either
 // directive. PutObject and InitiateMultipartUpload without x-oss-storage-class
 // give the object its bucket's storage class. Multipart uploads take all of
-// them from InitiateMultipartUpload only. GetObject serves single ranges (an
+// them from InitiateMultipartUpload only, but for an object ACL
+// (x-oss-object-acl) given to CompleteMultipartUpload, which replaces
+// Initiate's. GetObject serves single ranges (an
 // invalid or unsatisfiable range returns the whole object unless
 // x-oss-range-behavior: standard), conditional headers and response-*
 // overrides. UploadPartCopy supports x-oss-copy-source with versionId, a range
@@ -89,6 +112,7 @@
 // marker: 400 InvalidRequest, where CopyObject answers 404 NoSuchKey), and
 // the four x-oss-copy-source-if-* conditions (412 PreconditionFailed or 304).
 // Re-sending a part number replaces the part.
+// A Complete whose part list is empty makes an empty object.
 //
 // Object types and cold storage: Archive, ColdArchive and DeepColdArchive
 // objects are frozen until RestoreObject restores them, as OSS's
@@ -155,7 +179,9 @@
 // or encryption; above a limit it answers EntityTooLarge ("Source object
 // Length exceeds the maximum allowed size."), which makes the SDK's Copier
 // fall back to multipart copy. Content-MD5 is checked (InvalidDigest).
-// Bucket and object names follow OSS's rules. Headers the emulator does not
+// DeleteMultipleObjects reads keys holding control characters, which the
+// SDK writes as character references XML 1.0 forbids ("&#x0B;"), as OSS
+// does. Bucket and object names follow OSS's rules. Headers the emulator does not
 // act on, such as x-oss-traffic-limit, are accepted.
 //
 // Digests: a single-request object's and a part's ETag is the quoted uppercase
@@ -169,7 +195,8 @@
 // x-oss-err; every response carries x-oss-request-id. EC values are OSS's
 // where OSS's EC pages or recorded OSS responses show them for that cause,
 // including operation-specific ones (NoSuchUpload is 0042-00000104 from
-// UploadPart and 0042-00000002 elsewhere; a cross-region copy is
+// UploadPart, 0042-00000311 from UploadPartCopy and 0042-00000002
+// elsewhere; a cross-region copy is
 // 0016-00000306 from CopyObject; a body above 5 GiB is 0017-00000102).
 // These errors carry no EC, because no OSS EC page or recorded response shows
 // one for their cause, and the emulator does not invent one: InvalidPart;
@@ -183,7 +210,7 @@
 // max-keys, continuation-token, part-number-marker, a copy directive, a
 // CopyObject source without its leading slash, bucket or key, an
 // UploadPartCopy source's version ID or other query parameters, a copy range
-// above 5 GiB, a Complete without parts, a PutBucket storage class and a
+// above 5 GiB, a PutBucket storage class and a
 // retention period; InvalidRequest for a body that cannot be read and for
 // an UploadPartCopy source version that is a delete marker;
 // InvalidLocationConstraint; and the emulator's own NotImplemented and

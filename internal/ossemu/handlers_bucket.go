@@ -119,8 +119,7 @@ func (s *Server) getBucketInfo(rq *request) error {
 	v.Bucket.Name = b.name
 	v.Bucket.Location = "oss-" + b.region
 	v.Bucket.CreationDate = formatTime(b.created)
-	v.Bucket.ExtranetEndpoint = "oss-" + b.region + ".aliyuncs.com"
-	v.Bucket.IntranetEndpoint = "oss-" + b.region + "-internal.aliyuncs.com"
+	region := b.region
 	v.Bucket.Grant = b.acl
 	v.Bucket.DataRedundancy = "LRS"
 	v.Bucket.Owner = theOwner
@@ -128,6 +127,7 @@ func (s *Server) getBucketInfo(rq *request) error {
 	v.Bucket.Versioning = b.versioning
 	v.Bucket.SSEAlgorithm = "None"
 	s.mu.Unlock()
+	v.Bucket.ExtranetEndpoint, v.Bucket.IntranetEndpoint = s.advertisedEndpoints(rq, region)
 	return rq.writeXML(v)
 }
 
@@ -377,11 +377,14 @@ func (s *Server) listBuckets(rq *request) error {
 		b := s.buckets[n]
 		out.Buckets = append(out.Buckets, bucketXML{
 			Name: n, CreationDate: formatTime(b.created), Location: "oss-" + b.region,
-			ExtranetEndpoint: "oss-" + b.region + ".aliyuncs.com", IntranetEndpoint: "oss-" + b.region + "-internal.aliyuncs.com",
 			Region: b.region, StorageClass: b.storageClass,
 		})
 	}
 	s.mu.Unlock()
+	for i := range out.Buckets {
+		b := &out.Buckets[i]
+		b.ExtranetEndpoint, b.IntranetEndpoint = s.advertisedEndpoints(rq, b.Region)
+	}
 	return rq.writeXML(out)
 }
 

@@ -120,8 +120,9 @@ func checkCopyable(op string, o *object, now time.Time) error {
 }
 
 // parseCopySource splits x-oss-copy-source, "/bucket/escaped-key" with an
-// optional "?versionId=", refusing what OSS refuses; its ECs differ by
-// operation, and OSS's EC pages give some for one operation only.
+// optional "?versionId=", the bucket and key percent- or form-encoded,
+// refusing what OSS refuses; its ECs differ by operation, and OSS's EC
+// pages give some for one operation only.
 func parseCopySource(rq *request) (bucket, key, versionID string, err error) {
 	raw := rq.r.Header.Get("x-oss-copy-source")
 	invalid := func(message, copyObjectEC, uploadPartCopyEC string) error {
@@ -137,7 +138,10 @@ func parseCopySource(rq *request) (bucket, key, versionID string, err error) {
 	)
 	path, rawQuery, _ := strings.Cut(raw, "?")
 	path, slashed := strings.CutPrefix(path, "/") // 0042-00000301: no leading slash
-	path, err = url.PathUnescape(path)
+	// Form decoding, '+' as a space: the older official Go SDK writes the
+	// key with url.QueryEscape, and the other official SDKs write a '+' of
+	// the key as %2B, so a raw '+' means a space from every one of them.
+	path, err = url.QueryUnescape(path)
 	bucket, key, ok := strings.Cut(path, "/")
 	if !slashed || err != nil || !ok || key == "" {
 		return "", "", "", invalid(sourceMessage, "", "0042-00000301")

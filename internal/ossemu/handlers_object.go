@@ -148,6 +148,12 @@ func writeObjectHeaders(h http.Header, b *bucket, o *object, now time.Time) {
 	if v := o.restoreHeader(now); v != "" {
 		h.Set("x-oss-restore", v)
 	}
+	// An object written in one request has its MD5 as ETag, which OSS
+	// also gives as Content-MD5 (the SDK v2's TestGetObject and
+	// TestHeadObject, run against OSS, expect it).
+	if objectType(o) == "Normal" {
+		h.Set("Content-MD5", contentMD5(o.etag))
+	}
 	writeVersionHeader(h, b, o)
 	if len(o.tags) > 0 {
 		h.Set("x-oss-tagging-count", strconv.Itoa(len(o.tags)))

@@ -141,6 +141,11 @@ func TestErrorTable(t *testing.T) {
 				SourceBucket: oss.Ptr("src"), SourceKey: oss.Ptr("obj"), TaggingDirective: oss.Ptr("Keep")})
 			return err
 		}, 400, "InvalidArgument", "", "The tagging directive is invalid."},
+		{"NoSuchUpload on UploadPartCopy", func(c *oss.Client, _ *errorFixture) error {
+			_, err := c.UploadPartCopy(ctx, &oss.UploadPartCopyRequest{Bucket: oss.Ptr("dst"), Key: oss.Ptr("mp"), UploadId: oss.Ptr("NOPE"),
+				PartNumber: 1, SourceBucket: oss.Ptr("src"), SourceKey: oss.Ptr("obj")})
+			return err
+		}, 404, "NoSuchUpload", "0042-00000311", ""},
 		{"NoSuchUpload on Abort", func(c *oss.Client, _ *errorFixture) error {
 			_, err := c.AbortMultipartUpload(ctx, &oss.AbortMultipartUploadRequest{Bucket: oss.Ptr("dst"), Key: oss.Ptr("mp"), UploadId: oss.Ptr("NOPE")})
 			return err

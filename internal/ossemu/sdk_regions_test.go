@@ -2,12 +2,14 @@ package ossemu_test
 
 import (
 	"context"
+	"io"
 	"net"
 	"net/http"
 	"strings"
 	"testing"
 
 	"github.com/aliyun/alibabacloud-oss-go-sdk-v2/oss"
+	classic "github.com/aliyun/aliyun-oss-go-sdk/oss"
 
 	"github.com/ossprovider/terraform-provider-oss/internal/ossemu"
 )
@@ -244,4 +246,109 @@ func TestWithRegionEndpoint(t *testing.T) {
 	}
 	c := regionClient(srv, "cn-beijing", must[string](t)(srv.RegionEndpoint("cn-beijing")), oss.SignatureVersionV4)
 	must[*oss.GetBucketInfoResult](t)(c.GetBucketInfo(ctx, &oss.GetBucketInfoRequest{Bucket: oss.Ptr("bj-bucket")}))
+}
+
+// TestListedEndpointsReachTheBucket: a client that takes the endpoint
+// ListBuckets or GetBucketInfo gives for a bucket, and its region, reaches
+// the bucket there, in the server's region and in another one; with the
+// older SDK too.
+func TestListedEndpointsReachTheBucket(t *testing.T) {
+	srv, farEndpoint := newRegionsFixture(t)
+	must[ossemu.ObjectInfo](t)(srv.PutObject("near", "obj", []byte("near by"), nil))
+	want := map[string]string{"near": strings.TrimPrefix(srv.Endpoint(), "http://"), "far": strings.TrimPrefix(farEndpoint, "http://")}
+	body := map[string]string{"near": "near by", "far": "far away"}
+	// Any endpoint lists every region's buckets: list through the far one.
+	lister := regionClient(srv, "cn-shanghai", farEndpoint, oss.SignatureVersionV4)
+	listed := must[*oss.ListBucketsResult](t)(lister.ListBuckets(ctx, &oss.ListBucketsRequest{}))
+	if len(listed.Buckets) != 2 {
+		t.Fatalf("ListBuckets = %+v, want near and far", listed.Buckets)
+	}
+	for _, b := range listed.Buckets {
+		name, region := oss.ToString(b.Name), oss.ToString(b.Region)
+		ext, in := oss.ToString(b.ExtranetEndpoint), oss.ToString(b.IntranetEndpoint)
+		if ext != want[name] || in != want[name] {
+			// Fatal: an endpoint other than the listener's is not dialled.
+			t.Fatalf("ListBuckets gives %s the endpoints %s and %s, want %s", name, ext, in, want[name])
+		}
+		c := regionClient(srv, region, "http://"+ext, oss.SignatureVersionV4)
+		info := must[*oss.GetBucketInfoResult](t)(c.GetBucketInfo(ctx, &oss.GetBucketInfoRequest{Bucket: b.Name}))
+		if got := oss.ToString(info.BucketInfo.ExtranetEndpoint); got != want[name] {
+			t.Errorf("GetBucketInfo gives %s the extranet endpoint %s, want %s", name, got, want[name])
+		}
+		if got := oss.ToString(info.BucketInfo.IntranetEndpoint); got != want[name] {
+			t.Errorf("GetBucketInfo gives %s the intranet endpoint %s, want %s", name, got, want[name])
+		}
+		get := must[*oss.GetObjectResult](t)(c.GetObject(ctx, &oss.GetObjectRequest{Bucket: b.Name, Key: oss.Ptr("obj")}))
+		if got := readAll(t, get.Body); got != body[name] {
+			t.Errorf("GetObject %s/obj through the listed endpoint = %q, want %q", name, got, body[name])
+		}
+	}
+	// The older SDK, given the bucket's endpoint by GetBucketInfo through
+	// the far region's endpoint, reaches it there.
+	id, secret := srv.Credentials()
+	cc := must[*classic.Client](t)(classic.New(farEndpoint, id, secret, classic.AuthVersion(classic.AuthV4), classic.Region("cn-shanghai")))
+	info := must[classic.GetBucketInfoResult](t)(cc.GetBucketInfo("far")).BucketInfo
+	if info.ExtranetEndpoint != want["far"] {
+		t.Fatalf("older SDK: GetBucketInfo gives far the extranet endpoint %s, want %s", info.ExtranetEndpoint, want["far"])
+	}
+	c := must[*classic.Client](t)(classic.New("http://"+info.ExtranetEndpoint, id, secret,
+		classic.AuthVersion(classic.AuthV4), classic.Region("cn-shanghai")))
+	r := must[io.ReadCloser](t)(must[*classic.Bucket](t)(c.Bucket("far")).GetObject("obj"))
+	if got := readAll(t, r); got != body["far"] {
+		t.Errorf("older SDK: GetObject far/obj through %s = %q, want %q", info.ExtranetEndpoint, got, body["far"])
+	}
+}
+
+// TestListedEndpointsOfOSSNames: a client that reaches the emulator through
+// OSS's host names (resolved to it) is given OSS's names, which it reaches;
+// a region without a listener is given them too.
+func TestListedEndpointsOfOSSNames(t *testing.T) {
+	srv := ossemu.NewTestServer(t)
+	for bucket, region := range map[string]string{"near": "", "far": "cn-shanghai", "unserved": "eu-west-1"} {
+		if err := srv.CreateBucket(bucket, region); err != nil {
+			t.Fatal(err)
+		}
+	}
+	addr := strings.TrimPrefix(srv.Endpoint(), "http://")
+	dialer := &net.Dialer{}
+	hc := &http.Client{Transport: &http.Transport{DialContext: func(ctx context.Context, network, _ string) (net.Conn, error) {
+		return dialer.DialContext(ctx, network, addr)
+	}}}
+	id, secret := srv.Credentials()
+	c := oss.NewClient(oss.LoadDefaultConfig().WithRegion("cn-hangzhou").WithEndpoint("http://oss-cn-hangzhou.aliyuncs.com").
+		WithCredentialsProvider(staticCreds(id, secret)).WithHttpClient(hc))
+	listed := must[*oss.ListBucketsResult](t)(c.ListBuckets(ctx, &oss.ListBucketsRequest{}))
+	for _, b := range listed.Buckets {
+		region := oss.ToString(b.Region)
+		if got, want := oss.ToString(b.ExtranetEndpoint), "oss-"+region+".aliyuncs.com"; got != want {
+			t.Errorf("%s: extranet endpoint %s, want %s", oss.ToString(b.Name), got, want)
+		}
+		if got, want := oss.ToString(b.IntranetEndpoint), "oss-"+region+"-internal.aliyuncs.com"; got != want {
+			t.Errorf("%s: intranet endpoint %s, want %s", oss.ToString(b.Name), got, want)
+		}
+	}
+	local := newClient(t, srv, oss.SignatureVersionV4)
+	_, err := local.GetBucketInfo(ctx, &oss.GetBucketInfoRequest{Bucket: oss.Ptr("unserved")})
+	expectWrongEndpoint(t, err, "unserved", "oss-eu-west-1.aliyuncs.com")
+	listed = must[*oss.ListBucketsResult](t)(local.ListBuckets(ctx, &oss.ListBucketsRequest{}))
+	for _, b := range listed.Buckets {
+		if oss.ToString(b.Name) == "unserved" && oss.ToString(b.ExtranetEndpoint) != "oss-eu-west-1.aliyuncs.com" {
+			t.Errorf("a region without a listener: extranet endpoint %s, want OSS's name", oss.ToString(b.ExtranetEndpoint))
+		}
+	}
+}
+
+// TestListedEndpointOfListenerOnEveryAddress: a listener on every address
+// is advertised with the host the client named and the listener's port.
+func TestListedEndpointOfListenerOnEveryAddress(t *testing.T) {
+	srv := ossemu.NewTestServer(t, ossemu.WithAddr("0.0.0.0:0"))
+	if err := srv.CreateBucket("bkt", ""); err != nil {
+		t.Fatal(err)
+	}
+	_, port, _ := net.SplitHostPort(strings.TrimPrefix(srv.Endpoint(), "http://"))
+	c := regionClient(srv, srv.Region(), "http://127.0.0.1:"+port, oss.SignatureVersionV4)
+	info := must[*oss.GetBucketInfoResult](t)(c.GetBucketInfo(ctx, &oss.GetBucketInfoRequest{Bucket: oss.Ptr("bkt")}))
+	if got, want := oss.ToString(info.BucketInfo.ExtranetEndpoint), "127.0.0.1:"+port; got != want {
+		t.Errorf("extranet endpoint %s, want %s", got, want)
+	}
 }

@@ -57,7 +57,9 @@ stdout is the endpoint URL of the server's region; then each
 As in OSS, each endpoint serves one region: a request for a bucket in
 another region is refused (AccessDenied naming the bucket's endpoint), and
 a V4 signature must be scoped to the endpoint's region. ListBuckets and
-GetBucketLocation answer for every region through any endpoint.
+GetBucketLocation answer for every region through any endpoint; ListBuckets
+and GetBucketInfo give as a bucket's endpoint this server's endpoint of the
+bucket's region (host:port), so that a client can follow it.
 
 Requests must be signed (V4 or V1) with the key pair in OSS_ACCESS_KEY_ID
 and OSS_ACCESS_KEY_SECRET; when neither is set, a fresh pair is generated

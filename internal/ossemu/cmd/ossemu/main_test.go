@@ -195,6 +195,12 @@ func TestCommand(t *testing.T) {
 			if region == "cn-shanghai" {
 				far := sdkClient(url, region, "LTAItestkey", "testsecret")
 				must(far.GetBucketInfo(context.Background(), &oss.GetBucketInfoRequest{Bucket: oss.Ptr("far")}))(t)
+				// The listing through the first endpoint gives far this one.
+				for _, b := range must(c.ListBuckets(context.Background(), &oss.ListBucketsRequest{}))(t).Buckets {
+					if oss.ToString(b.Name) == "far" && "http://"+oss.ToString(b.ExtranetEndpoint) != url {
+						t.Errorf("ListBuckets gives far the endpoint %s, want %s", oss.ToString(b.ExtranetEndpoint), url)
+					}
+				}
 			}
 		}
 		if _, err := c.GetBucketInfo(context.Background(), &oss.GetBucketInfoRequest{Bucket: oss.Ptr("far")}); err == nil {
