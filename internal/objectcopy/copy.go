@@ -77,10 +77,9 @@ type Params struct {
 
 	// MetadataDirective is DirectiveCopy (default: content headers and
 	// x-oss-meta-* come from the source) or DirectiveReplace (they come from
-	// the fields below, which must be empty under DirectiveCopy).
-	MetadataDirective                                                       string
-	ContentType, CacheControl, ContentDisposition, ContentEncoding, Expires string
-	Metadata                                                                map[string]string // keys without the x-oss-meta- prefix
+	// ContentHeaders, which must be empty under DirectiveCopy).
+	MetadataDirective string
+	ContentHeaders
 
 	// TaggingDirective is DirectiveCopy (default: the source's tags) or
 	// DirectiveReplace (Tags, which must be empty under DirectiveCopy).
@@ -117,6 +116,26 @@ type Params struct {
 	HTTPClient *http.Client
 
 	Logger Logger // may be nil
+}
+
+// ContentHeaders are the content headers and user metadata that
+// MetadataDirective REPLACE gives the copy.
+type ContentHeaders struct {
+	ContentType, CacheControl, ContentDisposition, ContentEncoding, Expires string
+	Metadata                                                                map[string]string // keys without the x-oss-meta- prefix
+}
+
+func (h ContentHeaders) isZero() bool {
+	return h.ContentType == "" && h.CacheControl == "" && h.ContentDisposition == "" && h.ContentEncoding == "" &&
+		h.Expires == "" && len(h.Metadata) == 0
+}
+
+// request returns h as the SDK's CopyObject and InitiateMultipartUpload
+// requests take it, in the order of ContentHeaders' fields; an empty
+// header is not sent.
+func (h ContentHeaders) request() (contentType, cacheControl, contentDisposition, contentEncoding, expires *string, metadata map[string]string) {
+	return optional(h.ContentType), optional(h.CacheControl), optional(h.ContentDisposition),
+		optional(h.ContentEncoding), optional(h.Expires), h.Metadata
 }
 
 // Source is the source object as HeadSource found it.
@@ -311,7 +330,7 @@ func (p *Params) validate() error {
 	}
 	switch strings.ToUpper(p.MetadataDirective) {
 	case "", DirectiveCopy:
-		if p.ContentType != "" || p.CacheControl != "" || p.ContentDisposition != "" || p.ContentEncoding != "" || p.Expires != "" || len(p.Metadata) > 0 {
+		if !p.ContentHeaders.isZero() {
 			problems = append(problems, "content headers and Metadata apply only with MetadataDirective REPLACE")
 		}
 	case DirectiveReplace:
@@ -407,12 +426,7 @@ func (cp *copier) copyObject(ctx context.Context) (*Result, error) {
 	}
 	if cp.replaceMetadata() {
 		req.MetadataDirective = oss.Ptr(DirectiveReplace)
-		req.ContentType = optional(p.ContentType)
-		req.CacheControl = optional(p.CacheControl)
-		req.ContentDisposition = optional(p.ContentDisposition)
-		req.ContentEncoding = optional(p.ContentEncoding)
-		req.Expires = optional(p.Expires)
-		req.Metadata = p.Metadata
+		req.ContentType, req.CacheControl, req.ContentDisposition, req.ContentEncoding, req.Expires, req.Metadata = p.ContentHeaders.request()
 	}
 	if cp.replaceTags() {
 		req.TaggingDirective = oss.Ptr(DirectiveReplace)
@@ -544,12 +558,7 @@ func (cp *copier) initiateRequest(ctx context.Context) (*oss.InitiateMultipartUp
 		req.Headers["x-oss-object-acl"] = p.ACL
 	}
 	if cp.replaceMetadata() {
-		req.ContentType = optional(p.ContentType)
-		req.CacheControl = optional(p.CacheControl)
-		req.ContentDisposition = optional(p.ContentDisposition)
-		req.ContentEncoding = optional(p.ContentEncoding)
-		req.Expires = optional(p.Expires)
-		req.Metadata = p.Metadata
+		req.ContentType, req.CacheControl, req.ContentDisposition, req.ContentEncoding, req.Expires, req.Metadata = p.ContentHeaders.request()
 	} else {
 		h := cp.src.head
 		req.ContentType = h.ContentType
