@@ -63,7 +63,8 @@ const (
 type Params struct {
 	SourceBucket, SourceKey string
 	// SourceVersionID pins a version; "" copies the current version, which
-	// is then pinned for the rest of the copy.
+	// is then pinned for the rest of the copy. With Source it may stay
+	// empty: Source names the version (see SourceVersion).
 	SourceVersionID string
 	Bucket, Key     string
 
@@ -116,6 +117,15 @@ type Params struct {
 	HTTPClient *http.Client
 
 	Logger Logger // may be nil
+}
+
+// SourceVersion is the version Copy copies: Source's when Source is set,
+// else SourceVersionID ("" for the current version).
+func (p Params) SourceVersion() string {
+	if p.Source != nil {
+		return p.Source.VersionID
+	}
+	return p.SourceVersionID
 }
 
 // ContentHeaders are the content headers and user metadata that
@@ -301,11 +311,7 @@ func (cp *copier) readSource(ctx context.Context) (*source, error) {
 		}
 		return &source{Source: *known}, nil
 	}
-	versionID := p.SourceVersionID
-	if known != nil {
-		versionID = known.VersionID
-	}
-	src, err := headSource(ctx, cp.c, p.SourceBucket, p.SourceKey, versionID, cp.retry.apply)
+	src, err := headSource(ctx, cp.c, p.SourceBucket, p.SourceKey, p.SourceVersion(), cp.retry.apply)
 	if err != nil {
 		return nil, err
 	}
