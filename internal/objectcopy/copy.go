@@ -336,7 +336,7 @@ func (p *Params) validate() error {
 	}
 	switch strings.ToUpper(p.MetadataDirective) {
 	case "", DirectiveCopy:
-		if !p.ContentHeaders.isZero() {
+		if !p.isZero() {
 			problems = append(problems, "content headers and Metadata apply only with MetadataDirective REPLACE")
 		}
 	case DirectiveReplace:
@@ -432,7 +432,7 @@ func (cp *copier) copyObject(ctx context.Context) (*Result, error) {
 	}
 	if cp.replaceMetadata() {
 		req.MetadataDirective = oss.Ptr(DirectiveReplace)
-		req.ContentType, req.CacheControl, req.ContentDisposition, req.ContentEncoding, req.Expires, req.Metadata = p.ContentHeaders.request()
+		req.ContentType, req.CacheControl, req.ContentDisposition, req.ContentEncoding, req.Expires, req.Metadata = p.request()
 	}
 	if cp.replaceTags() {
 		req.TaggingDirective = oss.Ptr(DirectiveReplace)
@@ -564,7 +564,7 @@ func (cp *copier) initiateRequest(ctx context.Context) (*oss.InitiateMultipartUp
 		req.Headers["x-oss-object-acl"] = p.ACL
 	}
 	if cp.replaceMetadata() {
-		req.ContentType, req.CacheControl, req.ContentDisposition, req.ContentEncoding, req.Expires, req.Metadata = p.ContentHeaders.request()
+		req.ContentType, req.CacheControl, req.ContentDisposition, req.ContentEncoding, req.Expires, req.Metadata = p.request()
 	} else {
 		h := cp.src.head
 		req.ContentType = h.ContentType
