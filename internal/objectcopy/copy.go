@@ -63,7 +63,8 @@ const (
 type Params struct {
 	SourceBucket, SourceKey string
 	// SourceVersionID pins a version; "" copies the current version, which
-	// is then pinned for the rest of the copy.
+	// is then pinned for the rest of the copy. With Source it may stay
+	// empty: Source names the version (see SourceVersion).
 	SourceVersionID string
 	Bucket, Key     string
 
@@ -77,10 +78,9 @@ type Params struct {
 
 	// MetadataDirective is DirectiveCopy (default: content headers and
 	// x-oss-meta-* come from the source) or DirectiveReplace (they come from
-	// the fields below, which must be empty under DirectiveCopy).
-	MetadataDirective                                                       string
-	ContentType, CacheControl, ContentDisposition, ContentEncoding, Expires string
-	Metadata                                                                map[string]string // keys without the x-oss-meta- prefix
+	// ContentHeaders, which must be empty under DirectiveCopy).
+	MetadataDirective string
+	ContentHeaders
 
 	// TaggingDirective is DirectiveCopy (default: the source's tags) or
 	// DirectiveReplace (Tags, which must be empty under DirectiveCopy).
@@ -117,6 +117,35 @@ type Params struct {
 	HTTPClient *http.Client
 
 	Logger Logger // may be nil
+}
+
+// SourceVersion is the version Copy copies: Source's when Source is set,
+// else SourceVersionID ("" for the current version).
+func (p Params) SourceVersion() string {
+	if p.Source != nil {
+		return p.Source.VersionID
+	}
+	return p.SourceVersionID
+}
+
+// ContentHeaders are the content headers and user metadata that
+// MetadataDirective REPLACE gives the copy.
+type ContentHeaders struct {
+	ContentType, CacheControl, ContentDisposition, ContentEncoding, Expires string
+	Metadata                                                                map[string]string // keys without the x-oss-meta- prefix
+}
+
+func (h ContentHeaders) isZero() bool {
+	return h.ContentType == "" && h.CacheControl == "" && h.ContentDisposition == "" && h.ContentEncoding == "" &&
+		h.Expires == "" && len(h.Metadata) == 0
+}
+
+// request returns h as the SDK's CopyObject and InitiateMultipartUpload
+// requests take it, in the order of ContentHeaders' fields; an empty
+// header is not sent.
+func (h ContentHeaders) request() (contentType, cacheControl, contentDisposition, contentEncoding, expires *string, metadata map[string]string) {
+	return optional(h.ContentType), optional(h.CacheControl), optional(h.ContentDisposition),
+		optional(h.ContentEncoding), optional(h.Expires), h.Metadata
 }
 
 // Source is the source object as HeadSource found it.
@@ -282,11 +311,7 @@ func (cp *copier) readSource(ctx context.Context) (*source, error) {
 		}
 		return &source{Source: *known}, nil
 	}
-	versionID := p.SourceVersionID
-	if known != nil {
-		versionID = known.VersionID
-	}
-	src, err := headSource(ctx, cp.c, p.SourceBucket, p.SourceKey, versionID, cp.retry.apply)
+	src, err := headSource(ctx, cp.c, p.SourceBucket, p.SourceKey, p.SourceVersion(), cp.retry.apply)
 	if err != nil {
 		return nil, err
 	}
@@ -311,7 +336,7 @@ func (p *Params) validate() error {
 	}
 	switch strings.ToUpper(p.MetadataDirective) {
 	case "", DirectiveCopy:
-		if p.ContentType != "" || p.CacheControl != "" || p.ContentDisposition != "" || p.ContentEncoding != "" || p.Expires != "" || len(p.Metadata) > 0 {
+		if !p.isZero() {
 			problems = append(problems, "content headers and Metadata apply only with MetadataDirective REPLACE")
 		}
 	case DirectiveReplace:
@@ -407,12 +432,7 @@ func (cp *copier) copyObject(ctx context.Context) (*Result, error) {
 	}
 	if cp.replaceMetadata() {
 		req.MetadataDirective = oss.Ptr(DirectiveReplace)
-		req.ContentType = optional(p.ContentType)
-		req.CacheControl = optional(p.CacheControl)
-		req.ContentDisposition = optional(p.ContentDisposition)
-		req.ContentEncoding = optional(p.ContentEncoding)
-		req.Expires = optional(p.Expires)
-		req.Metadata = p.Metadata
+		req.ContentType, req.CacheControl, req.ContentDisposition, req.ContentEncoding, req.Expires, req.Metadata = p.request()
 	}
 	if cp.replaceTags() {
 		req.TaggingDirective = oss.Ptr(DirectiveReplace)
@@ -544,12 +564,7 @@ func (cp *copier) initiateRequest(ctx context.Context) (*oss.InitiateMultipartUp
 		req.Headers["x-oss-object-acl"] = p.ACL
 	}
 	if cp.replaceMetadata() {
-		req.ContentType = optional(p.ContentType)
-		req.CacheControl = optional(p.CacheControl)
-		req.ContentDisposition = optional(p.ContentDisposition)
-		req.ContentEncoding = optional(p.ContentEncoding)
-		req.Expires = optional(p.Expires)
-		req.Metadata = p.Metadata
+		req.ContentType, req.CacheControl, req.ContentDisposition, req.ContentEncoding, req.Expires, req.Metadata = p.request()
 	} else {
 		h := cp.src.head
 		req.ContentType = h.ContentType

@@ -274,9 +274,11 @@ func TestCopy_Metadata(t *testing.T) {
 		},
 		"replace": {
 			params: objectcopy.Params{
-				MetadataDirective: "REPLACE", ContentType: "text/csv", CacheControl: "no-cache",
-				ContentDisposition: "inline", ContentEncoding: "gzip", Expires: "Thu, 01 Jan 2037 00:00:00 GMT",
-				Metadata:         map[string]string{"owner": "bob"},
+				MetadataDirective: "REPLACE", ContentHeaders: objectcopy.ContentHeaders{
+					ContentType: "text/csv", CacheControl: "no-cache", ContentDisposition: "inline",
+					ContentEncoding: "gzip", Expires: "Thu, 01 Jan 2037 00:00:00 GMT",
+					Metadata: map[string]string{"owner": "bob"},
+				},
 				TaggingDirective: "REPLACE", Tags: map[string]string{"env": "prod & test", "k=1": "v?2"},
 			},
 			wantHeaders: map[string]string{

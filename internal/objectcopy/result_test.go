@@ -33,7 +33,7 @@ func TestCopy_RequestsForResult(t *testing.T) {
 			want:   map[string]int{"HeadObject": 1, "CopyObject": 1},
 		},
 		"single request, new metadata": {
-			params: objectcopy.Params{MetadataDirective: objectcopy.DirectiveReplace, ContentType: "text/csv"},
+			params: objectcopy.Params{MetadataDirective: objectcopy.DirectiveReplace, ContentHeaders: objectcopy.ContentHeaders{ContentType: "text/csv"}},
 			source: http.Header{"X-Oss-Storage-Class": {"IA"}},
 			want:   map[string]int{"HeadObject": 1, "CopyObject": 1},
 		},

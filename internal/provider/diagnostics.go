@@ -379,9 +379,9 @@ func (r *objectCopyResource) copyDiag(ctx context.Context, what string, p object
 		}
 	}
 	// OSS answers a HeadObject of a delete marker's version with 405.
-	if t == src && se != nil && se.Code == "MethodNotAllowed" && p.SourceVersionID != "" {
+	if t == src && se != nil && se.Code == "MethodNotAllowed" && p.SourceVersion() != "" {
 		summary = "Source Version Is a Delete Marker"
-		advice = "Version " + p.SourceVersionID + " of " + src.String() + " is a delete marker, which holds " +
+		advice = "Version " + p.SourceVersion() + " of " + src.String() + " is a delete marker, which holds " +
 			"no data to copy. Set source_version_id to a version that holds the object, or remove it to copy " +
 			"the current version."
 	}
@@ -440,7 +440,7 @@ func uploadLeftAdvice(left *objectcopy.UploadLeftError) string {
 func (r *objectCopyResource) sourceNow(ctx context.Context, p objectcopy.Params) string {
 	ctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), 10*time.Second)
 	defer cancel()
-	src, err := objectcopy.HeadSource(ctx, r.data.client, p.SourceBucket, p.SourceKey, p.SourceVersionID)
+	src, err := objectcopy.HeadSource(ctx, r.data.client, p.SourceBucket, p.SourceKey, p.SourceVersion())
 	switch {
 	case isNotFound(err):
 		return "no longer exists"

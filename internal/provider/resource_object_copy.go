@@ -26,6 +26,7 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema/stringdefault"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema/stringplanmodifier"
 	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
+	"github.com/hashicorp/terraform-plugin-framework/tfsdk"
 	"github.com/hashicorp/terraform-plugin-framework/types"
 	"github.com/hashicorp/terraform-plugin-log/tflog"
 
@@ -499,9 +500,11 @@ func (r *objectCopyResource) ModifyPlan(ctx context.Context, req resource.Modify
 	if req.Plan.Raw.IsNull() {
 		return
 	}
+	pinned, diags := pinnedVersion(ctx, req.Config)
+	resp.Diagnostics.Append(diags...)
 	// A new copy, or the new half of a replacement.
 	if req.State.Raw.IsNull() {
-		r.planNewCopy(ctx, req, resp)
+		r.planNewCopy(ctx, req, resp, pinned)
 		return
 	}
 	var state, plan objectCopyResourceModel
@@ -525,8 +528,6 @@ func (r *objectCopyResource) ModifyPlan(ctx context.Context, req resource.Modify
 
 	// A pinned source cannot drift; a replacement already copies the
 	// current source; without a client (validate) there is nothing to ask.
-	var pinned types.String
-	resp.Diagnostics.Append(req.Config.GetAttribute(ctx, path.Root("source_version_id"), &pinned)...)
 	if !pinned.IsNull() || r.data == nil || !sameIdentity(plan, state) {
 		return
 	}
@@ -581,17 +582,18 @@ func (r *objectCopyResource) Create(ctx context.Context, req resource.CreateRequ
 	ctx, cancel := context.WithTimeout(ctx, timeout)
 	defer cancel()
 
-	params, diags := plan.copyParams(ctx)
+	pinned, diags := pinnedVersion(ctx, req.Config)
+	resp.Diagnostics.Append(diags...)
+	params, diags := plan.copyParams(ctx, plan.plannedSource(&r.data.planned))
 	resp.Diagnostics.Append(diags...)
 	if resp.Diagnostics.HasError() {
 		return
 	}
 	params.Logger = tflogLogger{ctx: ctx}
 	params.HTTPClient = r.data.httpClient
-	params.Source = plan.plannedSource(&r.data.planned)
 	tflog.Debug(ctx, "copying object", map[string]any{
 		"source_bucket": params.SourceBucket, "source_key": params.SourceKey,
-		"source_version_id": params.SourceVersionID, "bucket": params.Bucket, "key": params.Key,
+		"source_version_id": params.SourceVersion(), "bucket": params.Bucket, "key": params.Key,
 		"part_size": params.PartSize, "parallelism": params.Parallelism, "source_planned": params.Source != nil,
 	})
 	result, err := objectcopy.Copy(ctx, r.data.client, params)
@@ -599,7 +601,7 @@ func (r *objectCopyResource) Create(ctx context.Context, req resource.CreateRequ
 		resp.Diagnostics.Append(r.copyErrorDiag(ctx, params, err))
 		var written *objectcopy.WrittenError
 		if errors.As(err, &written) {
-			resp.Diagnostics.Append(recordWritten(ctx, req, resp, plan, written)...)
+			resp.Diagnostics.Append(recordWritten(ctx, resp, plan, pinned, written)...)
 		}
 		return
 	}
@@ -608,8 +610,6 @@ func (r *objectCopyResource) Create(ctx context.Context, req resource.CreateRequ
 		"size": result.Size, "parts": result.Parts, "crc64": result.CRC64,
 	})
 
-	var pinned types.String
-	resp.Diagnostics.Append(req.Config.GetAttribute(ctx, path.Root("source_version_id"), &pinned)...)
 	plan.ID = types.StringValue(plan.objectID(pinned).String())
 	plan.SourceETag = types.StringValue(trimETag(result.Source.ETag))
 	plan.SourceVersionID = stringOrNull(result.Source.VersionID)
@@ -624,9 +624,8 @@ func (r *objectCopyResource) Create(ctx context.Context, req resource.CreateRequ
 // so that the next apply replaces it and destroy deletes it, exactly that
 // version in a versioned bucket. What the copy did not get to read stays
 // null until a refresh.
-func recordWritten(ctx context.Context, req resource.CreateRequest, resp *resource.CreateResponse, plan objectCopyResourceModel, w *objectcopy.WrittenError) diag.Diagnostics {
-	var pinned types.String
-	diags := req.Config.GetAttribute(ctx, path.Root("source_version_id"), &pinned)
+func recordWritten(ctx context.Context, resp *resource.CreateResponse, plan objectCopyResourceModel, pinned types.String, w *objectcopy.WrittenError) diag.Diagnostics {
+	var diags diag.Diagnostics
 	plan.ID = types.StringValue(plan.objectID(pinned).String())
 	plan.ETag = types.StringValue(trimETag(w.ETag))
 	plan.VersionID = stringOrNull(w.VersionID)
@@ -820,28 +819,38 @@ func (r *objectCopyResource) ImportState(ctx context.Context, req resource.Impor
 	}
 }
 
-// copyParams maps the plan to the copy engine's parameters.
-func (m objectCopyResourceModel) copyParams(ctx context.Context) (objectcopy.Params, diag.Diagnostics) {
+// copyParams maps the plan to the copy engine's parameters. src is the
+// source the plan read, if Create has it; else the copy is of the version
+// source_version_id plans, or of the current one when the plan could not
+// read the source.
+func (m objectCopyResourceModel) copyParams(ctx context.Context, src *objectcopy.Source) (objectcopy.Params, diag.Diagnostics) {
 	var diags diag.Diagnostics
 	metadata, d := stringMap(ctx, m.Metadata)
 	diags.Append(d...)
 	tags, d := stringMap(ctx, m.Tags)
 	diags.Append(d...)
+	var versionID string
+	if src == nil {
+		versionID = m.SourceVersionID.ValueString()
+	}
 	return objectcopy.Params{
-		SourceBucket:         m.SourceBucket.ValueString(),
-		SourceKey:            m.SourceKey.ValueString(),
-		SourceVersionID:      m.SourceVersionID.ValueString(),
-		Bucket:               m.Bucket.ValueString(),
-		Key:                  m.Key.ValueString(),
-		PartSize:             m.PartSize.ValueInt64(),
-		Parallelism:          int(m.Parallelism.ValueInt64()),
-		MetadataDirective:    m.MetadataDirective.ValueString(),
-		ContentType:          m.ContentType.ValueString(),
-		CacheControl:         m.CacheControl.ValueString(),
-		ContentDisposition:   m.ContentDisposition.ValueString(),
-		ContentEncoding:      m.ContentEncoding.ValueString(),
-		Expires:              m.Expires.ValueString(),
-		Metadata:             metadata,
+		SourceBucket:      m.SourceBucket.ValueString(),
+		SourceKey:         m.SourceKey.ValueString(),
+		SourceVersionID:   versionID,
+		Source:            src,
+		Bucket:            m.Bucket.ValueString(),
+		Key:               m.Key.ValueString(),
+		PartSize:          m.PartSize.ValueInt64(),
+		Parallelism:       int(m.Parallelism.ValueInt64()),
+		MetadataDirective: m.MetadataDirective.ValueString(),
+		ContentHeaders: objectcopy.ContentHeaders{
+			ContentType:        m.ContentType.ValueString(),
+			CacheControl:       m.CacheControl.ValueString(),
+			ContentDisposition: m.ContentDisposition.ValueString(),
+			ContentEncoding:    m.ContentEncoding.ValueString(),
+			Expires:            m.Expires.ValueString(),
+			Metadata:           metadata,
+		},
 		TaggingDirective:     m.TaggingDirective.ValueString(),
 		Tags:                 tags,
 		ACL:                  m.ACL.ValueString(),
@@ -875,6 +884,16 @@ type namedValue struct {
 // destination is the object the copy writes.
 func (m objectCopyResourceModel) destination() target {
 	return target{bucket: m.Bucket.ValueString(), key: m.Key.ValueString()}
+}
+
+// pinnedVersion reads source_version_id from the configuration: the version
+// the user pins, null when the copy follows the source's current version.
+// The plan's and the state's source_version_id is another thing: the
+// version copied, which the plan reads from the source when none is pinned.
+func pinnedVersion(ctx context.Context, cfg tfsdk.Config) (types.String, diag.Diagnostics) {
+	var pinned types.String
+	diags := cfg.GetAttribute(ctx, path.Root("source_version_id"), &pinned)
+	return pinned, diags
 }
 
 // objectID is the resource's id, built from its identity. Only a version

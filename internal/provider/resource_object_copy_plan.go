@@ -34,11 +34,9 @@ type plannedSource struct {
 // same plan already made it. Create then copies exactly that source
 // version; Terraform repeats the plan at apply and stops, before copying,
 // if the source changed in between.
-func (r *objectCopyResource) planNewCopy(ctx context.Context, req resource.ModifyPlanRequest, resp *resource.ModifyPlanResponse) {
+func (r *objectCopyResource) planNewCopy(ctx context.Context, req resource.ModifyPlanRequest, resp *resource.ModifyPlanResponse, pinned types.String) {
 	var plan objectCopyResourceModel
 	resp.Diagnostics.Append(req.Plan.Get(ctx, &plan)...)
-	var pinned types.String
-	resp.Diagnostics.Append(req.Config.GetAttribute(ctx, path.Root("source_version_id"), &pinned)...)
 	if resp.Diagnostics.HasError() || r.data == nil || !known(plan.SourceBucket, plan.SourceKey, pinned) {
 		return
 	}
