@@ -89,8 +89,8 @@ func fluidFinish(p Performance, starts, cancels []time.Duration, sizes []int64) 
 }
 
 // checkTimes compares the real finish times with the oracle's for the real
-// start and cancel times: never early (a model bug), and late by at most a
-// busy machine's scheduling latency (reported, for retryLate). It also
+// start and cancel times, and reports (for retryLate) a finish earlier than
+// that or later than a busy machine's scheduling latency allows. It also
 // checks that the scenario's nominal times are the oracle's, so that the
 // table states the model correctly.
 func checkTimes(t *testing.T, p Performance, streams []streamRun, got []measured) (late string) {
@@ -116,7 +116,7 @@ func checkTimes(t *testing.T, p Performance, streams []streamRun, got []measured
 		t.Logf("stream %d: modeled %v, scaled %v, oracle for the real start %v, measured %v (%.3fx)",
 			i, st.want, nominal[i], want[i], got[i].end, float64(got[i].end)/float64(want[i]))
 		if got[i].end < want[i]-time.Millisecond {
-			t.Errorf("stream %d finished early, after %v, want %v", i, got[i].end, want[i])
+			late += fmt.Sprintf("stream %d finished early, after %v, want %v; ", i, got[i].end, want[i])
 		}
 		if got[i].end > want[i]*3/2+100*time.Millisecond {
 			late += fmt.Sprintf("stream %d finished after %v, want %v; ", i, got[i].end, want[i])
@@ -128,12 +128,16 @@ func checkTimes(t *testing.T, p Performance, streams []streamRun, got []measured
 // timingAttempts is how often a timing check that came out late is run:
 // on a machine shared by several jobs (CI tests the other packages beside
 // this one) a timer can fire tens to hundreds of milliseconds late now and
-// then, but a model that is late every time is wrong. Early results are
-// never excused: the model's times are lower bounds.
+// then, but a model that is late every time is wrong. An early finish is
+// tried again too, since the test measures a stream's start just before
+// copyWait registers it: a goroutine descheduled in between joins late,
+// and the streams already running get its share for that moment (seen in
+// CI: two of four streams 3% early). A model that finishes early every
+// time is wrong, and still fails.
 const timingAttempts = 5
 
-// retryLate runs attempt until it reports no lateness, at most
-// timingAttempts times, and fails the test if it was late every time.
+// retryLate runs attempt until it reports no finish off its oracle, at
+// most timingAttempts times, and fails the test if every attempt was off.
 func retryLate(t *testing.T, attempt func() (late string)) {
 	t.Helper()
 	for i := 1; ; i++ {
@@ -142,10 +146,10 @@ func retryLate(t *testing.T, attempt func() (late string)) {
 			return
 		}
 		if i == timingAttempts {
-			t.Errorf("late in %d attempts; the last: %s", i, late)
+			t.Errorf("off in %d attempts; the last: %s", i, late)
 			return
 		}
-		t.Logf("attempt %d late (%s); trying again", i, late)
+		t.Logf("attempt %d off (%s); trying again", i, late)
 	}
 }
 
