@@ -18,6 +18,9 @@ import (
 // parts and the abort are refused, so the upload stays. The error must
 // name it and say how to remove it.
 func TestAccObjectCopy_STSTokenExpiresDuringCopy(t *testing.T) {
+	// Parallel before the token's expiry is set: a parallel test is paused
+	// until the serial ones finish, which can take longer than a minute.
+	t.Parallel()
 	const id, secret, token = "STS.tfacc", "sts-secret", "sts-token"
 	o := newTestOSS(t, ossemu.WithTemporaryCredentials(id, secret, token, time.Now().Add(time.Minute)))
 	o.requireEmulator("it moves the server's clock")
@@ -39,7 +42,7 @@ provider "oss" {
 }
 ` + copyConfig(dst, "k", src, "k", "part_size = 102400\n  parallelism = 1")
 
-	resource.ParallelTest(t, resource.TestCase{
+	resource.Test(t, resource.TestCase{
 		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
 		Steps: []resource.TestStep{{
 			Config: config,
