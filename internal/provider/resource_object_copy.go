@@ -176,7 +176,6 @@ func (r *objectCopyResource) ModifyPlan(ctx context.Context, req resource.Modify
 	resp.Diagnostics.Append(resp.Plan.SetAttribute(ctx, path.Root("source_version_id"), types.StringUnknown())...)
 	// Terraform plans the replacement's new object next; it reuses this HEAD,
 	// and so does the copy if this plan is the one applied.
-	resp.Diagnostics.Append(setPlannedSource(ctx, resp.Private, src)...)
 	r.data.planned.put(plan.destination(), src)
 }
 

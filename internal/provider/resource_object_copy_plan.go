@@ -15,25 +15,13 @@ import (
 	"github.com/ossprovider/terraform-provider-oss/internal/objectcopy"
 )
 
-// privatePlannedSource carries the source that the drift check read from
-// the update half of a replacement plan to its create half: Terraform plans
-// the new object again with a null prior state, passing the first plan's
-// private data along, and one HeadObject per plan is enough.
-const privatePlannedSource = "planned_source"
-
-// plannedSource is what a plan knows about the source it will copy.
-type plannedSource struct {
-	ETag      string `json:"etag"`
-	VersionID string `json:"version_id"`
-	Size      int64  `json:"size"`
-}
-
 // planNewCopy makes what a new copy will copy known in the plan: size,
 // source_etag and, unless the configuration pins it, source_version_id.
 // It costs one HeadObject of the source, unless the drift check of this
-// same plan already made it. Create then copies exactly that source
-// version; Terraform repeats the plan at apply and stops, before copying,
-// if the source changed in between.
+// same plan already made it: Terraform plans the new object of a
+// replacement right after, with a null prior state. Create then copies
+// exactly that source version; Terraform repeats the plan at apply and
+// stops, before copying, if the source changed in between.
 func (r *objectCopyResource) planNewCopy(ctx context.Context, req resource.ModifyPlanRequest, resp *resource.ModifyPlanResponse, pinned types.String) {
 	var plan objectCopyResourceModel
 	resp.Diagnostics.Append(req.Plan.Get(ctx, &plan)...)
@@ -41,11 +29,11 @@ func (r *objectCopyResource) planNewCopy(ctx context.Context, req resource.Modif
 		return
 	}
 
-	src, diags := getPlannedSource(ctx, req.Private)
-	resp.Diagnostics.Append(diags...)
-	resp.Diagnostics.Append(resp.Private.SetKey(ctx, privatePlannedSource, nil)...)
-	if src == nil {
-		head, err := objectcopy.HeadSource(ctx, r.data.client, plan.SourceBucket.ValueString(),
+	src := r.data.planned.peek(plan.destination())
+	if src == nil || src.Bucket != plan.SourceBucket.ValueString() || src.Key != plan.SourceKey.ValueString() ||
+		(!pinned.IsNull() && src.VersionID != pinned.ValueString()) {
+		var err error
+		src, err = objectcopy.HeadSource(ctx, r.data.client, plan.SourceBucket.ValueString(),
 			plan.SourceKey.ValueString(), pinned.ValueString())
 		// An unpinned source may not exist yet, e.g. when another resource in
 		// this configuration writes it; the copy reports it if it still does
@@ -66,27 +54,29 @@ func (r *objectCopyResource) planNewCopy(ctx context.Context, req resource.Modif
 			}, err))
 			return
 		}
-		if !r.checkCopyable(ctx, head, plan.Bucket.ValueString(), &resp.Diagnostics) {
+		if !r.checkCopyable(ctx, src, plan.Bucket.ValueString(), &resp.Diagnostics) {
 			return
 		}
-		r.data.planned.put(plan.destination(), head)
-		src = &plannedSource{ETag: trimETag(head.ETag), VersionID: head.VersionID, Size: head.Size}
+		r.data.planned.put(plan.destination(), src)
 	}
 
 	resp.Diagnostics.Append(resp.Plan.SetAttribute(ctx, path.Root("size"), types.Int64Value(src.Size))...)
-	resp.Diagnostics.Append(resp.Plan.SetAttribute(ctx, path.Root("source_etag"), types.StringValue(src.ETag))...)
+	resp.Diagnostics.Append(resp.Plan.SetAttribute(ctx, path.Root("source_etag"), types.StringValue(trimETag(src.ETag)))...)
 	if pinned.IsNull() {
 		resp.Diagnostics.Append(resp.Plan.SetAttribute(ctx, path.Root("source_version_id"), stringOrNull(src.VersionID))...)
 	}
 }
 
-// plannedSources hands the source that planning a new copy read to the
-// Create that follows: Terraform plans every change again at apply, in the
-// provider instance that then applies it, but the framework passes Create
-// none of that plan's private data. With it, a copy made by one CopyObject
-// is pinned to the planned ETag and needs no HeadObject of its own. Create
-// takes the entry of its destination and uses it only if it matches the
-// plan; without one the copy engine reads the source itself.
+// plannedSources is the one carrier of the source a plan read, keyed by
+// destination, to the two calls that reuse it in the same provider
+// instance: planNewCopy of a replacement's new object, right after the
+// drift check that read it, and Create, which the framework passes none of
+// the plan's private data. Terraform plans every change again at apply, in
+// the instance that then applies it. With the planned source, a copy made
+// by one CopyObject is pinned to the planned ETag and needs no HeadObject
+// of its own (without it, applying 50 small copies sends 100 HeadObjects
+// instead of 50). Entries are checked against the plan before use, since
+// resources applied in parallel share the map.
 type plannedSources struct {
 	mu sync.Mutex
 	m  map[target]*objectcopy.Source
@@ -99,6 +89,14 @@ func (s *plannedSources) put(dst target, src *objectcopy.Source) {
 		s.m = map[target]*objectcopy.Source{}
 	}
 	s.m[dst] = src
+}
+
+// peek returns the source planned for dst, nil if none, and leaves it for
+// Create.
+func (s *plannedSources) peek(dst target) *objectcopy.Source {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.m[dst]
 }
 
 // take removes and returns the source planned for dst, nil if none.
@@ -120,20 +118,6 @@ func (m objectCopyResourceModel) plannedSource(s *plannedSources) *objectcopy.So
 		return nil
 	}
 	return src
-}
-
-func getPlannedSource(ctx context.Context, p privateGetter) (*plannedSource, diag.Diagnostics) {
-	var src plannedSource
-	ok, diags := getPrivateJSON(ctx, p, privatePlannedSource, &src)
-	if !ok {
-		return nil, diags
-	}
-	return &src, diags
-}
-
-func setPlannedSource(ctx context.Context, p privateSetter, src *objectcopy.Source) diag.Diagnostics {
-	return setPrivateJSON(ctx, p, privatePlannedSource,
-		plannedSource{ETag: trimETag(src.ETag), VersionID: src.VersionID, Size: src.Size})
 }
 
 // checkCopyable fails the plan, naming what to do, when OSS would not copy

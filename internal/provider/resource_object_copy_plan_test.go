@@ -154,21 +154,12 @@ func TestPrivateState(t *testing.T) {
 	if etag, diags := copiedETag(ctx, p); etag != "" || diags.HasError() {
 		t.Errorf("copiedETag of empty private state = %q, %v; want \"\"", etag, diags)
 	}
-	if src, diags := getPlannedSource(ctx, p); src != nil || diags.HasError() {
-		t.Errorf("getPlannedSource of empty private state = %v, %v; want nil", src, diags)
-	}
 
-	diags := setCopiedETag(ctx, p, "5B3C1A2E053D763E1B002CC607C5A0FE")
-	diags.Append(setPlannedSource(ctx, p, &objectcopy.Source{ETag: `"abc"`, VersionID: "v1", Size: 42})...)
-	if diags.HasError() {
+	if diags := setCopiedETag(ctx, p, "5B3C1A2E053D763E1B002CC607C5A0FE"); diags.HasError() {
 		t.Fatal(diags)
 	}
 	if etag, diags := copiedETag(ctx, p); etag != "5B3C1A2E053D763E1B002CC607C5A0FE" || diags.HasError() {
 		t.Errorf("copiedETag = %q, %v; want the ETag written", etag, diags)
-	}
-	want := plannedSource{ETag: "abc", VersionID: "v1", Size: 42}
-	if src, diags := getPlannedSource(ctx, p); src == nil || *src != want || diags.HasError() {
-		t.Errorf("getPlannedSource = %v, %v; want %+v", src, diags, want)
 	}
 
 	p[privateCopiedETag] = []byte("{not json")
