@@ -7,7 +7,6 @@ import (
 	"fmt"
 	"net"
 	"strings"
-	"time"
 
 	"github.com/aliyun/alibabacloud-oss-go-sdk-v2/oss"
 	"github.com/hashicorp/terraform-plugin-framework/diag"
@@ -135,19 +134,12 @@ func invalidPrivateStateDiag(key string, err error) diag.Diagnostic {
 			"report it.\n\nOriginal Error: "+err.Error())
 }
 
-// target names the object an operation was about.
-type target struct {
-	bucket, key string
-}
-
-func (t target) String() string { return "oss://" + t.bucket + "/" + t.key }
-
 // ossErrorDiag turns an error from OSS, the SDK or the copy engine into one
 // diagnostic: what failed, on which object, what to do, and the OSS error
 // code and request ID that OSS support asks for.
 func ossErrorDiag(action string, pd *providerData, t target, err error) diag.Diagnostic {
-	summary, advice := classifyError(err, pd, t)
-	return diag.NewErrorDiagnostic(summary, errorDetail(action+" "+t.String()+" failed.", advice, err))
+	c := classifyError(err, pd, t)
+	return diag.NewErrorDiagnostic(c.summary, errorDetail(action+" "+t.String()+" failed.", c.advice, err))
 }
 
 // errorDetail lays out every OSS diagnostic the same way: what failed, what
@@ -175,8 +167,26 @@ func errorDetail(what, advice string, err error) string {
 	return b.String()
 }
 
+// errorClass is what classifyError makes of an error: the summary and
+// advice of its diagnostic, and its kind, for callers that know more about
+// some kinds than the operation's target does.
+type errorClass struct {
+	kind            errorKind
+	summary, advice string
+}
+
+// errorKind is 0 for the errors no caller says more about.
+type errorKind int
+
+const (
+	_ errorKind = iota
+	// errorObjectNotFound is NoSuchKey or NoSuchVersion; a copy names
+	// the source, the only object it reads.
+	errorObjectNotFound
+)
+
 // classifyError picks the summary and the advice for err.
-func classifyError(err error, pd *providerData, t target) (summary, advice string) {
+func classifyError(err error, pd *providerData, t target) errorClass {
 	var (
 		credErr     *credentialsError
 		se          *oss.ServiceError
@@ -185,88 +195,86 @@ func classifyError(err error, pd *providerData, t target) (summary, advice strin
 	)
 	switch {
 	case errors.As(err, &credErr):
-		return "No Usable OSS Credentials", "The provider could not get credentials from " + credErr.source +
+		return errorClass{summary: "No Usable OSS Credentials", advice: "The provider could not get credentials from " + credErr.source +
 			". Set \"access_key\" and \"secret_key\" in the provider block, or the environment variables " +
 			envAccessKey[0] + " and " + envSecretKey[0] + " (or " + envAccessKey[1] + " and " + envSecretKey[1] +
-			", or " + envAccessKey[2] + " and " + envSecretKey[2] + "), or a \"profile\"."
+			", or " + envAccessKey[2] + " and " + envSecretKey[2] + "), or a \"profile\"."}
 	case errors.Is(err, objectcopy.ErrSourceChanged):
-		return "Source Object Changed During Copy", "The source object changed while it was being copied, " +
+		return errorClass{summary: "Source Object Changed During Copy", advice: "The source object changed while it was being copied, " +
 			"so the copy was abandoned and its multipart upload aborted; nothing was written. Apply again " +
-			"to copy the source as it is now, or pin a version with source_version_id."
+			"to copy the source as it is now, or pin a version with source_version_id."}
 	case errors.As(err, &notCopyable):
 		// Found by the copy's own HEAD when the plan could not read the source.
-		return notCopyableText(notCopyable, "", "")
+		summary, advice := notCopyableText(notCopyable, "", "")
+		return errorClass{summary: summary, advice: advice}
 	case errors.Is(err, objectcopy.ErrTooManyParts):
-		return "Too Many Parts", "OSS copies an object in at most 10,000 parts of at most 5 GiB each. Raise " +
-			"part_size as the error says, or leave it unset to have it chosen from the object's size."
+		return errorClass{summary: "Too Many Parts", advice: "OSS copies an object in at most 10,000 parts of at most 5 GiB each. Raise " +
+			"part_size as the error says, or leave it unset to have it chosen from the object's size."}
 	case errors.Is(err, context.DeadlineExceeded):
-		return "OSS Operation Timed Out", "The operation did not finish in time. Raise the timeout in the " +
+		return errorClass{summary: "OSS Operation Timed Out", advice: "The operation did not finish in time. Raise the timeout in the " +
 			"resource's timeouts block (a large copy may need a longer \"create\"); any multipart upload " +
-			"was aborted."
+			"was aborted."}
 	case errors.Is(err, context.Canceled):
-		return "OSS Operation Interrupted", "The operation was interrupted (for example by Ctrl-C); any " +
-			"multipart upload was aborted and nothing was recorded. Apply again to retry."
+		return errorClass{summary: "OSS Operation Interrupted", advice: "The operation was interrupted (for example by Ctrl-C); any " +
+			"multipart upload was aborted and nothing was recorded. Apply again to retry."}
 	case errors.As(err, &se):
 		return classifyServiceError(se, pd, t)
 	case errors.As(err, &opErr):
-		return "Cannot Reach OSS", "The provider could not connect to the OSS endpoint " + endpointName(pd) +
+		return errorClass{summary: "Cannot Reach OSS", advice: "The provider could not connect to the OSS endpoint " + endpointName(pd) +
 			". Check \"endpoint\" and \"region\" (or " + plainList(envEndpoint) + " and " +
-			plainList(envRegion) + ") and the network."
+			plainList(envRegion) + ") and the network."}
 	}
-	return "OSS Request Failed", ""
+	return errorClass{summary: "OSS Request Failed"}
 }
-
-// summaryObjectNotFound is compared by copyErrorDiag, which names the source.
-const summaryObjectNotFound = "Object Not Found"
 
 // classifyServiceError picks the summary and the advice by OSS error code;
 // codes without specific advice get the generic summary.
-func classifyServiceError(se *oss.ServiceError, pd *providerData, t target) (summary, advice string) {
+func classifyServiceError(se *oss.ServiceError, pd *providerData, t target) errorClass {
 	switch se.Code {
 	case "InvalidAccessKeyId":
-		return "Invalid OSS Access Key ID", "OSS does not know the access key ID in use. Check the access " +
-			"key ID: \"access_key\" or " + plainList(envAccessKey) + "."
+		return errorClass{summary: "Invalid OSS Access Key ID", advice: "OSS does not know the access key ID in use. Check the access " +
+			"key ID: \"access_key\" or " + plainList(envAccessKey) + "."}
 	case "SignatureDoesNotMatch":
-		return "OSS Rejected the Access Key Secret", "The request signature does not match: the access key " +
+		return errorClass{summary: "OSS Rejected the Access Key Secret", advice: "The request signature does not match: the access key " +
 			"secret does not belong to the access key ID. Check the secret: \"secret_key\" or " +
-			plainList(envSecretKey) + "."
+			plainList(envSecretKey) + "."}
 	case "InvalidSecurityToken", "SecurityTokenExpired":
-		return "OSS Rejected the Security Token", "The STS security token is invalid or has expired. Get new " +
+		return errorClass{summary: "OSS Rejected the Security Token", advice: "The STS security token is invalid or has expired. Get new " +
 			"temporary credentials (\"security_token\" or " + plainList(envSecurityToken) + "), or use " +
-			"assume_role, which renews them."
+			"assume_role, which renews them."}
 	case "RequestTimeTooSkewed":
-		return "Clock Skew Too Large", "This machine's clock differs from OSS's by more than 15 minutes. " +
-			"Synchronize the clock (NTP) and retry."
+		return errorClass{summary: "Clock Skew Too Large", advice: "This machine's clock differs from OSS's by more than 15 minutes. " +
+			"Synchronize the clock (NTP) and retry."}
 	case "FileImmutable":
-		return "Object Is Immutable (Retention Policy)", "A retention (WORM) policy protects the object: OSS " +
+		return errorClass{summary: "Object Is Immutable (Retention Policy)", advice: "A retention (WORM) policy protects the object: OSS " +
 			"refuses to copy into or out of a bucket under retention, and to overwrite or delete a protected " +
 			"object until its retention period ends. Use buckets without a retention policy, or wait for the " +
-			"retention period to end (to stop managing the object meanwhile, use terraform state rm)."
+			"retention period to end (to stop managing the object meanwhile, use terraform state rm)."}
 	case "FileAlreadyExists":
-		return "Destination Object Already Exists", "An object already exists at " + t.String() + " and " +
+		return errorClass{summary: "Destination Object Already Exists", advice: "An object already exists at " + t.String() + " and " +
 			"forbid_overwrite is true. Delete or import that object, choose another key, or set " +
-			"forbid_overwrite = false to overwrite it."
+			"forbid_overwrite = false to overwrite it."}
 	case "NoSuchBucket":
-		return "Bucket Not Found", "The bucket " + t.bucket + " does not exist in this region. Check the " +
-			"bucket name and the provider's region."
+		return errorClass{summary: "Bucket Not Found", advice: "The bucket " + t.bucket + " does not exist in this region. Check the " +
+			"bucket name and the provider's region."}
 	case "NoSuchKey", "NoSuchVersion":
-		return summaryObjectNotFound, "There is no object at " + t.String() + ". Check the bucket, key and " +
-			"version."
+		return errorClass{kind: errorObjectNotFound, summary: "Object Not Found", advice: "There is no object at " +
+			t.String() + ". Check the bucket, key and version."}
 	case "AccessDenied":
 		if w, ok := bucketElsewhere(se, t.bucket); ok {
-			return "Bucket in Another Region", fmt.Sprintf("The bucket %s is in region %s (endpoint %s), but "+
+			return errorClass{summary: "Bucket in Another Region", advice: fmt.Sprintf("The bucket %s is in region %s (endpoint %s), but "+
 				"the provider is configured for %s. OSS serves a bucket only through the endpoint of its own "+
 				"region. Use a provider configured for region %s, for example an aliased provider block with "+
-				"region = %q.", w.Bucket, w.region(), w.Endpoint, configuredRegion(pd), w.region(), w.region())
+				"region = %q.", w.Bucket, w.region(), w.Endpoint, configuredRegion(pd), w.region(), w.region())}
 		}
 		if isCrossRegion(se) {
-			return "Cross-Region Copy Not Supported", "OSS copies objects only within one region."
+			return errorClass{summary: "Cross-Region Copy Not Supported", advice: "OSS copies objects only within one region."}
 		}
-		return "OSS Access Denied", "The credentials in use may not perform this operation on " + t.String() +
+		return errorClass{summary: "OSS Access Denied", advice: "The credentials in use may not perform this operation on " + t.String() +
 			". Grant the RAM user or role the permission (for example oss:GetObject on the source and " +
-			"oss:PutObject on the destination)."
+			"oss:PutObject on the destination)."}
 	}
-	return "OSS Request Failed", ""
+	return errorClass{summary: "OSS Request Failed"}
 }
 
 // isCrossRegion recognizes OSS's answer to a copy between regions, which
@@ -330,23 +338,34 @@ func endpointName(pd *providerData) string {
 // copyErrorDiag reports a failed copy. It names the object the failure is
 // about; when one of the buckets is in another region than the provider's,
 // it names that region and says that OSS copies only within one region.
-func (r *objectCopyResource) copyErrorDiag(ctx context.Context, p objectcopy.Params, err error) diag.Diagnostic {
+// sourceNow says what the source is now when changedSincePlan(p, err).
+func copyErrorDiag(pd *providerData, p objectcopy.Params, err error, sourceNow string) diag.Diagnostic {
 	what := "Copying " + target{p.SourceBucket, p.SourceKey}.String() + " to " + target{p.Bucket, p.Key}.String() + " failed."
-	return r.copyDiag(ctx, what, p, err)
+	return copyDiag(pd, what, p, err, sourceNow)
 }
 
 // planSourceErrorDiag reports the plan's HeadObject of the source of a new
 // copy, which failed: with the advice the copy itself would get, so that
 // what would stop the apply stops the plan instead.
-func (r *objectCopyResource) planSourceErrorDiag(ctx context.Context, p objectcopy.Params, err error) diag.Diagnostic {
+func planSourceErrorDiag(pd *providerData, p objectcopy.Params, err error) diag.Diagnostic {
 	what := "Reading the source object " + target{p.SourceBucket, p.SourceKey}.String() + " to plan its copy to " +
 		target{p.Bucket, p.Key}.String() + " failed."
-	return r.copyDiag(ctx, what, p, err)
+	return copyDiag(pd, what, p, err, "")
+}
+
+// changedSincePlan reports whether a copy pinned to the planned source
+// failed because the source changed since the plan, which it finds before
+// it writes anything: at its CopyObject, or at the HeadObject a multipart
+// copy starts with.
+func changedSincePlan(p objectcopy.Params, err error) bool {
+	var ce *objectcopy.Error
+	return p.Source != nil && errors.Is(err, objectcopy.ErrSourceChanged) && errors.As(err, &ce) &&
+		(ce.Op == "CopyObject" || ce.Op == "HeadObject")
 }
 
 // copyDiag is copyErrorDiag and planSourceErrorDiag, which differ in what
 // they say failed.
-func (r *objectCopyResource) copyDiag(ctx context.Context, what string, p objectcopy.Params, err error) diag.Diagnostic {
+func copyDiag(pd *providerData, what string, p objectcopy.Params, err error, sourceNow string) diag.Diagnostic {
 	src := target{bucket: p.SourceBucket, key: p.SourceKey}
 	dst := target{bucket: p.Bucket, key: p.Key}
 	t := dst
@@ -358,20 +377,18 @@ func (r *objectCopyResource) copyDiag(ctx context.Context, what string, p object
 	if errors.As(err, &se) && (se.Code == "NoSuchKey" || se.Code == "NoSuchVersion") {
 		t = src // a copy only ever reads an existing object at the source
 	}
-	summary, advice := classifyError(err, r.data, t)
-	// A copy pinned to the planned source finds the change before it writes
-	// anything: at its CopyObject, or at the HeadObject a multipart copy
-	// starts with.
-	if p.Source != nil && errors.Is(err, objectcopy.ErrSourceChanged) && ce != nil && (ce.Op == "CopyObject" || ce.Op == "HeadObject") {
+	c := classifyError(err, pd, t)
+	summary, advice := c.summary, c.advice
+	if changedSincePlan(p, err) {
 		summary = "Source Object Changed Since Plan"
 		advice = fmt.Sprintf("%s had ETag %s when this apply planned the copy and %s, so nothing was "+
 			"copied. Run terraform apply again to plan a copy of the source as it is now, or pin a version "+
-			"with source_version_id.", src, trimETag(p.Source.ETag), r.sourceNow(ctx, p))
+			"with source_version_id.", src, trimETag(p.Source.ETag), sourceNow)
 	}
 	if se != nil {
 		if w, ok := bucketElsewhere(se, t.bucket); ok {
 			summary = "Cross-Region Copy Not Supported"
-			advice = crossRegionAdvice(r.data, src, t == src, w)
+			advice = crossRegionAdvice(pd, src, t == src, w)
 		} else if isCrossRegion(se) {
 			advice = "The source bucket " + src.bucket + " and the destination bucket " + dst.bucket + " are in " +
 				"different regions; OSS copies objects only within one region. Copy into a bucket in the " +
@@ -412,7 +429,7 @@ func (r *objectCopyResource) copyDiag(ctx context.Context, what string, p object
 		advice += "\n\nThe copy was written to " + at + " but could not be verified or removed. Terraform records " +
 			"it as tainted: the next terraform apply deletes it and copies again, and terraform destroy deletes it."
 	}
-	if t == src && summary == summaryObjectNotFound {
+	if t == src && c.kind == errorObjectNotFound {
 		summary = "Source Object Not Found"
 		advice = "There is no object at " + src.String() + ". Check source_bucket, source_key and " +
 			"source_version_id."
@@ -433,21 +450,6 @@ func uploadLeftAdvice(left *objectcopy.UploadLeftError) string {
 		"\"ossutil api abort-multipart-upload --bucket %s --key %s --upload-id %s\", or give the bucket a lifecycle "+
 		"rule that aborts incomplete multipart uploads.", left.UploadID, target{left.Bucket, left.Key}, why,
 		left.Bucket, left.Key, left.UploadID)
-}
-
-// sourceNow says what the source is now, for the error that says it changed
-// since the plan; this HeadObject is made on that error path only.
-func (r *objectCopyResource) sourceNow(ctx context.Context, p objectcopy.Params) string {
-	ctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), 10*time.Second)
-	defer cancel()
-	src, err := objectcopy.HeadSource(ctx, r.data.client, p.SourceBucket, p.SourceKey, p.SourceVersion())
-	switch {
-	case isNotFound(err):
-		return "no longer exists"
-	case err != nil:
-		return "could not be read again (" + err.Error() + ")"
-	}
-	return "has ETag " + trimETag(src.ETag) + " now"
 }
 
 // crossRegionAdvice explains a copy refused because the source bucket

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"strconv"
+	"time"
 
 	"github.com/aliyun/alibabacloud-oss-go-sdk-v2/oss"
 	"github.com/hashicorp/terraform-plugin-framework-timeouts/resource/timeouts"
@@ -209,7 +210,11 @@ func (r *objectCopyResource) Create(ctx context.Context, req resource.CreateRequ
 	})
 	result, err := objectcopy.Copy(ctx, r.data.client, params)
 	if err != nil {
-		resp.Diagnostics.Append(r.copyErrorDiag(ctx, params, err))
+		var now string
+		if changedSincePlan(params, err) {
+			now = r.sourceNow(ctx, params)
+		}
+		resp.Diagnostics.Append(copyErrorDiag(r.data, params, err, now))
 		var written *objectcopy.WrittenError
 		if errors.As(err, &written) {
 			resp.Diagnostics.Append(recordWritten(ctx, resp, plan, pinned, written)...)
@@ -228,6 +233,21 @@ func (r *objectCopyResource) Create(ctx context.Context, req resource.CreateRequ
 	plan.fromResult(result)
 	resp.Diagnostics.Append(resp.State.Set(ctx, &plan)...)
 	resp.Diagnostics.Append(setCopiedETag(ctx, resp.Private, plan.ETag.ValueString())...)
+}
+
+// sourceNow says what the source is now, for the error that says it changed
+// since the plan; this HeadObject is made on that error path only.
+func (r *objectCopyResource) sourceNow(ctx context.Context, p objectcopy.Params) string {
+	ctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), 10*time.Second)
+	defer cancel()
+	src, err := objectcopy.HeadSource(ctx, r.data.client, p.SourceBucket, p.SourceKey, p.SourceVersion())
+	switch {
+	case isNotFound(err):
+		return "no longer exists"
+	case err != nil:
+		return "could not be read again (" + err.Error() + ")"
+	}
+	return "has ETag " + trimETag(src.ETag) + " now"
 }
 
 // recordWritten records the copy that a failed Create left in place: state

@@ -1,7 +1,6 @@
 package provider
 
 import (
-	"context"
 	"regexp"
 	"strings"
 	"testing"
@@ -211,13 +210,12 @@ func TestAccObjectCopy_RetentionOnDestroy(t *testing.T) {
 // through (the emulator, like OSS's regional endpoints, refuses earlier).
 func TestCopyErrorDiag_DifferentRegions(t *testing.T) {
 	t.Parallel()
-	r := &objectCopyResource{data: &providerData{region: "cn-hangzhou"}}
 	p := objectcopy.Params{SourceBucket: "src", SourceKey: "k", Bucket: "dst", Key: "k"}
 	err := &objectcopy.Error{Op: "UploadPartCopy", Bucket: "dst", Key: "k", Err: &oss.ServiceError{
 		Code: "AccessDenied", StatusCode: 403, RequestID: "RID",
 		Message: "Target object does not reside in the same data center as source object.",
 	}}
-	d := r.copyErrorDiag(context.Background(), p, err)
+	d := copyErrorDiag(&providerData{region: "cn-hangzhou"}, p, err, "")
 	if d.Summary() != "Cross-Region Copy Not Supported" || !strings.Contains(d.Detail(), "The source bucket src and the "+
 		"destination bucket dst are in different regions; OSS copies objects only within one region.") ||
 		!strings.Contains(d.Detail(), "OSS error code: AccessDenied (HTTP 403)\nRequest ID: RID") {

@@ -48,7 +48,7 @@ func (r *objectCopyResource) planNewCopy(ctx context.Context, req resource.Modif
 			return
 		}
 		if err != nil {
-			resp.Diagnostics.Append(r.planSourceErrorDiag(ctx, objectcopy.Params{
+			resp.Diagnostics.Append(planSourceErrorDiag(r.data, objectcopy.Params{
 				SourceBucket: plan.SourceBucket.ValueString(), SourceKey: plan.SourceKey.ValueString(),
 				SourceVersionID: pinned.ValueString(), Bucket: plan.Bucket.ValueString(), Key: plan.Key.ValueString(),
 			}, err))

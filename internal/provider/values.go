@@ -14,6 +14,14 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework/types"
 )
 
+// target names an object: the key of planned sources, and in
+// diagnostics, where it reads oss://bucket/key.
+type target struct {
+	bucket, key string
+}
+
+func (t target) String() string { return "oss://" + t.bucket + "/" + t.key }
+
 // known reports whether none of the values is unknown.
 func known(values ...types.String) bool {
 	for _, v := range values {
