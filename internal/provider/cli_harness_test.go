@@ -2,6 +2,7 @@ package provider
 
 import (
 	"bytes"
+	"context"
 	"encoding/json"
 	"fmt"
 	"io"
@@ -9,13 +10,14 @@ import (
 	"os/exec"
 	"path/filepath"
 	"regexp"
-	"runtime"
 	"strconv"
 	"strings"
 	"sync"
 	"syscall"
 	"testing"
 	"time"
+
+	"github.com/ossprovider/terraform-provider-oss/internal/tfcli"
 )
 
 // The tests in this package that need what terraform-plugin-testing cannot
@@ -115,12 +117,9 @@ func buildProvider() (string, error) {
 	if err != nil {
 		return "", err
 	}
-	_, file, _, _ := runtime.Caller(0)
-	cmd := exec.Command("go", "build", "-o", filepath.Join(dir, "terraform-provider-oss"), ".")
-	cmd.Dir = filepath.Join(filepath.Dir(file), "..", "..")
-	if out, err := cmd.CombinedOutput(); err != nil {
+	if err := tfcli.BuildProvider(context.Background(), dir); err != nil {
 		_ = os.RemoveAll(dir)
-		return "", fmt.Errorf("building the provider: %v\n%s", err, out)
+		return "", err
 	}
 	return dir, nil
 }
@@ -149,38 +148,26 @@ func newTerraformCLI(t *testing.T) *terraformCLI {
 	bin := providerBinary(t)
 	dir := t.TempDir()
 	cliConfig := filepath.Join(dir, ".terraformrc")
-	writeFile(t, cliConfig, fmt.Sprintf(`provider_installation {
-  dev_overrides {
-    "ossprovider/oss" = %q
-  }
-  direct {}
-}
-`, bin))
+	if err := tfcli.WriteCLIConfig(cliConfig, bin); err != nil {
+		t.Fatal(err)
+	}
 	// The environment is built from scratch so that nothing from the machine
 	// (credentials, TF_LOG, another CLI configuration) changes what the
 	// test sees; HOME points at the test's directory for the same reason.
-	env := []string{
+	env := append([]string{
 		"PATH=" + os.Getenv("PATH"),
 		"HOME=" + dir,
 		"TMPDIR=" + os.TempDir(),
 		"TF_CLI_CONFIG_FILE=" + cliConfig,
-		"CHECKPOINT_DISABLE=1",
-		"TF_IN_AUTOMATION=1",
-		"TF_INPUT=0",
 		"ALIBABA_CLOUD_ECS_METADATA_DISABLED=true",
-	}
+	}, tfcli.AutomationEnv()...)
 	return &terraformCLI{t: t, terraform: tf, dir: dir, env: env}
 }
 
 // writeConfig replaces the working directory's configuration.
 func (c *terraformCLI) writeConfig(config string) {
 	c.t.Helper()
-	writeFile(c.t, filepath.Join(c.dir, "main.tf"), `terraform {
-  required_providers {
-    oss = { source = "ossprovider/oss" }
-  }
-}
-`+config)
+	writeFile(c.t, filepath.Join(c.dir, "main.tf"), tfcli.RequiredProviders+config)
 }
 
 func writeFile(t *testing.T, name, content string) {

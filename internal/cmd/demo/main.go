@@ -33,15 +33,15 @@ import (
 	"github.com/aliyun/alibabacloud-oss-go-sdk-v2/oss/credentials"
 
 	"github.com/ossprovider/terraform-provider-oss/internal/ossemu"
+	"github.com/ossprovider/terraform-provider-oss/internal/tfcli"
 )
 
 const (
-	providerAddress = "ossprovider/oss"
-	sourceBucket    = "demo-source"
-	sourceKey       = "datasets/2026/measurements.bin"
-	destBucket      = "demo-copies"
-	destKey         = "archive/measurements.bin"
-	mib             = 1 << 20
+	sourceBucket = "demo-source"
+	sourceKey    = "datasets/2026/measurements.bin"
+	destBucket   = "demo-copies"
+	destKey      = "archive/measurements.bin"
+	mib          = 1 << 20
 )
 
 func main() {
@@ -106,9 +106,8 @@ func run(opts options) error {
 	// 1. Build the provider from this checkout, never a stale binary.
 	t0 := time.Now()
 	pluginDir := filepath.Join(tmp, "plugins")
-	build := exec.CommandContext(ctx, "go", "build", "-o", filepath.Join(pluginDir, "terraform-provider-oss"), ".")
-	if out, err := build.CombinedOutput(); err != nil {
-		return fmt.Errorf("building the provider: %w\n%s", err, out)
+	if err := tfcli.BuildProvider(ctx, pluginDir); err != nil {
+		return err
 	}
 	step(1, "built the provider from this checkout (%s)", since(t0))
 
@@ -146,9 +145,7 @@ func run(opts options) error {
 		return err
 	}
 	cliConfig := filepath.Join(tmp, "terraform.rc")
-	if err := os.WriteFile(cliConfig, []byte(fmt.Sprintf(
-		"provider_installation {\n  dev_overrides {\n    %q = %q\n  }\n  direct {}\n}\n",
-		providerAddress, pluginDir)), 0o600); err != nil {
+	if err := tfcli.WriteCLIConfig(cliConfig, pluginDir); err != nil {
 		return err
 	}
 	tf := &terraformRunner{
@@ -475,7 +472,7 @@ func terraformEnv(set map[string]string) []string {
 		}
 		env = append(env, kv)
 	}
-	env = append(env, "CHECKPOINT_DISABLE=1", "TF_IN_AUTOMATION=1", "TF_INPUT=0")
+	env = append(env, tfcli.AutomationEnv()...)
 	for k, v := range set {
 		env = append(env, k+"="+v)
 	}
