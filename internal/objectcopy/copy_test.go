@@ -20,7 +20,6 @@ import (
 	"time"
 
 	"github.com/aliyun/alibabacloud-oss-go-sdk-v2/oss"
-	"github.com/aliyun/alibabacloud-oss-go-sdk-v2/oss/credentials"
 
 	"github.com/ossprovider/terraform-provider-oss/internal/objectcopy"
 	"github.com/ossprovider/terraform-provider-oss/internal/ossemu"
@@ -44,17 +43,7 @@ func newEnv(t *testing.T) (*ossemu.Server, *oss.Client) {
 			t.Fatal(err)
 		}
 	}
-	return srv, oss.NewClient(clientConfig(srv))
-}
-
-// clientConfig is the SDK configuration a user would write for srv.
-func clientConfig(srv *ossemu.Server) *oss.Config {
-	id, secret := srv.Credentials()
-	return oss.LoadDefaultConfig().
-		WithCredentialsProvider(credentials.NewStaticCredentialsProvider(id, secret)).
-		WithRegion(srv.Region()).
-		WithEndpoint(srv.Endpoint()).
-		WithUsePathStyle(true)
+	return srv, oss.NewClient(srv.ClientConfig())
 }
 
 func randomBytes(n int64, seed uint64) []byte {
@@ -829,7 +818,7 @@ func tamperingClient(t *testing.T, srv *ossemu.Server, tamper func(*http.Respons
 		},
 	})
 	t.Cleanup(proxy.Close)
-	return oss.NewClient(clientConfig(srv).WithEndpoint(proxy.URL))
+	return oss.NewClient(srv.ClientConfig().WithEndpoint(proxy.URL))
 }
 
 // A copy whose CRC64 differs from the source's is not kept.

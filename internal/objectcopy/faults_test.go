@@ -51,7 +51,7 @@ func observedClient(srv *ossemu.Server) (*oss.Client, *faultObserver) {
 	hc := transport.NewHttpClient(&transport.Config{})
 	obs := &faultObserver{base: hc.Transport}
 	hc.Transport = obs
-	return oss.NewClient(clientConfig(srv).WithHttpClient(hc)), obs
+	return oss.NewClient(srv.ClientConfig().WithHttpClient(hc)), obs
 }
 
 // TestCopy_TransientFaults copies 100 multi-part objects in a row while 1%

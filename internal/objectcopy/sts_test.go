@@ -28,7 +28,7 @@ func TestCopy_STSTokenExpiresDuringCopy(t *testing.T) {
 		}
 	}
 	putSource(t, srv, "k", randomBytes(3*partSize, 40), nil)
-	c := oss.NewClient(clientConfig(srv).WithCredentialsProvider(credentials.NewStaticCredentialsProvider(id, secret, token)))
+	c := oss.NewClient(srv.ClientConfig().WithCredentialsProvider(credentials.NewStaticCredentialsProvider(id, secret, token)))
 	// Two minutes pass on the server once the first part is copied.
 	log := &hookLogger{fn: func() { srv.SetClockSkew(2 * time.Minute) }}
 

@@ -56,7 +56,7 @@ func TestCopy_SlowRequestsNotCut(t *testing.T) {
 			t.Parallel()
 			srv, _ := newEnv(t)
 			hc := transport.NewHttpClient(&transport.Config{})
-			c := oss.NewClient(clientConfig(srv).WithHttpClient(hc))
+			c := oss.NewClient(srv.ClientConfig().WithHttpClient(hc))
 			src, err := srv.PutGeneratedObject(srcBucket, "src", tc.size, 3, nil)
 			if err != nil {
 				t.Fatal(err)

@@ -4,11 +4,7 @@
 // A test starts one with NewTestServer and points the SDK at it:
 //
 //	srv := ossemu.NewTestServer(t)
-//	id, secret := srv.Credentials()
-//	client := oss.NewClient(oss.LoadDefaultConfig().
-//		WithRegion(srv.Region()).
-//		WithEndpoint(srv.Endpoint()).
-//		WithCredentialsProvider(credentials.NewStaticCredentialsProvider(id, secret)))
+//	client := oss.NewClient(srv.ClientConfig())
 //
 // # What it implements
 //

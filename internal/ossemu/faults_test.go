@@ -17,11 +17,7 @@ import (
 // attempts; 5xx, 401, 408, 429 and connection errors are retried), its
 // backoff cut short so that tests stay quick.
 func retryingClient(srv *ossemu.Server) *oss.Client {
-	id, secret := srv.Credentials()
-	return oss.NewClient(oss.LoadDefaultConfig().
-		WithRegion(srv.Region()).
-		WithEndpoint(srv.Endpoint()).
-		WithCredentialsProvider(staticCreds(id, secret)).
+	return oss.NewClient(srv.ClientConfig().
 		WithRetryer(retry.NewStandard(func(o *retry.RetryOptions) {
 			o.BaseDelay = 5 * time.Millisecond
 			o.MaxBackoff = 20 * time.Millisecond

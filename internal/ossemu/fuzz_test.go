@@ -101,10 +101,7 @@ func newFuzzWire(f *testing.F) *fuzzWire {
 	}
 	id, secret := srv.Credentials()
 	rec := &recorder{base: http.DefaultTransport}
-	cfg := oss.LoadDefaultConfig().
-		WithRegion(srv.Region()).
-		WithEndpoint(srv.Endpoint()).
-		WithCredentialsProvider(credentials.NewStaticCredentialsProvider(id, secret)).
+	cfg := srv.ClientConfig().
 		WithRetryMaxAttempts(1).
 		WithHttpClient(&http.Client{Transport: rec})
 	return &fuzzWire{srv: srv, c: oss.NewClient(cfg), rec: rec, creds: credentials.Credentials{AccessKeyID: id, AccessKeySecret: secret}}

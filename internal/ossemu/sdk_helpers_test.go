@@ -21,9 +21,7 @@ func newClient(t *testing.T, srv *ossemu.Server, version oss.SignatureVersionTyp
 }
 
 func newClientWith(srv *ossemu.Server, version oss.SignatureVersionType, cp credentials.CredentialsProvider) *oss.Client {
-	cfg := oss.LoadDefaultConfig().
-		WithRegion(srv.Region()).
-		WithEndpoint(srv.Endpoint()).
+	cfg := srv.ClientConfig().
 		WithCredentialsProvider(cp).
 		WithSignatureVersion(version).
 		WithUsePathStyle(true).

@@ -224,10 +224,8 @@ func TestAdditionalHeadersMissing(t *testing.T) {
 	if err := srv.CreateBucket("bkt", ""); err != nil {
 		t.Fatal(err)
 	}
-	id, secret := srv.Credentials()
 	cfg := func() *oss.Config {
-		return oss.LoadDefaultConfig().WithRegion(srv.Region()).WithEndpoint(srv.Endpoint()).
-			WithCredentialsProvider(staticCreds(id, secret)).WithAdditionalHeaders([]string{"email"}).WithRetryMaxAttempts(1)
+		return srv.ClientConfig().WithAdditionalHeaders([]string{"email"}).WithRetryMaxAttempts(1)
 	}
 	c := oss.NewClient(cfg())
 	pre := must[*oss.PresignResult](t)(c.Presign(ctx, &oss.PutObjectRequest{Bucket: oss.Ptr("bkt"), Key: oss.Ptr("pre"),

@@ -16,6 +16,9 @@ import (
 	"sync/atomic"
 	"testing"
 	"time"
+
+	"github.com/aliyun/alibabacloud-oss-go-sdk-v2/oss"
+	"github.com/aliyun/alibabacloud-oss-go-sdk-v2/oss/credentials"
 )
 
 // Option configures a Server.
@@ -246,6 +249,16 @@ func (s *Server) Region() string { return s.cfg.region }
 
 // Credentials is the accepted permanent key pair.
 func (s *Server) Credentials() (id, secret string) { return s.cfg.id, s.cfg.secret }
+
+// ClientConfig is the OSS SDK configuration a user would write for the
+// server: its region, its endpoint and its permanent key pair. Callers add
+// what they vary (signature version, retries, timeouts, HTTP client).
+func (s *Server) ClientConfig() *oss.Config {
+	return oss.LoadDefaultConfig().
+		WithRegion(s.Region()).
+		WithEndpoint(s.Endpoint()).
+		WithCredentialsProvider(credentials.NewStaticCredentialsProvider(s.cfg.id, s.cfg.secret))
+}
 
 // Close stops serving, closes open connections and waits for running
 // handlers; a request that reaches the handler once Close has begun has its

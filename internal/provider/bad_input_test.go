@@ -12,7 +12,6 @@ import (
 	"time"
 
 	"github.com/aliyun/alibabacloud-oss-go-sdk-v2/oss"
-	"github.com/aliyun/alibabacloud-oss-go-sdk-v2/oss/credentials"
 	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
 
 	"github.com/ossprovider/terraform-provider-oss/internal/ossemu"
@@ -239,9 +238,7 @@ func TestAccObjectCopy_BadInput(t *testing.T) {
 			setup: func(t *testing.T, e badInputEnv) {
 				e.emu.SetClockSkew(-2 * time.Hour)
 				// Without the SDK's correction the skew is refused.
-				id, secret := e.emu.Credentials()
-				c := oss.NewClient(oss.LoadDefaultConfig().WithRegion(e.emu.Region()).WithEndpoint(e.emu.Endpoint()).
-					WithCredentialsProvider(credentials.NewStaticCredentialsProvider(id, secret)).WithRetryMaxAttempts(1))
+				c := oss.NewClient(e.emu.ClientConfig().WithRetryMaxAttempts(1))
 				_, err := c.HeadObject(context.Background(), &oss.HeadObjectRequest{Bucket: oss.Ptr(badSrc), Key: oss.Ptr("k")})
 				var se *oss.ServiceError
 				if !errors.As(err, &se) || se.Code != "RequestTimeTooSkewed" {
@@ -288,9 +285,7 @@ func TestAccObjectCopy_BadInput(t *testing.T) {
 				if err := e.emu.SetBucketVersioning(badSrc, true); err != nil {
 					t.Fatal(err)
 				}
-				id, secret := e.emu.Credentials()
-				c := oss.NewClient(oss.LoadDefaultConfig().WithRegion(e.emu.Region()).WithEndpoint(e.emu.Endpoint()).
-					WithCredentialsProvider(credentials.NewStaticCredentialsProvider(id, secret)))
+				c := oss.NewClient(e.emu.ClientConfig())
 				if _, err := c.DeleteObject(context.Background(), &oss.DeleteObjectRequest{Bucket: oss.Ptr(badSrc), Key: oss.Ptr("k")}); err != nil {
 					t.Fatal(err)
 				}

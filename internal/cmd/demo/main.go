@@ -30,7 +30,6 @@ import (
 	"time"
 
 	"github.com/aliyun/alibabacloud-oss-go-sdk-v2/oss"
-	"github.com/aliyun/alibabacloud-oss-go-sdk-v2/oss/credentials"
 
 	"github.com/ossprovider/terraform-provider-oss/internal/ossemu"
 	"github.com/ossprovider/terraform-provider-oss/internal/tfcli"
@@ -193,10 +192,7 @@ func run(opts options) error {
 	// 4. Prove the copy: stream both objects back through the emulator's HTTP API with a signed
 	// GET, hash them here, and compare with each other and with what terraform recorded.
 	t0 = time.Now()
-	client := oss.NewClient(oss.LoadDefaultConfig().
-		WithCredentialsProvider(credentials.NewStaticCredentialsProvider(keyID, secret)).
-		WithRegion(srv.Region()).
-		WithEndpoint(srv.Endpoint()))
+	client := oss.NewClient(srv.ClientConfig())
 	srcCRC, srcN, err := getCRC64(ctx, client, sourceBucket, sourceKey)
 	if err != nil {
 		return err
