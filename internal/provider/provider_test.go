@@ -247,6 +247,33 @@ func (o *testOSS) uploadsLeft() error {
 	return nil
 }
 
+// checkNothingWritten asserts what a copy that failed before writing
+// leaves: no object at bucket/key and no multipart upload.
+func (o *testOSS) checkNothingWritten(bucket, key string) error {
+	if o.emu != nil {
+		return nothingWritten(o.emu, bucket, key)
+	}
+	if err := o.uploadsLeft(); err != nil {
+		return err
+	}
+	if _, err := o.head(bucket, key, ""); !isNotFound(err) {
+		return fmt.Errorf("oss://%s/%s exists after the failed copy (%v)", bucket, key, err)
+	}
+	return nil
+}
+
+// nothingWritten is checkNothingWritten asked of the emulator itself, which
+// counts no request for it: tests that count requests see only the copy's.
+func nothingWritten(emu *ossemu.Server, bucket, key string) error {
+	if ups := emu.Uploads(); len(ups) != 0 {
+		return fmt.Errorf("multipart uploads left: %+v", ups)
+	}
+	if _, err := emu.HeadObject(bucket, key, ""); !errors.Is(err, ossemu.ErrNotFound) {
+		return fmt.Errorf("oss://%s/%s exists after the failed copy (%v)", bucket, key, err)
+	}
+	return nil
+}
+
 // checkDestroy asserts that every copy in the state is gone (the version
 // it created, in a versioned bucket) and that no multipart upload is left.
 func (o *testOSS) checkDestroy(s *terraform.State) error {

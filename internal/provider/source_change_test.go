@@ -1,7 +1,6 @@
 package provider
 
 import (
-	"errors"
 	"math/rand/v2"
 	"regexp"
 	"testing"
@@ -62,11 +61,8 @@ func TestAccObjectCopy_SourceChangesMidCopy(t *testing.T) {
 				PreConfig: func() {
 					<-overwritten
 					o.emu.ClearFaults()
-					if ups := o.emu.Uploads(); len(ups) != 0 {
-						t.Errorf("multipart uploads left by the failed apply: %+v", ups)
-					}
-					if _, err := o.emu.HeadObject(dst, "k", ""); !errors.Is(err, ossemu.ErrNotFound) {
-						t.Errorf("the failed apply left oss://%s/k (%v)", dst, err)
+					if err := o.checkNothingWritten(dst, "k"); err != nil {
+						t.Error(err)
 					}
 				},
 				Config: config,
@@ -121,8 +117,8 @@ func TestAccObjectCopy_SourceChangesAfterPlan(t *testing.T) {
 				PreConfig: func() {
 					now := <-overwritten
 					o.emu.ClearFaults()
-					if _, err := o.emu.HeadObject(dst, "k", ""); !errors.Is(err, ossemu.ErrNotFound) {
-						t.Errorf("the failed apply left oss://%s/k (%v)", dst, err)
+					if err := o.checkNothingWritten(dst, "k"); err != nil {
+						t.Error(err)
 					}
 					if now == planned.ETag {
 						t.Errorf("the new source has the old ETag %s", now)

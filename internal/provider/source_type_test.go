@@ -3,7 +3,6 @@ package provider
 import (
 	"bytes"
 	"context"
-	"fmt"
 	"hash/crc64"
 	"strconv"
 	"testing"
@@ -114,8 +113,8 @@ func TestAccObjectCopy_SourceNotCopyable(t *testing.T) {
 			resource.ParallelTest(t, resource.TestCase{
 				ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
 				CheckDestroy: func(s *terraform.State) error {
-					if _, err := o.head(dst, "k", ""); !isNotFound(err) {
-						return fmt.Errorf("oss://%s/k exists after a failed plan (%v)", dst, err)
+					if err := o.checkNothingWritten(dst, "k"); err != nil {
+						return err
 					}
 					return o.checkRequests(map[string]int{"CopyObject": 0, "InitiateMultipartUpload": 0})(s)
 				},
