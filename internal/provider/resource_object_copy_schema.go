@@ -78,83 +78,8 @@ func objectCopySchema(ctx context.Context) schema.Schema {
 	replaceOnly := " Only with `metadata_directive = \"REPLACE\"`; under `COPY` setting it is an error."
 
 	return schema.Schema{
-		MarkdownDescription: "Copies an object inside OSS, server side, and keeps the copy tracked.\n\n" +
-			"The copy is a multipart copy: the source is read once with `HeadObject`, then its parts are " +
-			"copied in parallel with `UploadPartCopy`, each pinned to that source version and ETag, so a " +
-			"source that changes during the copy fails the apply instead of producing a mix. The result is " +
-			"checked against the source's CRC64 before it is recorded. On any error, timeout or interrupt " +
-			"the multipart upload is aborted. Objects up to 48.8 TiB can be copied.\n\n" +
-			"**Drift.** Refresh reads the destination with one `HeadObject` (of the version this resource " +
-			"created, in a versioned bucket). A destination that is gone is created again; one whose ETag " +
-			"changed (overwritten out of band) is replaced. When the configuration sets `tags` or `acl`, " +
-			"refresh also reads them, with one `GetObjectTagging` and one `GetObjectAcl` request " +
-			"respectively, and the plan puts back what was changed out of band, in place; what the " +
-			"configuration does not set is not read, so a refresh of a copy without `tags` and `acl` " +
-			"stays at one request. A lifecycle transition to a colder storage class is not drift (see " +
-			"`storage_class`). Unless `source_version_id` is set, every plan " +
-			"also makes one `HeadObject` request to the source: when the source's ETag or current version " +
-			"differs from what was copied, the plan replaces the copy, so the destination follows the " +
-			"source. Enabling or suspending versioning on the source bucket is no change: OSS then reports " +
-			"an object written without versioning as version `null`, the version the copy recorded as " +
-			"none. A source that no longer exists leaves the copy alone, with a warning.\n\n" +
-			"**Plan.** For a new copy (or the new object of a replacement) the plan shows which bytes " +
-			"will be copied: it reads the source with one `HeadObject` request, the same one the drift " +
-			"check makes, so `size`, `source_etag` and `source_version_id` are known at plan time. " +
-			"Terraform plans again at the start of the apply, which repeats that request; if the source " +
-			"changed in between, the apply stops before copying (Terraform reports an inconsistent final " +
-			"plan) and a new plan shows the change. A copy small enough for one `CopyObject` is pinned " +
-			"to what that repeated request read and reads the source no more; if the source changes " +
-			"after it, the apply fails (Source Object Changed Since Plan) and writes nothing. A larger " +
-			"copy reads the source once more for the metadata its upload starts with. A source that " +
-			"does not exist yet, for example one " +
-			"written by another resource in the same apply, leaves these attributes unknown until the " +
-			"copy is made. Any other failure to read the source (access denied, a source bucket in another " +
-			"region, credentials OSS rejects, a pinned `source_version_id` that does not exist or is a delete " +
-			"marker) fails the plan with the error the copy would meet.\n\n" +
-			"**Sources OSS does not copy.** The plan fails, saying what to do, when that `HeadObject` " +
-			"shows a source that a server-side copy would not copy as its bytes: a symbolic link " +
-			"(`PutSymlink`; OSS would copy the link itself, whose target resolves in the destination " +
-			"bucket: point `source_key` at the target, which the error names), an appendable object " +
-			"(`AppendObject`; OSS copies none), or an Archive, ColdArchive or DeepColdArchive object that " +
-			"is not restored or still restoring (restore it with `RestoreObject`, which takes minutes to " +
-			"hours, then apply again). The drift check does the same before planning a replacement. A " +
-			"cold source whose restored state expires after it was copied keeps its ETag: that plans " +
-			"nothing.\n\n" +
-			"**Destroy** deletes the object; in a versioned bucket it deletes exactly the version this " +
-			"resource created, without a delete marker, and leaves every other version alone. In a bucket " +
-			"without versioning it first reads the object with one `HeadObject`: when its ETag is not the " +
-			"one the copy had, another writer has replaced it, and destroy leaves that object in place and " +
-			"only removes the resource from the state, with a warning. OSS's `DeleteObject` takes no " +
-			"condition, so a write in the moment between the two requests is still deleted.\n\n" +
-			"**Interrupts.** On an error, a create timeout or an interrupt (Ctrl-C) the multipart upload is " +
-			"aborted before the apply ends and nothing is recorded in state; the next apply copies from " +
-			"scratch. If the abort itself fails (for example because a static STS security token expired), the " +
-			"error names the upload and how to remove it. A copy that was already written when the apply failed " +
-			"(its verifying `HeadObject` failed, or a copy that failed its CRC64 check could not be deleted) is " +
-			"recorded as tainted: the next apply replaces it, and destroy deletes it. A provider killed outright (SIGKILL, out of memory, a lost machine) cannot abort: its " +
-			"upload and the parts copied so far stay, and are billed, until OSS expires them. Give buckets " +
-			"that receive large copies a lifecycle rule that aborts incomplete multipart uploads, for example " +
-			"after one day (with the alicloud provider, an `abort_multipart_upload { days = 1 }` block in a " +
-			"`lifecycle_rule` of `alicloud_oss_bucket`). The next create does not " +
-			"clean such uploads itself: OSS lists an upload in progress only by key, upload ID and start " +
-			"time, so nothing proves that an earlier run of this resource started it rather than another " +
-			"writer of the same key, whose copy aborting it would break.\n\n" +
-			"**Import** takes the id `" + importIDFormat + "`. Keys are percent-encoded (RFC 3986) " +
-			"except for `/`; `%`, `=` and `?` in a key must be encoded, other characters may be. Add " +
-			"`?versionId=...` when the configuration pins `source_version_id`. Import reads the current " +
-			"version of the destination and of the source (or the version the id pins), and refuses a " +
-			"destination whose CRC64 or size differs from the source's: it is not a copy of that source " +
-			"(or a copy of an older version of it), and would never be copied again if imported as one; " +
-			"apply the configuration instead to overwrite it with a copy. It reads the tags of both: a copy " +
-			"whose tags are the source's (or that has none, like the source) is imported with " +
-			"`tagging_directive = \"COPY\"`, any other with `\"REPLACE\"` and its tags as `tags` (none " +
-			"when it has none). It reads the copy's ACL and records it as `acl`, or leaves `acl` null when " +
-			"the copy inherits the bucket's (`default`). Import assumes `metadata_directive = \"COPY\"`: " +
-			"`REPLACE` metadata would plan a new copy, while `part_size`, `parallelism`, " +
-			"`forbid_overwrite` and `timeouts` plan an in-place update that copies nothing. Import makes " +
-			"six requests: `HeadObject` of both objects, `GetObjectTagging` of both, `GetObjectAcl` of " +
-			"the copy, and the refresh's `HeadObject`, plus the refresh's reads of the tags and ACL it " +
-			"recorded.",
+		// The page's prose is in templates/resources/object_copy.md.tmpl.
+		MarkdownDescription: "Copies an object inside OSS, server side, and keeps the copy tracked.",
 		Attributes: map[string]schema.Attribute{
 			// Required attributes.
 			"bucket": schema.StringAttribute{
