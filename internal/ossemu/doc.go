@@ -22,7 +22,7 @@
 // region is refused before its signature is checked, with 403 AccessDenied
 // "The bucket you are attempting to access must be addressed using the
 // specified endpoint. Please send all future requests to this endpoint.",
-// EC 0003-00001403 and the bucket's <Bucket> and <Endpoint>
+// and the bucket's <Bucket> and <Endpoint>
 // (oss-<region>.aliyuncs.com). ListBuckets and GetBucketInfo give as a
 // bucket's extranet and intranet endpoint the emulator's endpoint of its
 // region, host:port of its listener (the host the request named when the
@@ -36,18 +36,15 @@
 // for a name taken in another region. A V4 scope must name the endpoint's
 // region by its region ID (cn-hangzhou, not oss-cn-hangzhou), in the header
 // and in presigned URLs: otherwise 400 InvalidArgument "Invalid signing
-// region in Authorization header.", EC 0002-00000226, echoing the header in
-// <Authorization>. Fixtures (CreateBucket) put buckets in any region
+// region in Authorization header.", echoing the header in <Authorization>. Fixtures (CreateBucket) put buckets in any region
 // directly.
 //
 // Authentication: V4 (OSS4-HMAC-SHA256) and V1 signatures, both in the
 // Authorization header and in presigned URLs, verified exactly as the SDK
 // computes them; a V4 signature whose additional headers name one the
-// request lacks is refused with 400 InvalidArgument and OSS's EC for it
-// (0002-00000077 presigned, 0002-00000211 in the header; OSS documents the
-// EC but not the code, which is assumed); a V4 header signature is made
-// over x-oss-date or, in a
-// request without it, over the Date header as sent (the older official Go
+// request lacks is refused with 400 InvalidArgument (OSS documents the EC
+// but not the code, which is assumed); a V4 header signature is made over
+// x-oss-date or, in a request without it, over the Date header as sent (the older official Go
 // SDK, github.com/aliyun/aliyun-oss-go-sdk, sends only Date); STS key pairs with their security token
 // (WithTemporaryCredentials), refused with SecurityTokenExpired once expired
 // and InvalidSecurityToken when the token is missing or wrong; request times
@@ -114,24 +111,21 @@
 // objects are frozen until RestoreObject restores them, as OSS's
 // RestoreObject reference describes. HEAD (and GetObjectMeta, listings,
 // deletes) work on frozen objects; GetObject answers 403
-// InvalidObjectState "The operation is not valid for the object's state"
-// with EC 0016-00000404, CopyObject and UploadPartCopy of a frozen source
-// the same without an EC (OSS's EC page names GetObject only). The first
+// InvalidObjectState "The operation is not valid for the object's state",
+// and so do CopyObject and UploadPartCopy of a frozen source. The first
 // RestoreObject answers 202 and starts the restore, which takes
 // SetRestoreDuration (WithRestoreDuration; default 0, where OSS takes a
 // minute to hours) and shows x-oss-restore: ongoing-request="true"
-// meanwhile; a RestoreObject then answers 409 RestoreAlreadyInProgress (EC
-// 0016-00000701). Once restored, HEAD and GET show ongoing-request="false",
+// meanwhile; a RestoreObject then answers 409 RestoreAlreadyInProgress. Once restored, HEAD and GET show ongoing-request="false",
 // expiry-date="<RFC 1123 time>", the object reads and copies, and a
 // RestoreObject answers 200 and prolongs the restored state to at least
 // Days from then (never shortening it). The restored state lasts the
 // request's Days (default 1; 1 to 7 for Archive, 1 to 365 for the colder
-// classes, else 400 InvalidArgument with EC 0016-00000704), one Day being
+// classes, else 400 InvalidArgument), one Day being
 // SetRestoreDay (default 24 hours); it then expires and the object is
 // frozen again, with no x-oss-restore. A Tier other than Expedited, Standard
-// or Bulk is 400 InvalidArgument with EC 0016-00000703 (every tier takes
-// the same time here); a RestoreObject of a Standard or IA object is 400
-// OperationNotSupported with EC 0016-00000702. A copy of a restored object
+// or Bulk is 400 InvalidArgument (every tier takes the same time here); a
+// RestoreObject of a Standard or IA object is 400 OperationNotSupported. A copy of a restored object
 // is frozen. The messages of these InvalidArgument errors and of
 // OperationNotSupported and RestoreAlreadyInProgress are the emulator's: OSS's
 // pages give none. SetClockSkew moves a test through the states without
@@ -151,19 +145,19 @@
 // (0 bytes, type Symlink). CopyObject of a link copies the link, not the
 // target, as OSS's copy-object reference says, so a copy into another bucket
 // names a key of that bucket; UploadPartCopy refuses a link with 400
-// InvalidArgument, EC 0042-00000308.
+// InvalidArgument.
 //
 // AppendObject (position in the query) creates an Appendable object at
 // position 0 and appends in place to it, with no new version even in a
 // versioned bucket, answering x-oss-next-append-position and the whole
 // object's CRC64; HEAD shows x-oss-next-append-position too. Appending to
-// another type is 409 ObjectNotAppendable (EC 0026-00000017), at another
+// another type is 409 ObjectNotAppendable, at another
 // position than the size 409 PositionNotEqualToLength with the size in
 // x-oss-next-append-position, past 5 GiB EntityTooLarge. An appendable
 // object's ETag changes with every append and is derived from its size and
 // CRC64 (OSS's is no MD5 of the bytes either). OSS's SDK guides say
 // appendable objects cannot be copied but name no error: CopyObject and
-// UploadPartCopy of one answer 400 OperationNotSupported, without an EC.
+// UploadPartCopy of one answer 400 OperationNotSupported.
 // The messages of NotSymlink, SymlinkTargetNotExist, InvalidTargetType,
 // ObjectNotAppendable and PositionNotEqualToLength are those OSS's older
 // references and SDK samples show; the UploadPartCopy one is the emulator's.
@@ -188,29 +182,11 @@
 //
 // Errors use OSS's body (Code, Message, RequestId, HostId, code-specific
 // elements, EC and RecommendDoc) and, for HEAD, the same XML base64-encoded in
-// x-oss-err; every response carries x-oss-request-id. EC values are OSS's
-// where OSS's EC pages or recorded OSS responses show them for that cause,
-// including operation-specific ones (NoSuchUpload is 0042-00000104 from
-// UploadPart, 0042-00000311 from UploadPartCopy and 0042-00000002
-// elsewhere; a cross-region copy is
-// 0016-00000306 from CopyObject; a body above 5 GiB is 0017-00000102).
-// These errors carry no EC, because no OSS EC page or recorded response shows
-// one for their cause, and the emulator does not invent one: InvalidPart;
-// FileImmutable from CopyObject and UploadPartCopy; InvalidRange;
-// MethodNotAllowed; EntityTooLarge from CopyObject; InvalidWORMConfiguration
-// and NoSuchWORMConfiguration; AccessDenied for an unsigned request, a
-// cross-region UploadPartCopy, an expired V4 presigned URL and a V1 request
-// without a valid Date or presigned parameters; InvalidArgument for a
-// malformed Authorization header, credential or presigned URL, a bucket or
-// object ACL value, an encryption method, the number or size of tags,
-// max-keys, continuation-token, part-number-marker, a copy directive, a
-// CopyObject source without its leading slash, bucket or key, an
-// UploadPartCopy source's version ID or other query parameters, a copy range
-// above 5 GiB, a PutBucket storage class and a
-// retention period; InvalidRequest for a body that cannot be read and for
-// an UploadPartCopy source version that is a delete marker;
-// InvalidLocationConstraint; and the emulator's own NotImplemented and
-// InternalError.
+// x-oss-err; every response carries x-oss-request-id. An error's EC is
+// OSS's where OSS's EC pages or recorded OSS responses show one for that
+// cause, operation-specific ones included; where neither does, the emulator
+// sends none rather than invent one. errorSpecs, and the withEC calls where
+// an operation differs, are the list.
 //
 // # Storage
 //
@@ -248,7 +224,7 @@
 // ClearFaults removes them, SetFaultSeed makes probabilistic faults
 // repeatable and FaultsFired counts the faults that fired (see their docs).
 // Deny refuses operations as OSS refuses a RAM user whose policies do not
-// allow them (403 AccessDenied, EC 0003-00000001); a denied GetObjectTagging
+// allow them (403 AccessDenied); a denied GetObjectTagging
 // also hides x-oss-tagging-count from HEAD and GET. OSS documents nothing
 // about that header for such a requester; the emulator assumes what S3
 // documents for its x-amz-tagging-count: it is shown only to a requester

@@ -162,8 +162,8 @@ func (r *objectCopyResource) ModifyPlan(ctx context.Context, req resource.Modify
 		return
 	}
 	// A replacement (unless create_before_destroy) deletes the copy before
-	// making the new one: refuse it
-	// now if OSS would not copy the new source.
+	// making the new one, so a source OSS would not copy fails the plan now
+	// rather than leave no copy at all.
 	if !r.checkCopyable(ctx, src, plan.Bucket.ValueString(), &resp.Diagnostics) {
 		return
 	}
