@@ -24,6 +24,7 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework/providerserver"
 	"github.com/hashicorp/terraform-plugin-go/tfprotov6"
 	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
+	"github.com/hashicorp/terraform-plugin-testing/plancheck"
 	"github.com/hashicorp/terraform-plugin-testing/terraform"
 
 	"github.com/ossprovider/terraform-provider-oss/internal/ossemu"
@@ -245,6 +246,12 @@ func (o *testOSS) uploadsLeft() error {
 		}
 	}
 	return nil
+}
+
+// expectAction is the plan check of a step whose plan must take action on
+// the test's copy, before the apply.
+func expectAction(action plancheck.ResourceActionType) resource.ConfigPlanChecks {
+	return resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{plancheck.ExpectResourceAction(testResource, action)}}
 }
 
 // checkNothingWritten asserts what a copy that failed before writing

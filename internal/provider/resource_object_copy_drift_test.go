@@ -71,30 +71,24 @@ func TestAccObjectCopy_StorageClassLifecycle(t *testing.T) {
 			},
 			{
 				// The configuration catches up with the lifecycle rule.
-				PreConfig: o.resetRequests,
-				Config:    config("Archive"),
-				ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
-					plancheck.ExpectResourceAction(testResource, plancheck.ResourceActionUpdate),
-				}},
+				PreConfig:         o.resetRequests,
+				Config:            config("Archive"),
+				ConfigPlanChecks:  expectAction(plancheck.ResourceActionUpdate),
 				ConfigStateChecks: classes("Archive", "Archive"),
 				Check:             o.checkRequests(noCopy),
 			},
 			{
 				// A class the copy is not in: a new copy in that class.
-				Config: config("ColdArchive"),
-				ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
-					plancheck.ExpectResourceAction(testResource, plancheck.ResourceActionReplace),
-				}},
+				Config:            config("ColdArchive"),
+				ConfigPlanChecks:  expectAction(plancheck.ResourceActionReplace),
 				ConfigStateChecks: classes("ColdArchive", "ColdArchive"),
 				Check:             o.checkHead(dst, "k", map[string]string{"X-Oss-Storage-Class": "ColdArchive"}),
 			},
 			{
 				// Warmer than configured is drift, whatever moved it.
-				PreConfig: func() { o.transition(dst, "k", "Standard") },
-				Config:    config("ColdArchive"),
-				ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
-					plancheck.ExpectResourceAction(testResource, plancheck.ResourceActionReplace),
-				}},
+				PreConfig:         func() { o.transition(dst, "k", "Standard") },
+				Config:            config("ColdArchive"),
+				ConfigPlanChecks:  expectAction(plancheck.ResourceActionReplace),
 				ConfigStateChecks: classes("ColdArchive", "ColdArchive"),
 				Check:             o.checkHead(dst, "k", map[string]string{"X-Oss-Storage-Class": "ColdArchive"}),
 			},
@@ -120,10 +114,8 @@ func TestAccObjectCopy_TagsDrift(t *testing.T) {
 					o.putTags(dst, "k", map[string]string{"env": "dev", "owner": "mallory"})
 					o.resetRequests()
 				},
-				Config: config,
-				ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
-					plancheck.ExpectResourceAction(testResource, plancheck.ResourceActionUpdate),
-				}},
+				Config:           config,
+				ConfigPlanChecks: expectAction(plancheck.ResourceActionUpdate),
 				Check: resource.ComposeTestCheckFunc(
 					o.checkTags(dst, "k", map[string]string{"env": "prod"}),
 					o.checkRequests(map[string]int{"PutObjectTagging": 1, "CopyObject": 0, "DeleteObject": 0}),
@@ -131,12 +123,10 @@ func TestAccObjectCopy_TagsDrift(t *testing.T) {
 			},
 			{
 				// Tags removed out of band come back too.
-				PreConfig: func() { o.deleteTags(dst, "k") },
-				Config:    config,
-				ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
-					plancheck.ExpectResourceAction(testResource, plancheck.ResourceActionUpdate),
-				}},
-				Check: o.checkTags(dst, "k", map[string]string{"env": "prod"}),
+				PreConfig:        func() { o.deleteTags(dst, "k") },
+				Config:           config,
+				ConfigPlanChecks: expectAction(plancheck.ResourceActionUpdate),
+				Check:            o.checkTags(dst, "k", map[string]string{"env": "prod"}),
 			},
 		},
 	})
@@ -161,10 +151,8 @@ func TestAccObjectCopy_ACLDrift(t *testing.T) {
 					o.putACL(dst, "k", oss.ObjectACLPublicReadWrite)
 					o.resetRequests()
 				},
-				Config: config,
-				ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
-					plancheck.ExpectResourceAction(testResource, plancheck.ResourceActionUpdate),
-				}},
+				Config:           config,
+				ConfigPlanChecks: expectAction(plancheck.ResourceActionUpdate),
 				Check: resource.ComposeTestCheckFunc(
 					o.checkACL(dst, "k", "private"),
 					o.checkRequests(map[string]int{"PutObjectAcl": 1, "CopyObject": 0, "DeleteObject": 0}),
@@ -258,18 +246,14 @@ func TestAccObjectCopy_ImportTagsACL(t *testing.T) {
 			{
 				// Imported for good by an apply; then the ACL drifts and
 				// is put back.
-				Config: o.config(own + importBlock("own")),
-				ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
-					plancheck.ExpectResourceAction(testResource, plancheck.ResourceActionNoop),
-				}},
+				Config:           o.config(own + importBlock("own")),
+				ConfigPlanChecks: expectAction(plancheck.ResourceActionNoop),
 			},
 			{
-				PreConfig: func() { o.putACL(dst, "own", oss.ObjectACLPublicReadWrite) },
-				Config:    o.config(own),
-				ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
-					plancheck.ExpectResourceAction(testResource, plancheck.ResourceActionUpdate),
-				}},
-				Check: o.checkACL(dst, "own", "public-read"),
+				PreConfig:        func() { o.putACL(dst, "own", oss.ObjectACLPublicReadWrite) },
+				Config:           o.config(own),
+				ConfigPlanChecks: expectAction(plancheck.ResourceActionUpdate),
+				Check:            o.checkACL(dst, "own", "public-read"),
 			},
 		}},
 	}

@@ -243,10 +243,8 @@ func TestAccObjectCopy_MetadataReplace(t *testing.T) {
 				// Metadata is part of what was copied: changing it copies again.
 				Config: o.config(copyConfig(dst, "copy.json", src, "report.csv",
 					strings.Replace(replace, `team = "data"`, `team = "platform"`, 1))),
-				ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
-					plancheck.ExpectResourceAction(testResource, plancheck.ResourceActionReplace),
-				}},
-				Check: o.checkHead(dst, "copy.json", map[string]string{"X-Oss-Meta-Team": "platform"}),
+				ConfigPlanChecks: expectAction(plancheck.ResourceActionReplace),
+				Check:            o.checkHead(dst, "copy.json", map[string]string{"X-Oss-Meta-Team": "platform"}),
 			},
 		},
 	})
@@ -282,9 +280,7 @@ func TestAccObjectCopy_Tags(t *testing.T) {
 				PreConfig: o.resetRequests,
 				Config: o.config(copyConfig(dst, "tags", src, "tagged",
 					"tagging_directive = \"REPLACE\"\n  tags = { env = \"prod\", team = \"data\" }")),
-				ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
-					plancheck.ExpectResourceAction(testResource, plancheck.ResourceActionUpdate),
-				}},
+				ConfigPlanChecks: expectAction(plancheck.ResourceActionUpdate),
 				Check: resource.ComposeTestCheckFunc(
 					o.checkTags(dst, "tags", map[string]string{"env": "prod", "team": "data"}),
 					o.checkRequests(map[string]int{"PutObjectTagging": 1, "CopyObject": 0, "InitiateMultipartUpload": 0}),
@@ -310,10 +306,8 @@ func TestAccObjectCopy_ACL(t *testing.T) {
 				Check:             o.checkACL(dst, "acl", "private"),
 			},
 			{
-				Config: o.config(copyConfig(dst, "acl", src, "acl", `acl = "public-read"`)),
-				ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
-					plancheck.ExpectResourceAction(testResource, plancheck.ResourceActionUpdate),
-				}},
+				Config:            o.config(copyConfig(dst, "acl", src, "acl", `acl = "public-read"`)),
+				ConfigPlanChecks:  expectAction(plancheck.ResourceActionUpdate),
 				ConfigStateChecks: []statecheck.StateCheck{etag.AddStateValue(testResource, tfjsonpath.New("etag"))},
 				Check:             o.checkACL(dst, "acl", "public-read"),
 			},
@@ -348,10 +342,8 @@ func TestAccObjectCopy_StorageClassAndEncryption(t *testing.T) {
 			{
 				Config: o.config(copyConfig(dst, "cold", src, "cold",
 					"storage_class = \"Standard\"\n  server_side_encryption = \"AES256\""+tuning)),
-				ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
-					plancheck.ExpectResourceAction(testResource, plancheck.ResourceActionReplace),
-				}},
-				Check: o.checkHead(dst, "cold", map[string]string{"X-Oss-Storage-Class": "Standard"}),
+				ConfigPlanChecks: expectAction(plancheck.ResourceActionReplace),
+				Check:            o.checkHead(dst, "cold", map[string]string{"X-Oss-Storage-Class": "Standard"}),
 			},
 		},
 	})
@@ -501,12 +493,10 @@ func TestAccObjectCopy_DestinationDeleted(t *testing.T) {
 		Steps: []resource.TestStep{
 			{Config: config},
 			{
-				PreConfig: func() { o.remove(dst, "a", "") },
-				Config:    config,
-				ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
-					plancheck.ExpectResourceAction(testResource, plancheck.ResourceActionCreate),
-				}},
-				Check: o.checkContent(dst, "a", "a"),
+				PreConfig:        func() { o.remove(dst, "a", "") },
+				Config:           config,
+				ConfigPlanChecks: expectAction(plancheck.ResourceActionCreate),
+				Check:            o.checkContent(dst, "a", "a"),
 			},
 		},
 	})
@@ -524,12 +514,10 @@ func TestAccObjectCopy_DestinationOverwritten(t *testing.T) {
 		Steps: []resource.TestStep{
 			{Config: config},
 			{
-				PreConfig: func() { o.put(dst, "a", []byte("written by someone else"), nil) },
-				Config:    config,
-				ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
-					plancheck.ExpectResourceAction(testResource, plancheck.ResourceActionReplace),
-				}},
-				Check: o.checkContent(dst, "a", "from source"),
+				PreConfig:        func() { o.put(dst, "a", []byte("written by someone else"), nil) },
+				Config:           config,
+				ConfigPlanChecks: expectAction(plancheck.ResourceActionReplace),
+				Check:            o.checkContent(dst, "a", "from source"),
 			},
 		},
 	})
@@ -551,11 +539,9 @@ func TestAccObjectCopy_SourceChanged(t *testing.T) {
 				ConfigStateChecks: []statecheck.StateCheck{sourceETag.AddStateValue(testResource, tfjsonpath.New("source_etag"))},
 			},
 			{
-				PreConfig: func() { o.put(src, "a", []byte("new"), nil) },
-				Config:    config,
-				ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
-					plancheck.ExpectResourceAction(testResource, plancheck.ResourceActionReplace),
-				}},
+				PreConfig:         func() { o.put(src, "a", []byte("new"), nil) },
+				Config:            config,
+				ConfigPlanChecks:  expectAction(plancheck.ResourceActionReplace),
 				ConfigStateChecks: []statecheck.StateCheck{sourceETag.AddStateValue(testResource, tfjsonpath.New("source_etag"))},
 				Check:             o.checkContent(dst, "a", "new"),
 			},
@@ -584,11 +570,9 @@ func TestAccObjectCopy_TuningCopiesNothing(t *testing.T) {
 				ConfigStateChecks: []statecheck.StateCheck{etag.AddStateValue(testResource, tfjsonpath.New("etag"))},
 			},
 			{
-				PreConfig: o.resetRequests,
-				Config:    tuned(2*objectcopy.MinPartSize, 8),
-				ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
-					plancheck.ExpectResourceAction(testResource, plancheck.ResourceActionUpdate),
-				}},
+				PreConfig:        o.resetRequests,
+				Config:           tuned(2*objectcopy.MinPartSize, 8),
+				ConfigPlanChecks: expectAction(plancheck.ResourceActionUpdate),
 				ConfigStateChecks: []statecheck.StateCheck{
 					etag.AddStateValue(testResource, tfjsonpath.New("etag")),
 					statecheck.ExpectKnownValue(testResource, tfjsonpath.New("part_size"), knownvalue.Int64Exact(2*objectcopy.MinPartSize)),

@@ -69,11 +69,9 @@ func TestAccObjectCopy_SourceVersioningEnabled(t *testing.T) {
 			},
 			{
 				// Suspended: the write replaces the null version in place.
-				PreConfig: func() { o.put(src, "a", []byte("written while suspended"), nil) },
-				Config:    config,
-				ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
-					plancheck.ExpectResourceAction(testResource, plancheck.ResourceActionReplace),
-				}},
+				PreConfig:        func() { o.put(src, "a", []byte("written while suspended"), nil) },
+				Config:           config,
+				ConfigPlanChecks: expectAction(plancheck.ResourceActionReplace),
 				ConfigStateChecks: []statecheck.StateCheck{
 					statecheck.ExpectKnownValue(testResource, tfjsonpath.New("source_version_id"), knownvalue.StringExact("null")),
 				},
@@ -85,11 +83,9 @@ func TestAccObjectCopy_SourceVersioningEnabled(t *testing.T) {
 					o.setVersioning(src, oss.VersionEnabled)
 					o.put(src, "a", []byte("a new version"), nil)
 				},
-				Config: config,
-				ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
-					plancheck.ExpectResourceAction(testResource, plancheck.ResourceActionReplace),
-				}},
-				Check: o.checkContent(dst, "a", "a new version"),
+				Config:           config,
+				ConfigPlanChecks: expectAction(plancheck.ResourceActionReplace),
+				Check:            o.checkContent(dst, "a", "a new version"),
 			},
 			{
 				ResourceName:      testResource,
@@ -122,11 +118,9 @@ func TestAccObjectCopy_ImportBeforeSourceVersioning(t *testing.T) {
 				ImportStatePersist: true,
 			},
 			{
-				PreConfig: func() { o.setVersioning(src, oss.VersionEnabled) },
-				Config:    config,
-				ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
-					plancheck.ExpectResourceAction(testResource, plancheck.ResourceActionNoop),
-				}},
+				PreConfig:        func() { o.setVersioning(src, oss.VersionEnabled) },
+				Config:           config,
+				ConfigPlanChecks: expectAction(plancheck.ResourceActionNoop),
 			},
 		},
 	})
