@@ -814,6 +814,12 @@ func TestHeadSource(t *testing.T) {
 // if something went wrong on its side.
 func tamperingClient(t *testing.T, srv *ossemu.Server, tamper func(*http.Response)) *oss.Client {
 	t.Helper()
+	return oss.NewClient(clientConfig(srv).WithEndpoint(tamperingProxy(t, srv, tamper)))
+}
+
+// tamperingProxy is tamperingClient's proxy; it returns its endpoint.
+func tamperingProxy(t *testing.T, srv *ossemu.Server, tamper func(*http.Response)) string {
+	t.Helper()
 	target, err := url.Parse(srv.Endpoint())
 	if err != nil {
 		t.Fatal(err)
@@ -829,7 +835,7 @@ func tamperingClient(t *testing.T, srv *ossemu.Server, tamper func(*http.Respons
 		},
 	})
 	t.Cleanup(proxy.Close)
-	return oss.NewClient(clientConfig(srv).WithEndpoint(proxy.URL))
+	return proxy.URL
 }
 
 // A copy whose CRC64 differs from the source's is not kept.
