@@ -3,7 +3,10 @@ package provider
 import (
 	"bytes"
 	"fmt"
+	"os"
+	"path/filepath"
 	"regexp"
+	"strings"
 	"syscall"
 	"testing"
 	"time"
@@ -207,4 +210,56 @@ func TestAccObjectCopy_RelayInterruptAbortsUpload(t *testing.T) {
 	if want := regexp.MustCompile(`Interrupt received`); !want.MatchString(out.String()) {
 		t.Errorf("terraform did not see the interrupt\n%s", out.String())
 	}
+}
+
+// TestAccObjectCopy_RelaySourceKeysWriteOnly gives the other account's key
+// pair in source_credentials: the copy is relayed with it, and neither the
+// access key secret nor the ID is stored in the state.
+func TestAccObjectCopy_RelaySourceKeysWriteOnly(t *testing.T) {
+	if strings.Contains(filepath.Base(os.Getenv("TF_ACC_TERRAFORM_PATH")), "tofu") {
+		t.Skip("write-only arguments need Terraform 1.11 or OpenTofu 1.11; CI's OpenTofu is 1.10")
+	}
+	const otherID, otherSecret = "LTAIwriteOnlyKey01", "write-only-secret-value"
+	o := newTestOSS(t, ossemu.WithAccount(otherID, otherSecret))
+	o.requireEmulator("needs a second account")
+	const src = "write-only-source"
+	if err := o.emu.CreateAccountBucket(otherID, src, ""); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := o.emu.PutObject(src, "k", testData(100, 4), nil); err != nil {
+		t.Fatal(err)
+	}
+	dst := o.newBucket(false)
+	credentials := fmt.Sprintf("  source_credentials {\n    access_key = %s\n    secret_key = %s\n  }\n",
+		hcl(otherID), hcl(otherSecret))
+
+	resource.ParallelTest(t, resource.TestCase{
+		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
+		CheckDestroy:             o.checkDestroy,
+		Steps: []resource.TestStep{{
+			Config: o.config(copyConfig(dst, "k", src, "k", credentials)),
+			ConfigStateChecks: []statecheck.StateCheck{
+				statecheck.ExpectKnownValue(testResource, tfjsonpath.New("copy_method"), knownvalue.StringExact("relay")),
+				statecheck.ExpectKnownValue(testResource, tfjsonpath.New("source_credentials").AtMapKey("secret_key"), knownvalue.Null()),
+				statecheck.ExpectKnownValue(testResource, tfjsonpath.New("source_credentials").AtMapKey("access_key"), knownvalue.Null()),
+			},
+			Check: func(s *terraform.State) error {
+				for _, rs := range s.RootModule().Resources {
+					for name, v := range rs.Primary.Attributes {
+						if strings.Contains(v, otherSecret) || strings.Contains(v, otherID) {
+							return fmt.Errorf("the state stores a source key in %s", name)
+						}
+					}
+				}
+				got, err := o.emu.HeadObject(dst, "k", "")
+				if err != nil {
+					return err
+				}
+				if want, _ := o.emu.HeadObject(src, "k", ""); got.CRC64 != want.CRC64 {
+					return fmt.Errorf("copy has CRC64 %d, the source %d", got.CRC64, want.CRC64)
+				}
+				return nil
+			},
+		}},
+	})
 }
