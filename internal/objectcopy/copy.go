@@ -122,6 +122,9 @@ type Params struct {
 	// into an UploadPart, pinned to the source's version and ETag, its
 	// CRC64 checked, the parts' CRC64 combined and compared with the
 	// source's before Complete. Every size takes a multipart upload then.
+	// The copy's client may have the SDK's own upload CRC64 check off
+	// (oss.Config.WithDisableUploadCRC64Check), which saves hashing every
+	// byte twice.
 	SourceClient *oss.Client
 
 	Logger Logger // may be nil
