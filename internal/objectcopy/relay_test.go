@@ -43,6 +43,19 @@ func sourceConfig(srv *ossemu.Server, endpoint string) *oss.Config {
 	return clientConfig(srv).WithRegion(sourceRegion).WithEndpoint(endpoint)
 }
 
+// sourceClientThrough is a client of the source's region whose requests go
+// through wrap around the SDK's own transport.
+func sourceClientThrough(t *testing.T, srv *ossemu.Server, wrap func(http.RoundTripper) http.RoundTripper) *oss.Client {
+	t.Helper()
+	endpoint, err := srv.RegionEndpoint(sourceRegion)
+	if err != nil {
+		t.Fatal(err)
+	}
+	hc := transport.NewHttpClient(&transport.Config{})
+	hc.Transport = wrap(hc.Transport)
+	return oss.NewClient(sourceConfig(srv, endpoint).WithHttpClient(hc))
+}
+
 func TestRelay_Sizes(t *testing.T) {
 	t.Parallel()
 
@@ -199,15 +212,11 @@ func TestRelay_PartsRetried(t *testing.T) {
 			srv, dst, _ := newRelayEnv(t)
 			data := randomBytes(4*partSize, 26)
 			putSource(t, srv, "k", data, nil)
-			endpoint, err := srv.RegionEndpoint(sourceRegion)
-			if err != nil {
-				t.Fatal(err)
-			}
-			hc := transport.NewHttpClient(&transport.Config{})
-			cut := &cuttingTransport{base: hc.Transport}
-			cut.cuts.Store(tc.cuts)
-			hc.Transport = cut
-			src := oss.NewClient(sourceConfig(srv, endpoint).WithHttpClient(hc))
+			src := sourceClientThrough(t, srv, func(base http.RoundTripper) http.RoundTripper {
+				cut := &cuttingTransport{base: base}
+				cut.cuts.Store(tc.cuts)
+				return cut
+			})
 			for _, f := range tc.faults {
 				srv.AddFault(f)
 			}
@@ -258,22 +267,17 @@ func TestRelay_CombinedCRCMismatch(t *testing.T) {
 	t.Parallel()
 	srv, dst, _ := newRelayEnv(t)
 	putSource(t, srv, "k", randomBytes(3*partSize, 28), nil)
-	endpoint, err := srv.RegionEndpoint(sourceRegion)
-	if err != nil {
-		t.Fatal(err)
-	}
-	hc := transport.NewHttpClient(&transport.Config{})
-	base := hc.Transport
-	hc.Transport = roundTripFunc(func(r *http.Request) (*http.Response, error) {
-		resp, err := base.RoundTrip(r)
-		if err == nil && r.Method == http.MethodHead {
-			resp.Header.Set("x-oss-hash-crc64ecma", "1")
-		}
-		return resp, err
+	src := sourceClientThrough(t, srv, func(base http.RoundTripper) http.RoundTripper {
+		return roundTripFunc(func(r *http.Request) (*http.Response, error) {
+			resp, err := base.RoundTrip(r)
+			if err == nil && r.Method == http.MethodHead {
+				resp.Header.Set("x-oss-hash-crc64ecma", "1")
+			}
+			return resp, err
+		})
 	})
-	src := oss.NewClient(sourceConfig(srv, endpoint).WithHttpClient(hc))
 
-	_, err = objectcopy.Copy(context.Background(), dst, objectcopy.Params{
+	_, err := objectcopy.Copy(context.Background(), dst, objectcopy.Params{
 		SourceBucket: srcBucket, SourceKey: "k", Bucket: dstBucket, Key: "k",
 		PartSize: partSize, SourceClient: src,
 	})

@@ -25,8 +25,6 @@ const (
 	copyRelay      = "relay"
 )
 
-var copyMethods = []string{copyServerSide, copyRelay}
-
 // sourceCredentialsModel maps the source_credentials block: the provider's
 // credential arguments, for the account that may read the source.
 type sourceCredentialsModel struct {
