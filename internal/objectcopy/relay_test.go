@@ -4,7 +4,9 @@ import (
 	"context"
 	"errors"
 	"io"
+	"maps"
 	"net/http"
+	"runtime"
 	"strings"
 	"sync/atomic"
 	"testing"
@@ -93,9 +95,15 @@ func TestRelay_Sizes(t *testing.T) {
 					t.Errorf("%d %s requests, want %d", n, op, want)
 				}
 			}
-			// Metadata directive COPY: the relay carries the source's headers over.
-			if ct := got.Header.Get("Content-Type"); ct != sourceHeaders().Get("Content-Type") {
-				t.Errorf("Content-Type %q, want the source's %q", ct, sourceHeaders().Get("Content-Type"))
+			// Directives COPY: the relay carries the source's headers, metadata
+			// and tags over, read through the source's client.
+			for _, h := range []string{"Content-Type", "Cache-Control", "X-Oss-Meta-Owner"} {
+				if v := got.Header.Get(h); v != sourceHeaders().Get(h) {
+					t.Errorf("%s %q, want the source's %q", h, v, sourceHeaders().Get(h))
+				}
+			}
+			if want := map[string]string{"team": "storage", "note": "a b+c"}; !maps.Equal(got.Tags, want) {
+				t.Errorf("tags %v, want the source's %v", got.Tags, want)
 			}
 		})
 	}
@@ -138,6 +146,31 @@ func TestRelay_SourceChangesDuringCopy(t *testing.T) {
 	}
 	assertNoUploads(t, srv)
 	assertNoObject(t, srv, "k")
+}
+
+// A relayed copy is pinned to the version it found first: overwriting a
+// versioned source during the copy changes nothing in the copy.
+func TestRelay_VersionedSourceChangesDuringCopy(t *testing.T) {
+	t.Parallel()
+	srv, dst, src := newRelayEnv(t)
+	if err := srv.SetBucketVersioning(srcBucket, true); err != nil {
+		t.Fatal(err)
+	}
+	data := randomBytes(4*partSize, 29)
+	first := putSource(t, srv, "k", data, nil)
+
+	res, err := objectcopy.Copy(context.Background(), dst, objectcopy.Params{
+		SourceBucket: srcBucket, SourceKey: "k", Bucket: dstBucket, Key: "k",
+		PartSize: partSize, Parallelism: 1, SourceClient: src,
+		Logger: &hookLogger{fn: func() { overwriteSource(t, srv, "k", randomBytes(4*partSize, 30)) }},
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	assertCopied(t, srv, res, data, "k")
+	if res.Source.VersionID != first.VersionID {
+		t.Errorf("copied version %q, want the first one, %q", res.Source.VersionID, first.VersionID)
+	}
 }
 
 func TestRelay_CancelAbortsUpload(t *testing.T) {
@@ -302,4 +335,35 @@ func serviceError(err error) (string, int) {
 		return se.Code, se.StatusCode
 	}
 	return "", 0
+}
+
+// TestRelay_PartNotBuffered relays one part of 64 MiB and checks that the
+// whole process (the emulator included) allocated a small fraction of it:
+// the part streams from GetObject into UploadPart and is never held. The
+// test is not parallel, so that no other test's allocations count.
+func TestRelay_PartNotBuffered(t *testing.T) {
+	const size = 64 << 20
+	srv, dst, src := newRelayEnv(t)
+	info, err := srv.PutGeneratedObject(srcBucket, "k", size, 31, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var before, after runtime.MemStats
+	runtime.GC()
+	runtime.ReadMemStats(&before)
+	res, err := objectcopy.Copy(context.Background(), dst, objectcopy.Params{
+		SourceBucket: srcBucket, SourceKey: "k", Bucket: dstBucket, Key: "k", PartSize: size, SourceClient: src,
+	})
+	runtime.ReadMemStats(&after)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if res.Parts != 1 || res.CRC64 != info.CRC64 {
+		t.Fatalf("copy in %d parts with CRC64 %d, want 1 part with the source's %d", res.Parts, res.CRC64, info.CRC64)
+	}
+	allocated := after.TotalAlloc - before.TotalAlloc
+	t.Logf("relaying %d MiB allocated %.1f MiB", size>>20, float64(allocated)/(1<<20))
+	if allocated > size/8 {
+		t.Errorf("relaying a %d MiB part allocated %d MiB: the part was buffered", size>>20, allocated>>20)
+	}
 }
