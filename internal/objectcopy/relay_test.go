@@ -132,7 +132,7 @@ func TestRelay_SourceChangesDuringCopy(t *testing.T) {
 	_, err := objectcopy.Copy(context.Background(), dst, objectcopy.Params{
 		SourceBucket: srcBucket, SourceKey: "k", Bucket: dstBucket, Key: "k",
 		PartSize: partSize, Parallelism: 1, SourceClient: src,
-		Logger: &hookLogger{fn: func() { overwriteSource(t, srv, "k", randomBytes(4*partSize, 24)) }},
+		Logger: &hookLogger{fn: func() { overwriteSource(t, srv, randomBytes(4*partSize, 24)) }},
 	})
 	if !errors.Is(err, objectcopy.ErrSourceChanged) {
 		t.Fatalf("error %v, want one wrapping ErrSourceChanged", err)
@@ -162,7 +162,7 @@ func TestRelay_VersionedSourceChangesDuringCopy(t *testing.T) {
 	res, err := objectcopy.Copy(context.Background(), dst, objectcopy.Params{
 		SourceBucket: srcBucket, SourceKey: "k", Bucket: dstBucket, Key: "k",
 		PartSize: partSize, Parallelism: 1, SourceClient: src,
-		Logger: &hookLogger{fn: func() { overwriteSource(t, srv, "k", randomBytes(4*partSize, 30)) }},
+		Logger: &hookLogger{fn: func() { overwriteSource(t, srv, randomBytes(4*partSize, 30)) }},
 	})
 	if err != nil {
 		t.Fatal(err)
