@@ -3,6 +3,7 @@ package provider
 import (
 	"context"
 	"fmt"
+	"maps"
 	"regexp"
 	"time"
 
@@ -77,7 +78,7 @@ func objectCopySchema(ctx context.Context) schema.Schema {
 	}
 	replaceOnly := " Only with `metadata_directive = \"REPLACE\"`; under `COPY` setting it is an error."
 
-	return schema.Schema{
+	s := schema.Schema{
 		// The page's prose is in templates/resources/object_copy.md.tmpl.
 		MarkdownDescription: "Copies an object inside OSS, server side, and keeps the copy tracked.",
 		Attributes: map[string]schema.Attribute{
@@ -96,8 +97,8 @@ func objectCopySchema(ctx context.Context) schema.Schema {
 				PlanModifiers: replaceString(),
 			},
 			"source_bucket": schema.StringAttribute{
-				MarkdownDescription: "Bucket of the source object, in the same region as `bucket`: the " +
-					"provider's region, since OSS copies only within one region. Changing it creates a new copy.",
+				MarkdownDescription: "Bucket of the source object: in the provider's region, or in " +
+					"`source_region`. Changing it creates a new copy.",
 				Required:      true,
 				Validators:    bucketValidators,
 				PlanModifiers: replaceString(),
@@ -314,7 +315,10 @@ func objectCopySchema(ctx context.Context) schema.Schema {
 			},
 		},
 		Blocks: map[string]schema.Block{
-			"timeouts": timeouts.Block(ctx, timeouts.Opts{Create: true, Delete: true}),
+			"timeouts":           timeouts.Block(ctx, timeouts.Opts{Create: true, Delete: true}),
+			"source_credentials": sourceCredentialsSchemaBlock(),
 		},
 	}
+	maps.Copy(s.Attributes, sourceAttributes())
+	return s
 }
