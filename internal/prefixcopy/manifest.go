@@ -113,7 +113,7 @@ func compareEntries(a, b Entry) int { return strings.Compare(a.Key, b.Key) }
 // are hex, so it shrinks to well under half.
 func compress(raw []byte) ([]byte, error) {
 	var buf bytes.Buffer
-	zw, _ := gzip.NewWriterLevel(&buf, gzip.BestCompression) // the level is valid
+	zw := gzip.NewWriter(&buf)
 	if _, err := zw.Write(raw); err != nil {
 		return nil, err
 	}

@@ -344,3 +344,31 @@ func TestAccPrefixCopy_PartialFailure(t *testing.T) {
 		},
 	})
 }
+
+// TestAccExamples_PrefixCopy applies the documentation's provider and
+// oss_prefix_copy examples, unchanged, against the emulator.
+func TestAccExamples_PrefixCopy(t *testing.T) {
+	o := newTestOSS(t)
+	o.requireEmulator("the examples name fixed buckets")
+	createExampleBucket(o, "golden-data", false)
+	createExampleBucket(o, "env-staging", false)
+	for _, k := range []string{"users.csv", "schema/users.json", "tmp/draft.csv", "README.md"} {
+		o.put("golden-data", "fixtures/v3/"+k, []byte(k), nil)
+	}
+	setExampleEnv(t, o)
+
+	resource.Test(t, resource.TestCase{
+		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
+		CheckDestroy:             o.checkPrefix("env-staging", "seed/", map[string]string{}),
+		Steps: []resource.TestStep{{
+			Config: readExample(t, "provider", "provider.tf") + readExample(t, "resources", "oss_prefix_copy", "resource.tf"),
+			Check: o.checkPrefix("env-staging", "seed/", map[string]string{
+				"users.csv": "users.csv", "schema/users.json": "schema/users.json",
+			}),
+			ConfigStateChecks: []statecheck.StateCheck{
+				statecheck.ExpectKnownOutputValue("seed_objects", knownvalue.Int64Exact(2)),
+				statecheck.ExpectKnownOutputValue("seed_bytes", knownvalue.Int64Exact(int64(len("users.csv")+len("schema/users.json")))),
+			},
+		}},
+	})
+}
