@@ -19,10 +19,14 @@ func (cp *copier) recoverCompleted(ctx context.Context, etags []string, complete
 	defer cancel()
 	res, err := cp.c.HeadObject(hctx, &oss.HeadObjectRequest{Bucket: oss.Ptr(cp.p.Bucket), Key: oss.Ptr(cp.p.Key)}, cp.retry.apply)
 	if code, _ := serviceCode(err); err != nil && code != "NoSuchKey" {
-		// Nothing tells whether the copy is there: say that it may be.
-		return nil, errors.Join(completeErr, cp.fail("HeadObject", fmt.Errorf("the upload is gone, so Complete may "+
-			"have made the copy and lost its answer, but reading the destination to tell failed; check whether it "+
-			"holds an object with an ETag ending in -%d, which nothing tracks: %w", len(etags), err)))
+		// Nothing tells whether the copy is there. The caller must track
+		// it all the same, under the ETag a completed upload of these parts
+		// has, and drop it when a later read finds no such object.
+		return nil, &WrittenError{
+			Bucket: cp.p.Bucket, Key: cp.p.Key, ETag: completedETag(etags), Source: cp.src.Source, Unconfirmed: true,
+			Err: errors.Join(completeErr, cp.fail("HeadObject", fmt.Errorf("the upload is gone, so Complete may "+
+				"have made the copy and lost its answer, but reading the destination to tell failed: %w", err))),
+		}
 	}
 	if err != nil || !isMultipartETag(oss.ToString(res.ETag), etags) {
 		return nil, completeErr
@@ -31,25 +35,35 @@ func (cp *copier) recoverCompleted(ctx context.Context, etags []string, complete
 	return cp.verify(ctx, "CompleteMultipartUpload", written{oss.ToString(res.ETag), oss.ToString(res.VersionId)}, res.HashCRC64, len(etags))
 }
 
+// completedETag is the ETag, quoted, that OSS gives the object completed from
+// parts with these ETags: the MD5 of the part ETags as text, as the notes on
+// OSS describe it, then "-" and the part count.
+func completedETag(parts []string) string {
+	h := md5.New()
+	for _, p := range parts {
+		h.Write([]byte(strings.ToUpper(strings.Trim(p, `"`))))
+	}
+	return `"` + strings.ToUpper(hex.EncodeToString(h.Sum(nil))) + "-" + strconv.Itoa(len(parts)) + `"`
+}
+
 // isMultipartETag reports whether etag is the ETag OSS gives the object
 // completed from parts with these ETags: MD5 over the part ETags, then "-"
 // and the part count. The notes on OSS hash the ETags as text, the S3
 // convention hashes their binary digests; either proves the same part list.
 func isMultipartETag(etag string, parts []string) bool {
-	text, bin := md5.New(), md5.New()
+	etag = strings.ToUpper(strings.Trim(etag, `"`))
+	if etag == strings.Trim(completedETag(parts), `"`) {
+		return true
+	}
+	bin := md5.New()
 	for _, p := range parts {
-		p = strings.ToUpper(strings.Trim(p, `"`))
-		text.Write([]byte(p))
-		raw, err := hex.DecodeString(p)
+		raw, err := hex.DecodeString(strings.Trim(p, `"`))
 		if err != nil {
 			return false
 		}
 		bin.Write(raw)
 	}
-	etag = strings.ToUpper(strings.Trim(etag, `"`))
-	suffix := "-" + strconv.Itoa(len(parts))
-	return etag == strings.ToUpper(hex.EncodeToString(text.Sum(nil)))+suffix ||
-		etag == strings.ToUpper(hex.EncodeToString(bin.Sum(nil)))+suffix
+	return etag == strings.ToUpper(hex.EncodeToString(bin.Sum(nil)))+"-"+strconv.Itoa(len(parts))
 }
 
 // recognize looks for the copy that a failed CopyObject may have made all

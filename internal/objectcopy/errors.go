@@ -73,14 +73,23 @@ func sourceChangedError(err error) error {
 type WrittenError struct {
 	Bucket, Key string
 	// ETag and VersionID identify the object the copy wrote; VersionID is ""
-	// in a bucket without versioning.
+	// in a bucket without versioning, and when Unconfirmed.
 	ETag, VersionID string
 	Source          Source // the source version that was copied
-	Err             error
+	// Unconfirmed: the copy may not have been written. Complete's answer
+	// was lost and the destination could not be read to tell; ETag is the
+	// one the completed upload has. A caller that finds no object with
+	// that ETag later has nothing to track.
+	Unconfirmed bool
+	Err         error
 }
 
-// Error says what failed, then which object was left.
+// Error says what failed, then which object was, or may have been, left.
 func (e *WrittenError) Error() string {
+	if e.Unconfirmed {
+		return e.Err.Error() + "; the copy may have been written to oss://" + e.Bucket + "/" + e.Key +
+			" with ETag " + e.ETag
+	}
 	msg := e.Err.Error() + "; the copy was written to oss://" + e.Bucket + "/" + e.Key + " with ETag " + e.ETag
 	if e.VersionID != "" {
 		msg += " (version " + e.VersionID + ")"

@@ -190,8 +190,19 @@ func TestCopy_LostCompleteAnswerUnreadable(t *testing.T) {
 		SourceBucket: srcBucket, SourceKey: "k", Bucket: dstBucket, Key: "k", PartSize: partSize,
 	})
 	want := "objectcopy: HeadObject oss://destination-bucket/k"
-	if err == nil || !strings.Contains(err.Error(), want) || !strings.Contains(err.Error(), "check whether it holds an object with an ETag ending in -3, which nothing tracks") {
-		t.Errorf("error %v, want one saying the copy may be at the destination", err)
+	var w *objectcopy.WrittenError
+	if !errors.As(err, &w) || !w.Unconfirmed || !strings.Contains(err.Error(), want) ||
+		!strings.Contains(err.Error(), "the copy may have been written to oss://destination-bucket/k with ETag") {
+		t.Fatalf("error %v, want a WrittenError saying the copy may be at the destination", err)
 	}
 	assertNoUploads(t, srv)
+	srv.ClearFaults()
+	head, herr := c.HeadObject(context.Background(), &oss.HeadObjectRequest{Bucket: oss.Ptr(dstBucket), Key: oss.Ptr("k")})
+	if herr != nil {
+		t.Fatal(herr)
+	}
+	if w.ETag != oss.ToString(head.ETag) || w.VersionID != "" {
+		t.Errorf("WrittenError names ETag %s version %q, the copy has ETag %s: a caller tracking it would not find it",
+			w.ETag, w.VersionID, oss.ToString(head.ETag))
+	}
 }

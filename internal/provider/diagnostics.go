@@ -409,8 +409,16 @@ func (r *objectCopyResource) copyDiag(ctx context.Context, what string, p object
 		if written.VersionID != "" {
 			at += " (version " + written.VersionID + ")"
 		}
-		advice += "\n\nThe copy was written to " + at + " but could not be verified or removed. Terraform records " +
-			"it as tainted: the next terraform apply deletes it and copies again, and terraform destroy deletes it."
+		if written.Unconfirmed {
+			advice += "\n\nThe copy may have been written to " + at + " with ETag " + trimETag(written.ETag) +
+				": OSS's answer to CompleteMultipartUpload was lost, and reading the destination to tell failed. " +
+				"Terraform records it as tainted: the next terraform plan reads the destination and forgets " +
+				"the copy if it is not there; if it is, the next terraform apply deletes it and copies again."
+		} else {
+			advice += "\n\nThe copy was written to " + at + " but could not be verified or removed. Terraform " +
+				"records it as tainted: the next terraform apply deletes it and copies again, and terraform " +
+				"destroy deletes it."
+		}
 	}
 	if t == src && summary == summaryObjectNotFound {
 		summary = "Source Object Not Found"

@@ -263,13 +263,24 @@ func (r *objectCopyResource) Read(ctx context.Context, req resource.ReadRequest,
 		return
 	}
 	bucket, key := state.Bucket.ValueString(), state.Key.ValueString()
+	copied, diags := copiedETag(ctx, req.Private)
+	resp.Diagnostics.Append(diags...)
+	if resp.Diagnostics.HasError() {
+		return
+	}
 	head, err := headObject(ctx, r.data.client, bucket, key, state.VersionID.ValueString())
 	gone := isNotFound(err)
 	switch {
 	case err == nil:
-		recordedClass := state.StorageClass
+		recordedClass, recordedVersion := state.StorageClass, state.VersionID
 		state.fromHead(head)
 		state.StorageClass = keptStorageClass(recordedClass, state.CurrentStorageClass)
+		// Without a recorded version, the current one is the copy's only
+		// if it has the copy's ETag; recording another writer's version
+		// would have destroy delete exactly that version.
+		if recordedVersion.IsNull() && copied != "" && state.ETag.ValueString() != copied {
+			state.VersionID = recordedVersion
+		}
 		var diags diag.Diagnostics
 		gone, diags = r.readManaged(ctx, &state)
 		resp.Diagnostics.Append(diags...)
@@ -288,8 +299,6 @@ func (r *objectCopyResource) Read(ctx context.Context, req resource.ReadRequest,
 	}
 
 	// After import, the object as found is what the copy made.
-	copied, diags := copiedETag(ctx, req.Private)
-	resp.Diagnostics.Append(diags...)
 	if copied == "" {
 		resp.Diagnostics.Append(setCopiedETag(ctx, resp.Private, state.ETag.ValueString())...)
 	}

@@ -214,6 +214,15 @@ func (r *objectCopyResource) stillOurs(ctx context.Context, p privateGetter, sta
 		diags.Append(ossErrorDiag("Reading the copied object before deleting it", r.data, t, err))
 		return false, diags
 	}
+	// A copy in a versioned bucket has its version recorded; a current
+	// version that is not recorded was written by someone else, and a
+	// DELETE without a version would only hide it behind a delete marker.
+	if v := oss.ToString(head.VersionId); state.VersionID.IsNull() && v != "" && v != "null" {
+		diags.Append(diag.NewWarningDiagnostic("Destination Object Not Deleted",
+			fmt.Sprintf("The current version of %s, %s, is not one this resource recorded as its copy, so it was "+
+				"left in place, not deleted, and the resource was removed from the state.", t, v)))
+		return false, diags
+	}
 	if found := trimETag(oss.ToString(head.ETag)); found != copied {
 		diags.Append(diag.NewWarningDiagnostic("Destination Object Not Deleted",
 			fmt.Sprintf("%s is no longer the object this resource copied: the copy had ETag %s, the object "+

@@ -8,6 +8,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/aliyun/alibabacloud-oss-go-sdk-v2/oss"
 	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
 	"github.com/hashicorp/terraform-plugin-testing/plancheck"
 	"github.com/hashicorp/terraform-plugin-testing/terraform"
@@ -134,5 +135,97 @@ func (o *testOSS) checkVersionsTracked(bucket, key string) func(*terraform.State
 			return fmt.Errorf("no oss_object_copy.test in the state")
 		}
 		return o.onlyVersion(bucket, key, rs.Primary.Attributes["version_id"], rs.Primary.Attributes["etag"])
+	}
+}
+
+// lostCompleteSteps makes an apply whose CompleteMultipartUpload answer is
+// lost (complete says whether OSS applied it first) while the destination
+// cannot be read, so nothing tells whether the copy is there; then applies
+// again with OSS healthy. The first apply must fail saying that the copy
+// may be there, and record it as tainted; the second must replace it.
+func lostCompleteSteps(o *testOSS, src, dst string, complete ossemu.Fault, config string) []resource.TestStep {
+	return []resource.TestStep{
+		{
+			PreConfig: func() {
+				o.emu.AddFault(complete)
+				o.emu.AddFault(ossemu.Fault{Op: "HeadObject", Bucket: dst, Status: http.StatusForbidden, Code: "AccessDenied"})
+			},
+			Config: config,
+			ExpectError: regexp.MustCompile(exactMessage("The copy may have been written to oss://"+dst+"/k with ETag").String() +
+				`\s+[0-9A-F]{32}-3:\s+` + exactMessage("OSS's answer to CompleteMultipartUpload was lost, and reading the "+
+				"destination to tell failed. Terraform records it as tainted").String()),
+		},
+		{
+			PreConfig: o.emu.ClearFaults,
+			Config:    config,
+			ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
+				plancheck.ExpectResourceAction("oss_object_copy.test", plancheck.ResourceActionDestroyBeforeCreate),
+			}},
+			Check: o.checkSameBytes(src, "k", dst, "k"),
+		},
+	}
+}
+
+// TestAccObjectCopy_LostCompleteAnswerIsTainted: Complete went through, in a
+// versioned bucket where another writer's version was already current.
+// The tainted copy is found by its ETag and replaced, and destroy removes
+// exactly the copies, never the other writer's version.
+func TestAccObjectCopy_LostCompleteAnswerIsTainted(t *testing.T) {
+	o := newTestOSS(t)
+	o.requireEmulator("it loses an answer")
+	src, dst := o.newBucket(false), o.newBucket(true)
+	o.put(src, "k", []byte(strings.Repeat("three parts, 16 ", 3*102400/16)), nil)
+	other := o.put(dst, "k", []byte("another writer's object"), nil)
+	resource.ParallelTest(t, resource.TestCase{
+		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
+		CheckDestroy:             o.checkOnlyVersion(dst, "k", other),
+		Steps: lostCompleteSteps(o, src, dst,
+			ossemu.Fault{Op: "CompleteMultipartUpload", Nth: 1, AfterApply: true, Drop: true},
+			o.config(copyConfig(dst, "k", src, "k", "part_size = 102400"))),
+	})
+}
+
+// TestAccObjectCopy_LostCompleteNotApplied: the upload vanished without
+// Complete taking effect (here, Complete answers NoSuchUpload; on OSS,
+// someone aborted it), and another writer's version is current. The
+// refresh must not take that version for the copy's: destroying the
+// tainted copy would delete it.
+func TestAccObjectCopy_LostCompleteNotApplied(t *testing.T) {
+	o := newTestOSS(t)
+	o.requireEmulator("it refuses requests")
+	src, dst := o.newBucket(false), o.newBucket(true)
+	o.put(src, "k", []byte(strings.Repeat("three parts, 16 ", 3*102400/16)), nil)
+	other := o.put(dst, "k", []byte("another writer's object"), nil)
+	steps := lostCompleteSteps(o, src, dst,
+		ossemu.Fault{Op: "CompleteMultipartUpload", Nth: 1, Status: http.StatusNotFound, Code: "NoSuchUpload"},
+		o.config(copyConfig(dst, "k", src, "k", "part_size = 102400")))
+	// The fault left the upload that OSS would have lost with the abort.
+	clearFaults := steps[1].PreConfig
+	steps[1].PreConfig = func() {
+		clearFaults()
+		for _, u := range o.emu.Uploads() {
+			if _, err := o.client.AbortMultipartUpload(context.Background(), &oss.AbortMultipartUploadRequest{
+				Bucket: oss.Ptr(u.Bucket), Key: oss.Ptr(u.Key), UploadId: oss.Ptr(u.UploadID),
+			}); err != nil {
+				t.Fatal(err)
+			}
+		}
+	}
+	resource.ParallelTest(t, resource.TestCase{
+		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
+		CheckDestroy:             o.checkOnlyVersion(dst, "k", other),
+		Steps:                    steps,
+	})
+}
+
+// checkOnlyVersion asserts that version is the only version of
+// oss://bucket/key left.
+func (o *testOSS) checkOnlyVersion(bucket, key, version string) func(*terraform.State) error {
+	return func(*terraform.State) error {
+		versions := o.emu.ListObjectVersions(bucket, key)
+		if len(versions) != 1 || versions[0].VersionID != version {
+			return fmt.Errorf("oss://%s/%s has versions %+v, want only %s", bucket, key, versions, version)
+		}
+		return nil
 	}
 }
