@@ -124,7 +124,7 @@ func prefixCopySchema() schema.Schema {
 			"written, and no object content passes through Terraform.\n\n" +
 			"**Manifest.** The state holds counts, bytes and the manifest's digest, not a map of every key. " +
 			"The manifest itself (each copy's relative key, size, source ETag, and the ETag and version the " +
-			"copy produced, sorted by key and gzip-compressed: about 40 bytes an object, 70 in the state file, which stores private state base64-encoded) is " +
+			"copy produced, sorted by key and gzip-compressed: about 40 bytes an object, and about 100 in the state file, which stores private state base64-encoded: 9.6 MB for 100,000 objects) is " +
 			"kept in the resource's private state: it travels with the state, wherever the state is stored and " +
 			"locked, it is never shown, it needs no request to read (so a refresh of unchanged objects costs " +
 			"the two listings alone), and it cannot be changed or deleted by anyone with access to the bucket, " +
