@@ -1,9 +1,11 @@
 // Package objectcopy copies OSS objects on the server side, with multipart
-// copies for large objects, and guarantees that a copy either ends verified
+// copies for large objects, or relays them through this machine when the
+// source is in another region or account, and guarantees that a copy either ends verified
 // (CRC64 equal to the source's) or leaves no multipart upload behind.
 package objectcopy
 
 import (
+	"cmp"
 	"context"
 	"errors"
 	"fmt"
@@ -57,7 +59,7 @@ const (
 )
 
 // Params describes one copy. Source and destination must be in the same
-// region.
+// region, unless SourceClient reads the source.
 type Params struct {
 	SourceBucket, SourceKey string
 	// SourceVersionID pins a version; "" copies the current version, which
@@ -113,6 +115,17 @@ type Params struct {
 	// connections all have the timeout their size needs. Without it, only
 	// connections dialled for those requests get that timeout.
 	HTTPClient *http.Client
+
+	// SourceClient, when set, reads the source (another region, endpoint
+	// or account than the destination's client), and the copy relays the
+	// bytes through this machine: each part is a ranged GetObject streamed
+	// into an UploadPart, pinned to the source's version and ETag, its
+	// CRC64 checked, the parts' CRC64 combined and compared with the
+	// source's before Complete. Every size takes a multipart upload then.
+	// The copy's client may have the SDK's own upload CRC64 check off
+	// (oss.Config.WithDisableUploadCRC64Check), which saves hashing every
+	// byte twice.
+	SourceClient *oss.Client
 
 	Logger Logger // may be nil
 }
@@ -248,7 +261,8 @@ func headSource(ctx context.Context, c *oss.Client, bucket, key, versionID strin
 //
 // Small objects (with an automatic part size) take one CopyObject; others a
 // multipart copy whose parts are each pinned to the source's version and
-// ETag. The copy's CRC64 is compared with the source's. On any failure,
+// ETag. With Params.SourceClient every object takes a multipart upload whose
+// parts relay the source's bytes (see relay.go). The copy's CRC64 is compared with the source's. On any failure,
 // including cancellation of ctx, the multipart upload is aborted and an
 // object that failed verification is deleted. A failed OSS operation is
 // reported as an *Error; invalid parameters, and an object too large for
@@ -257,7 +271,7 @@ func Copy(ctx context.Context, c *oss.Client, p Params) (*Result, error) {
 	if err := p.validate(); err != nil {
 		return nil, err
 	}
-	cp := &copier{c: c, p: p, log: p.Logger, retry: newRetryPolicy(minRetryBudget)}
+	cp := &copier{c: c, sc: cmp.Or(p.SourceClient, c), p: p, log: p.Logger, retry: newRetryPolicy(minRetryBudget)}
 	cp.pools.base = p.HTTPClient
 	defer cp.pools.close()
 	if cp.log == nil {
@@ -279,7 +293,11 @@ func Copy(ctx context.Context, c *oss.Client, p Params) (*Result, error) {
 	if cp.singleRequest(src.Size) {
 		return cp.copyObject(ctx)
 	}
-	parts, err := PlanParts(src.Size, p.PartSize)
+	plan := PlanParts
+	if cp.relayed() {
+		plan = relayParts
+	}
+	parts, err := plan(src.Size, p.PartSize)
 	if err != nil {
 		return nil, err
 	}
@@ -291,8 +309,11 @@ func Copy(ctx context.Context, c *oss.Client, p Params) (*Result, error) {
 // CopyObject. A 0-byte object has no parts, and OSS rejects a Complete
 // without any.
 func (cp *copier) singleRequest(size int64) bool {
-	return size == 0 || (cp.p.PartSize == 0 && size <= singleCopyThreshold)
+	return !cp.relayed() && (size == 0 || (cp.p.PartSize == 0 && size <= singleCopyThreshold))
 }
+
+// relayed reports whether the bytes pass through this machine.
+func (cp *copier) relayed() bool { return cp.p.SourceClient != nil }
 
 // readSource returns the source to copy: Params.Source when a single
 // CopyObject will copy it, since that request is pinned to its ETag;
@@ -309,7 +330,7 @@ func (cp *copier) readSource(ctx context.Context) (*source, error) {
 		}
 		return &source{Source: *known}, nil
 	}
-	src, err := headSource(ctx, cp.c, p.SourceBucket, p.SourceKey, p.SourceVersion(), cp.retry.apply)
+	src, err := headSource(ctx, cp.sc, p.SourceBucket, p.SourceKey, p.SourceVersion(), cp.retry.apply)
 	if err != nil {
 		return nil, err
 	}
@@ -376,12 +397,14 @@ func (p *Params) validate() error {
 // copier holds the state of one Copy call.
 type copier struct {
 	c        *oss.Client
+	sc       *oss.Client // reads the source: Params.SourceClient, else c
 	p        Params
 	log      Logger
 	retry    *retryPolicy
 	src      *source
 	uploadID string
 	pools    pools
+	partCRCs []uint64 // a relayed copy's, by part index
 }
 
 func (cp *copier) fields() map[string]any {
@@ -530,6 +553,9 @@ func (cp *copier) multipartCopy(ctx context.Context, parts []Part) (*Result, err
 	cp.log.Debug("multipart copy started", fields)
 
 	etags, err := cp.copyParts(ctx, parts, cp.pools.timeout(silence(parts[0].Size(), minCopyRate)))
+	if err == nil && cp.relayed() {
+		err = cp.checkRelayedCRC(parts)
+	}
 	if err == nil && ctx.Err() != nil {
 		// Cancelled after the last part: Complete would still make the
 		// object, against the caller's wish.
@@ -582,7 +608,7 @@ func (cp *copier) initiateRequest(ctx context.Context) (*oss.InitiateMultipartUp
 		// one whose tags the requester may not read: OSS leaves the header
 		// out for both. Only GetObjectTagging tells, and a refusal fails the
 		// copy before anything is written, instead of dropping the tags.
-		res, err := cp.c.GetObjectTagging(ctx, &oss.GetObjectTaggingRequest{
+		res, err := cp.sc.GetObjectTagging(ctx, &oss.GetObjectTaggingRequest{
 			Bucket:    oss.Ptr(cp.src.Bucket),
 			Key:       oss.Ptr(cp.src.Key),
 			VersionId: optional(cp.src.VersionID),
@@ -615,6 +641,9 @@ func (cp *copier) copyParts(ctx context.Context, parts []Part, timeout func(*oss
 		firstErr error
 		prog     = newProgress(cp.log, time.Now, cp.p.Bucket, cp.p.Key, parts, cp.src.Size)
 	)
+	if cp.relayed() {
+		cp.partCRCs = make([]uint64, len(parts))
+	}
 	for range min(cp.p.Parallelism, len(parts)) {
 		wg.Go(func() {
 			for ctx.Err() == nil {
@@ -622,7 +651,15 @@ func (cp *copier) copyParts(ctx context.Context, parts []Part, timeout func(*oss
 				if i >= int64(len(parts)) {
 					return
 				}
-				etag, err := cp.copyPart(ctx, parts[i], timeout)
+				var (
+					etag string
+					err  error
+				)
+				if cp.relayed() {
+					etag, cp.partCRCs[i], err = cp.relayPart(ctx, parts[i])
+				} else {
+					etag, err = cp.copyPart(ctx, parts[i], timeout)
+				}
 				if err != nil {
 					errOnce.Do(func() { firstErr = err; cancel() })
 					return

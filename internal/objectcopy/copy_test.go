@@ -74,10 +74,10 @@ func putSource(t *testing.T, srv *ossemu.Server, key string, data []byte, h http
 	return info
 }
 
-// overwriteSource replaces a source object from a goroutine other than the
-// test's, where t.Fatal must not be called.
-func overwriteSource(t *testing.T, srv *ossemu.Server, key string, data []byte) {
-	if _, err := srv.PutObject(srcBucket, key, data, nil); err != nil {
+// overwriteSource replaces the source object "k" from a goroutine other
+// than the test's, where t.Fatal must not be called.
+func overwriteSource(t *testing.T, srv *ossemu.Server, data []byte) {
+	if _, err := srv.PutObject(srcBucket, "k", data, nil); err != nil {
 		t.Error(err)
 	}
 }
@@ -477,7 +477,7 @@ func TestCopy_SourceChangesDuringCopy(t *testing.T) {
 			res, err := objectcopy.Copy(context.Background(), c, objectcopy.Params{
 				SourceBucket: srcBucket, SourceKey: "k", Bucket: dstBucket, Key: "k",
 				PartSize: partSize, Parallelism: 1,
-				Logger: &hookLogger{fn: func() { overwriteSource(t, srv, "k", randomBytes(4*partSize, 9)) }},
+				Logger: &hookLogger{fn: func() { overwriteSource(t, srv, randomBytes(4*partSize, 9)) }},
 			})
 			if versioned {
 				// The parts are pinned to the version found first, which
@@ -814,6 +814,12 @@ func TestHeadSource(t *testing.T) {
 // if something went wrong on its side.
 func tamperingClient(t *testing.T, srv *ossemu.Server, tamper func(*http.Response)) *oss.Client {
 	t.Helper()
+	return oss.NewClient(clientConfig(srv).WithEndpoint(tamperingProxy(t, srv, tamper)))
+}
+
+// tamperingProxy is tamperingClient's proxy; it returns its endpoint.
+func tamperingProxy(t *testing.T, srv *ossemu.Server, tamper func(*http.Response)) string {
+	t.Helper()
 	target, err := url.Parse(srv.Endpoint())
 	if err != nil {
 		t.Fatal(err)
@@ -829,7 +835,7 @@ func tamperingClient(t *testing.T, srv *ossemu.Server, tamper func(*http.Respons
 		},
 	})
 	t.Cleanup(proxy.Close)
-	return oss.NewClient(clientConfig(srv).WithEndpoint(proxy.URL))
+	return proxy.URL
 }
 
 // A copy whose CRC64 differs from the source's is not kept.
@@ -900,7 +906,7 @@ func TestCopy_SingleRequestSourceChanged(t *testing.T) {
 	var once sync.Once
 	c := tamperingClient(t, srv, func(resp *http.Response) {
 		if resp.Request.Method == http.MethodHead {
-			once.Do(func() { overwriteSource(t, srv, "k", randomBytes(1000, 19)) })
+			once.Do(func() { overwriteSource(t, srv, randomBytes(1000, 19)) })
 		}
 	})
 

@@ -39,11 +39,15 @@ func (s *Server) authenticate(rq *request) error {
 	return errorf("AccessDenied", "You have no right to access this object because of bucket acl.")
 }
 
-// secretFor finds the secret of key id; token is the security token the
-// request carries (header or query).
-func (s *Server) secretFor(id, token string) (string, error) {
+// secretFor finds the secret of key id, and notes its account in rq; token
+// is the security token the request carries (header or query).
+func (s *Server) secretFor(rq *request, id, token string) (string, error) {
 	if id == s.cfg.id && id != "" {
 		return s.cfg.secret, nil
+	}
+	if secret, ok := s.accountSecret(id); ok {
+		rq.account = id
+		return secret, nil
 	}
 	for _, t := range s.cfg.temp {
 		if t.id != id {
@@ -154,7 +158,7 @@ func (s *Server) verifyV4(rq *request, credential, additional, signature, date, 
 	if err := checkSigningRegion(rq, parts[2], rq.r.Header.Get("Authorization")); err != nil {
 		return err
 	}
-	secret, err := s.secretFor(parts[0], token)
+	secret, err := s.secretFor(rq, parts[0], token)
 	if err != nil {
 		return err
 	}
@@ -330,7 +334,7 @@ func (s *Server) verifyV1Header(rq *request, cred string) error {
 	if !ok {
 		return errorf("InvalidArgument", "Authorization header is invalid.")
 	}
-	secret, err := s.secretFor(id, rq.r.Header.Get("x-oss-security-token"))
+	secret, err := s.secretFor(rq, id, rq.r.Header.Get("x-oss-security-token"))
 	if err != nil {
 		return err
 	}
@@ -351,7 +355,7 @@ func (s *Server) verifyV1Query(rq *request) error {
 	if err != nil || q.Get("Signature") == "" {
 		return errorf("AccessDenied", "Query-string authentication requires the Signature, Expires and OSSAccessKeyId parameters.")
 	}
-	secret, err := s.secretFor(q.Get("OSSAccessKeyId"), q.Get("security-token"))
+	secret, err := s.secretFor(rq, q.Get("OSSAccessKeyId"), q.Get("security-token"))
 	if err != nil {
 		return err
 	}

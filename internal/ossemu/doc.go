@@ -44,6 +44,16 @@
 // <Authorization>. Fixtures (CreateBucket) put buckets in any region
 // directly.
 //
+// Accounts: the server's key pairs belong to one account. WithAccount adds
+// another account with a key pair of its own; it owns the buckets it
+// creates (PutBucket, or the fixture CreateAccountBucket), ListBuckets shows
+// each account only its own, and any request of one account for another's
+// bucket, as the bucket addressed or as a copy source, is refused with 403
+// AccessDenied "You have no right to access this object because of bucket
+// acl." (EC 0003-00000001), what OSS answers when no bucket policy grants
+// access: the emulator has no bucket policies. PutBucket of another
+// account's bucket answers BucketAlreadyExists.
+//
 // Authentication: V4 (OSS4-HMAC-SHA256) and V1 signatures, both in the
 // Authorization header and in presigned URLs, verified exactly as the SDK
 // computes them; a V4 signature whose additional headers name one the

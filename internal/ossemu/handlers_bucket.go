@@ -64,13 +64,16 @@ func (s *Server) putBucket(rq *request) error {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	if b, ok := s.buckets[rq.bucket]; ok {
-		if b.region == region {
+		switch {
+		case b.owner != rq.account:
+			return newError("BucketAlreadyExists")
+		case b.region == region:
 			// OSS answers 200 when the owner creates an existing bucket again.
 			return rq.writeEmpty(http.StatusOK)
 		}
 		return errorf("BucketAlreadyExists", "Bucket already exists can't modify location")
 	}
-	s.createBucketLocked(rq.bucket, region, acl, cfg.StorageClass)
+	s.createBucketLocked(rq.account, rq.bucket, region, acl, cfg.StorageClass)
 	rq.w.Header().Set("Location", "/"+rq.bucket)
 	return rq.writeEmpty(http.StatusOK)
 }
@@ -362,8 +365,8 @@ func (s *Server) listBuckets(rq *request) error {
 	}{Prefix: prefix, Marker: marker, MaxKeys: rq.query.Get("max-keys"), Owner: theOwner}
 	s.mu.Lock()
 	names := make([]string, 0, len(s.buckets))
-	for n := range s.buckets {
-		if strings.HasPrefix(n, prefix) && n > marker {
+	for n, b := range s.buckets {
+		if strings.HasPrefix(n, prefix) && n > marker && b.owner == rq.account {
 			names = append(names, n)
 		}
 	}

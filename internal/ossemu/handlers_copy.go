@@ -60,6 +60,9 @@ func (s *Server) resolveCopySource(rq *request, dst *bucket) (*object, string, e
 	if err != nil {
 		return nil, "", err
 	}
+	if sb.owner != rq.account {
+		return nil, "", errNotOwner()
+	}
 	o, err := sb.objectLocked(srcKey, versionID)
 	if oe, ok := err.(*ossError); ok {
 		switch {

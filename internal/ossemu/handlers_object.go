@@ -21,6 +21,18 @@ func (s *Server) readUpload(rq *request) (content, string, uint64, error) {
 	if rq.r.ContentLength > maxPutSize {
 		return nil, "", 0, newError("EntityTooLarge").withEC(ecObjectBodyTooLarge)
 	}
+	if n := rq.r.ContentLength; n > 0 && rq.r.Header.Get("Content-MD5") == "" {
+		c, err := s.readGenerated(rq.r.Body, n)
+		if err != nil {
+			return nil, "", 0, errorf("InvalidRequest", "Reading the request body failed: "+err.Error())
+		}
+		sum := s.digests.md5(c)
+		if !c[0].generated() {
+			// WithDigestFromExtentIdentity is for copies; what was sent gets its MD5.
+			sum = md5.Sum(c[0].b.data)
+		}
+		return c, quotedETag(sum), contentCRC(c), nil
+	}
 	var data []byte
 	if n := rq.r.ContentLength; n >= 0 {
 		// One allocation of the announced size; net/http ends the body there.

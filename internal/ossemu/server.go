@@ -27,6 +27,7 @@ type config struct {
 	regionAddrs        []regionAddr
 	id, secret         string
 	temp               []tempCredentials
+	accounts           []account
 	digestFromIdentity bool
 	restoreDuration    time.Duration
 }
@@ -333,6 +334,9 @@ type request struct {
 	// region is the region of the endpoint the request reached: named in an
 	// OSS host name, or else the listener's.
 	region string
+	// account is the key ID of the account that signed the request when it
+	// is one of WithAccount's; "" for the server's own account.
+	account string
 }
 
 type handlerFunc func(s *Server, rq *request) error
@@ -430,6 +434,9 @@ func (s *Server) serve(rq *request) error {
 		return err
 	}
 	if err := s.authenticate(rq); err != nil {
+		return err
+	}
+	if err := s.checkOwner(rq); err != nil {
 		return err
 	}
 	if err := s.checkAllowed(rq); err != nil {

@@ -14,6 +14,7 @@ import (
 type bucket struct {
 	name         string
 	region       string
+	owner        string // key ID of the owning account added by WithAccount; "" for the server's
 	created      time.Time
 	versioning   string // "", "Enabled" or "Suspended"
 	acl          string
@@ -376,6 +377,10 @@ func checkTags(tags []tag) error {
 
 // CreateBucket creates a bucket in region ("" = the server's region).
 func (s *Server) CreateBucket(name, region string) error {
+	return s.createBucket("", name, region)
+}
+
+func (s *Server) createBucket(owner, name, region string) error {
 	if err := checkBucketName(name); err != nil {
 		return err
 	}
@@ -384,16 +389,16 @@ func (s *Server) CreateBucket(name, region string) error {
 	if _, ok := s.buckets[name]; ok {
 		return newError("BucketAlreadyExists")
 	}
-	s.createBucketLocked(name, region, "private", "Standard")
+	s.createBucketLocked(owner, name, region, "private", "Standard")
 	return nil
 }
 
-func (s *Server) createBucketLocked(name, region, acl, storageClass string) {
+func (s *Server) createBucketLocked(owner, name, region, acl, storageClass string) {
 	if region == "" {
 		region = s.cfg.region
 	}
 	s.buckets[name] = &bucket{
-		name: name, region: region, created: s.now(), acl: acl, storageClass: storageClass,
+		name: name, region: region, owner: owner, created: s.now(), acl: acl, storageClass: storageClass,
 		objects: map[string][]*object{}, uploads: map[string]*upload{},
 	}
 }

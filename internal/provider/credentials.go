@@ -10,17 +10,39 @@ import (
 	"github.com/aliyun/alibabacloud-oss-go-sdk-v2/oss/credentials"
 	"github.com/aliyun/credentials-go/credentials/providers"
 	"github.com/hashicorp/terraform-plugin-framework/diag"
+	"github.com/hashicorp/terraform-plugin-framework/path"
 )
 
 var (
 	_ credentials.CredentialsProvider = (*chainCredentials)(nil)
 )
 
-// credentialsFromConfig picks the credential source by the precedence the
-// provider's description documents. It never makes a network call: sources
-// that need one (STS, ECS metadata, OIDC) are asked on the first request.
+// credentialPlace is where credential arguments are set: the provider block,
+// or the source_credentials block of a copy, which follows the same rules.
+// Diagnostics name it and point at its arguments.
+type credentialPlace struct {
+	name string    // in prose: "the provider block"
+	noun string    // in summaries: "Provider"
+	path path.Path // of the block; empty for the provider block
+}
+
+var (
+	providerBlock          = credentialPlace{name: "the provider block", noun: "Provider", path: path.Empty()}
+	sourceCredentialsBlock = credentialPlace{name: "the source_credentials block", noun: "Source Credentials",
+		path: path.Root("source_credentials")}
+)
+
+// credentialsFromConfig picks the provider's credential source by the
+// precedence the provider's description documents.
 func credentialsFromConfig(cfg ossProviderModel, region string) (credentials.CredentialsProvider, diag.Diagnostics) {
-	pair, diags := keyPairFromConfig(cfg)
+	return credentialsIn(providerBlock, cfg, region)
+}
+
+// credentialsIn picks the credential source of the arguments in place by the
+// provider's precedence. It never makes a network call: sources that need
+// one (STS, ECS metadata, OIDC) are asked on the first request.
+func credentialsIn(place credentialPlace, cfg ossProviderModel, region string) (credentials.CredentialsProvider, diag.Diagnostics) {
+	pair, diags := keyPairFromConfig(place, cfg)
 	if diags.HasError() {
 		return nil, diags
 	}
@@ -58,7 +80,7 @@ func credentialsFromConfig(cfg ossProviderModel, region string) (credentials.Cre
 		}
 	}
 	if err != nil {
-		diags.Append(credentialsSetupDiag(source, err))
+		diags.Append(credentialsSetupDiag(place, source, err))
 		return nil, diags
 	}
 
@@ -72,7 +94,7 @@ func credentialsFromConfig(cfg ossProviderModel, region string) (credentials.Cre
 			WithStsRegionId(region)
 		base, err = builder.Build()
 		if err != nil {
-			diags.Append(assumeRoleSetupDiag(err))
+			diags.Append(assumeRoleSetupDiag(place, err))
 			return nil, diags
 		}
 		source = fmt.Sprintf("role %s assumed with %s", ar.RoleARN.ValueString(), source)
@@ -88,7 +110,7 @@ type keyPair struct {
 }
 
 // keyPairFromConfig finds the key pair, if any, by the documented
-// precedence: the provider block's arguments; else none when the block
+// precedence: the arguments in place; else none when the block
 // names a profile or credentials file; else the first family of
 // environment variables (OSS_*, ALICLOUD_*, ALIBABA_CLOUD_*) that has any
 // of its variables set. A key pair and its token never mix sources: an ID
@@ -97,7 +119,7 @@ type keyPair struct {
 // another account than the one meant. So a source that is incomplete is an
 // error naming what is missing and what is set elsewhere, and a token set
 // outside the chosen source is left unused, with a warning.
-func keyPairFromConfig(cfg ossProviderModel) (*keyPair, diag.Diagnostics) {
+func keyPairFromConfig(place credentialPlace, cfg ossProviderModel) (*keyPair, diag.Diagnostics) {
 	var diags diag.Diagnostics
 	args := []string{cfg.AccessKey.ValueString(), cfg.SecretKey.ValueString(), cfg.SecurityToken.ValueString()}
 	names := []string{"access_key", "secret_key", "security_token"}
@@ -110,7 +132,7 @@ func keyPairFromConfig(cfg ossProviderModel) (*keyPair, diag.Diagnostics) {
 		}
 		for i, env := range [][]string{envAccessKey, envSecretKey} {
 			if args[i] == "" {
-				diags.Append(credentialArgumentMissingDiag(names[i], set, setVariables(env)))
+				diags.Append(credentialArgumentMissingDiag(place, names[i], set, setVariables(env)))
 			}
 		}
 		if diags.HasError() {
@@ -120,8 +142,8 @@ func keyPairFromConfig(cfg ossProviderModel) (*keyPair, diag.Diagnostics) {
 		if pair.token != "" {
 			pair.source = "access_key, secret_key and security_token"
 		} else if unused := setVariables(envSecurityToken); len(unused) > 0 {
-			diags.Append(tokenNotUsedWarning("the provider block's access_key and secret_key",
-				`"security_token" in the provider block`, unused))
+			diags.Append(tokenNotUsedWarning(place.name+"'s access_key and secret_key",
+				`"security_token" in `+place.name, unused))
 		}
 		return pair, diags
 	}

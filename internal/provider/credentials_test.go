@@ -5,8 +5,11 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"strings"
 	"testing"
 
+	"github.com/hashicorp/terraform-plugin-framework/diag"
+	"github.com/hashicorp/terraform-plugin-framework/path"
 	"github.com/hashicorp/terraform-plugin-framework/types"
 	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
 )
@@ -106,4 +109,39 @@ func TestAccObjectCopy_NoCredentials(t *testing.T) {
 				`ALIBABA_CLOUD_ACCESS_KEY_ID and ALIBABA_CLOUD_ACCESS_KEY_SECRET), or a "profile".`),
 		}},
 	})
+}
+
+// TestCredentialsIn_SourceCredentialsBlock: the source_credentials block
+// follows the provider's rules, and its diagnostics name the block and
+// point at its arguments.
+func TestCredentialsIn_SourceCredentialsBlock(t *testing.T) {
+	clearEnv(t, envAccessKey, envSecretKey, envSecurityToken, envProfile, envCredsFile)
+	t.Setenv("OSS_SESSION_TOKEN", "env-token")
+	_, diags := credentialsIn(sourceCredentialsBlock, ossProviderModel{AccessKey: types.StringValue("id")}, "cn-shanghai")
+	if diags.ErrorsCount() != 1 {
+		t.Fatalf("diagnostics %v, want one error", diags)
+	}
+	d := diags.Errors()[0]
+	want := `"access_key" is set in the source_credentials block, so the oss provider takes the whole key pair, ` +
+		`and its security token, from the source_credentials block: credentials never come partly from arguments ` +
+		`and partly from environment variables. Set the access key secret in "secret_key" in the source_credentials ` +
+		`block, or remove "access_key" to take the credentials from the environment.`
+	if d.Summary() != "Missing Source Credentials Argument secret_key" || d.Detail() != want {
+		t.Errorf("diagnostic %q: %q", d.Summary(), d.Detail())
+	}
+	if withPath, ok := d.(diag.DiagnosticWithPath); !ok || !withPath.Path().Equal(path.Root("source_credentials").AtName("secret_key")) {
+		t.Errorf("diagnostic does not point at source_credentials.secret_key: %v", d)
+	}
+
+	p, diags := credentialsIn(sourceCredentialsBlock, ossProviderModel{
+		AccessKey: types.StringValue("id"), SecretKey: types.StringValue("secret"),
+	}, "cn-shanghai")
+	if diags.WarningsCount() != 1 || !strings.Contains(diags.Warnings()[0].Detail(),
+		`The key pair comes from the source_credentials block's access_key and secret_key`) {
+		t.Errorf("diagnostics %v, want the Security Token Not Used warning naming the block", diags)
+	}
+	c, err := p.GetCredentials(context.Background())
+	if err != nil || c.AccessKeyID != "id" || c.AccessKeySecret != "secret" || c.SecurityToken != "" {
+		t.Errorf("credentials %+v, %v; want the block's key pair without a token", c, err)
+	}
 }

@@ -36,18 +36,18 @@ func unknownProviderArgumentDiag(p path.Path) diag.Diagnostic {
 // credentialArgumentMissingDiag reports a credential argument that is
 // missing while others are set in the provider block; env lists the set
 // environment variables that would have supplied it, which are not used.
-func credentialArgumentMissingDiag(missing string, set, env []string) diag.Diagnostic {
+func credentialArgumentMissingDiag(place credentialPlace, missing string, set, env []string) diag.Diagnostic {
 	what := map[string]string{"access_key": "access key ID", "secret_key": "access key secret"}[missing]
-	detail := fmt.Sprintf("%s %s set in the provider block, so the oss provider takes the whole key pair, and "+
-		"its security token, from the provider block: credentials never come partly from arguments and "+
-		"partly from environment variables. Set the %s in \"%s\" in the provider block, or remove %s to "+
-		"take the credentials from the environment.", joinNames(set, `"`), isAre(set), what, missing,
-		joinNames(set, `"`))
+	detail := fmt.Sprintf("%s %s set in %s, so the oss provider takes the whole key pair, and "+
+		"its security token, from %s: credentials never come partly from arguments and "+
+		"partly from environment variables. Set the %s in \"%s\" in %s, or remove %s to "+
+		"take the credentials from the environment.", joinNames(set, `"`), isAre(set), place.name, place.name,
+		what, missing, place.name, joinNames(set, `"`))
 	if len(env) > 0 {
 		detail += fmt.Sprintf(" The environment %s %s %s set but not combined with arguments.",
 			variables(env), joinNames(env, ""), isAre(env))
 	}
-	return diag.NewAttributeErrorDiagnostic(path.Root(missing), "Missing Provider Argument "+missing, detail)
+	return diag.NewAttributeErrorDiagnostic(place.path.AtName(missing), "Missing "+place.noun+" Argument "+missing, detail)
 }
 
 // credentialVariablesIncompleteDiag reports a family of credential
@@ -105,16 +105,16 @@ func variables(names []string) string {
 
 // credentialsSetupDiag reports a credential source that the provider could
 // not set up from its arguments, before any request was sent.
-func credentialsSetupDiag(source string, err error) diag.Diagnostic {
-	return diag.NewErrorDiagnostic("Invalid Provider Credentials",
-		"Setting up credentials from "+source+" failed. Check those provider arguments and their "+
+func credentialsSetupDiag(place credentialPlace, source string, err error) diag.Diagnostic {
+	return diag.NewErrorDiagnostic("Invalid "+place.noun+" Credentials",
+		"Setting up credentials from "+source+" failed. Check those arguments of "+place.name+" and their "+
 			"environment variables.\n\nOriginal Error: "+err.Error())
 }
 
 // assumeRoleSetupDiag reports an assume_role block that the credentials
 // library refuses, before any request to STS was sent.
-func assumeRoleSetupDiag(err error) diag.Diagnostic {
-	return diag.NewAttributeErrorDiagnostic(path.Root("assume_role").AtName("role_arn"), "Invalid Assume Role",
+func assumeRoleSetupDiag(place credentialPlace, err error) diag.Diagnostic {
+	return diag.NewAttributeErrorDiagnostic(place.path.AtName("assume_role").AtName("role_arn"), "Invalid Assume Role",
 		"Setting up assuming the RAM role failed. Set \"role_arn\" in the assume_role block to the "+
 			"ARN of the role.\n\nOriginal Error: "+err.Error())
 }
@@ -370,7 +370,10 @@ func (r *objectCopyResource) copyDiag(ctx context.Context, what string, p object
 	}
 	if se != nil {
 		if w, ok := bucketElsewhere(se, t.bucket); ok {
-			summary = "Cross-Region Copy Not Supported"
+			summary = "Destination Bucket in Another Region"
+			if t == src {
+				summary = "Source Bucket in Another Region"
+			}
 			advice = crossRegionAdvice(r.data, src, t == src, w)
 		} else if isCrossRegion(se) {
 			advice = "The source bucket " + src.bucket + " and the destination bucket " + dst.bucket + " are in " +
@@ -465,9 +468,11 @@ func crossRegionAdvice(pd *providerData, src target, atSource bool, w wrongEndpo
 	if atSource {
 		return fmt.Sprintf("The source bucket %s is in region %s (endpoint %s), but the provider is "+
 			"configured for %s. OSS copies objects only within one region, and serves a bucket only through "+
-			"the endpoint of its own region. To copy %s, use a destination bucket in region %s and a provider "+
-			"configured for that region (for example an aliased provider block with region = %q), or use OSS "+
-			"cross-region replication.", w.Bucket, w.region(), w.Endpoint, configuredRegion(pd), src, w.region(),
+			"the endpoint of its own region. To copy %s from there, set source_region = %q (and source_endpoint "+
+			"when that region's public endpoint is not the one to use): the copy then relays the bytes through "+
+			"the machine that runs Terraform. To copy on OSS's side instead, use a destination bucket in region "+
+			"%s and a provider configured for that region (for example an aliased provider block with "+
+			"region = %q).", w.Bucket, w.region(), w.Endpoint, configuredRegion(pd), src, w.region(), w.region(),
 			w.region())
 	}
 	return fmt.Sprintf("The destination bucket %s is in region %s (endpoint %s), but the provider is "+

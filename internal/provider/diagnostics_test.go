@@ -59,7 +59,7 @@ provider "oss" {
   profile = "dev"
 }
 `, diagMessage(`Invalid Provider Credentials`, `Setting up credentials from profile "dev" of the shared `+
-		`credentials file failed. Check those provider arguments and their environment variables. `+
+		`credentials file failed. Check those arguments of the provider block and their environment variables. `+
 		`Original Error: the CLI profile is disabled`))
 }
 

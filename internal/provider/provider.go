@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"github.com/aliyun/alibabacloud-oss-go-sdk-v2/oss"
+	"github.com/aliyun/alibabacloud-oss-go-sdk-v2/oss/credentials"
 	"github.com/aliyun/alibabacloud-oss-go-sdk-v2/oss/retry"
 	"github.com/aliyun/alibabacloud-oss-go-sdk-v2/oss/transport"
 	"github.com/hashicorp/terraform-plugin-framework-validators/int64validator"
@@ -94,6 +95,47 @@ type providerData struct {
 	// httpClient is client's HTTP client, which the copy engine clones for
 	// requests that need a longer read/write timeout.
 	httpClient *http.Client
+	// settings make the clients of copy sources that client cannot reach,
+	// which sources keeps, one per source configuration; credentials are
+	// client's, for those that name no credentials of their own.
+	settings    clientSettings
+	sources     sourceClients
+	credentials credentials.CredentialsProvider
+}
+
+// clientSettings are what every client the provider makes shares with the
+// one its block configures.
+type clientSettings struct {
+	signVersion  oss.SignatureVersionType
+	usePathStyle bool
+	maxRetries   int
+	userAgent    string
+}
+
+// newClient makes an OSS client for region and endpoint ("" for the
+// region's public endpoint) signing with creds, and returns it with its own
+// HTTP client, the SDK's, which the copy engine clones (see
+// objectcopy.Params.HTTPClient).
+func (s clientSettings) newClient(region, endpoint string, creds credentials.CredentialsProvider) (*oss.Client, *http.Client) {
+	httpClient := transport.NewHttpClient(&transport.Config{ConnectTimeout: oss.Ptr(connectTimeout)})
+	cfg := oss.LoadDefaultConfig().
+		WithRegion(region).
+		WithCredentialsProvider(creds).
+		WithSignatureVersion(s.signVersion).
+		WithUsePathStyle(s.usePathStyle).
+		WithHttpClient(httpClient).
+		WithRetryer(retry.NewStandard(func(o *retry.RetryOptions) {
+			o.MaxAttempts = s.maxRetries + 1
+		})).
+		WithUserAgent(s.userAgent).
+		// The only uploads are a relayed copy's parts, whose CRC64 the copy
+		// engine computes and checks itself: the SDK's check would hash
+		// every byte a second time, nearly half the relay's CPU.
+		WithDisableUploadCRC64Check(true)
+	if endpoint != "" {
+		cfg = cfg.WithEndpoint(endpoint)
+	}
+	return oss.NewClient(cfg), httpClient
 }
 
 // New returns a factory for the oss provider reporting the given version.
@@ -285,23 +327,9 @@ func (p *ossProvider) Configure(ctx context.Context, req provider.ConfigureReque
 		signVersion = oss.SignatureVersionV1
 	}
 
-	// The SDK's own HTTP client, made here so that the copy engine can
-	// clone it (objectcopy.Params.HTTPClient).
-	httpClient := transport.NewHttpClient(&transport.Config{ConnectTimeout: oss.Ptr(connectTimeout)})
-	ossCfg := oss.LoadDefaultConfig().
-		WithRegion(region).
-		WithCredentialsProvider(creds).
-		WithSignatureVersion(signVersion).
-		WithUsePathStyle(cfg.UsePathStyle.ValueBool()).
-		WithHttpClient(httpClient).
-		WithRetryer(retry.NewStandard(func(o *retry.RetryOptions) {
-			o.MaxAttempts = maxRetries + 1
-		}))
-	if endpoint != "" {
-		ossCfg = ossCfg.WithEndpoint(endpoint)
-	}
-	ossCfg = ossCfg.WithUserAgent("terraform-provider-oss/" + p.version)
-
+	settings := clientSettings{signVersion: signVersion, usePathStyle: cfg.UsePathStyle.ValueBool(),
+		maxRetries: maxRetries, userAgent: "terraform-provider-oss/" + p.version}
+	client, httpClient := settings.newClient(region, endpoint, creds)
 	tflog.Debug(ctx, "configured OSS client", map[string]any{
 		"region":         region,
 		"endpoint":       endpoint,
@@ -310,7 +338,8 @@ func (p *ossProvider) Configure(ctx context.Context, req provider.ConfigureReque
 		"max_retries":    maxRetries,
 	})
 
-	data := &providerData{client: oss.NewClient(ossCfg), httpClient: httpClient, region: region, endpoint: endpoint}
+	data := &providerData{client: client, httpClient: httpClient, region: region, endpoint: endpoint, settings: settings,
+		credentials: creds}
 	resp.ResourceData = data
 	resp.DataSourceData = data
 }

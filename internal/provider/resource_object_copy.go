@@ -69,6 +69,12 @@ type objectCopyResourceModel struct {
 	Size                 types.Int64    `tfsdk:"size"`
 	LastModified         types.String   `tfsdk:"last_modified"`
 	SourceETag           types.String   `tfsdk:"source_etag"`
+
+	SourceRegion      types.String            `tfsdk:"source_region"`
+	SourceEndpoint    types.String            `tfsdk:"source_endpoint"`
+	SourceCredentials *sourceCredentialsModel `tfsdk:"source_credentials"`
+	CopyMethod        types.String            `tfsdk:"copy_method"`
+	RelayBytes        types.Int64             `tfsdk:"relay_bytes"`
 }
 
 func (r *objectCopyResource) Metadata(_ context.Context, req resource.MetadataRequest, resp *resource.MetadataResponse) {
@@ -125,6 +131,11 @@ func (r *objectCopyResource) ModifyPlan(ctx context.Context, req resource.Modify
 	if resp.Diagnostics.HasError() {
 		return
 	}
+	if state.CopyMethod.IsNull() {
+		// Copied before copy_method existed, when every copy was server side.
+		resp.Diagnostics.Append(resp.Plan.SetAttribute(ctx, path.Root("copy_method"), types.StringValue(copyServerSide))...)
+		resp.Diagnostics.Append(resp.Plan.SetAttribute(ctx, path.Root("relay_bytes"), types.Int64Value(0))...)
+	}
 
 	copied, diags := copiedETag(ctx, req.Private)
 	resp.Diagnostics.Append(diags...)
@@ -139,12 +150,20 @@ func (r *objectCopyResource) ModifyPlan(ctx context.Context, req resource.Modify
 	}
 
 	// A pinned source cannot drift; a replacement already copies the
-	// current source; without a client (validate) there is nothing to ask.
-	if !pinned.IsNull() || r.data == nil || !sameIdentity(plan, state) {
+	// current source; without a client (validate) there is nothing to ask,
+	// nor with a source configuration that is not known yet.
+	if !pinned.IsNull() || r.data == nil || !sameIdentity(plan, state) || !sourceConfigKnown(req.Config) {
+		return
+	}
+	srcCfg, diags := readSourceConfig(ctx, req.Config)
+	resp.Diagnostics.Append(diags...)
+	client, diags := r.data.sourceClient(srcCfg)
+	resp.Diagnostics.Append(diags...)
+	if resp.Diagnostics.HasError() {
 		return
 	}
 
-	src, err := objectcopy.HeadSource(ctx, r.data.client, state.SourceBucket.ValueString(), state.SourceKey.ValueString(), "")
+	src, err := objectcopy.HeadSource(ctx, client, state.SourceBucket.ValueString(), state.SourceKey.ValueString(), "")
 	if err != nil {
 		if isNotFound(err) {
 			resp.Diagnostics.Append(sourceGoneWarning(state.SourceBucket.ValueString(), state.SourceKey.ValueString()))
@@ -163,7 +182,7 @@ func (r *objectCopyResource) ModifyPlan(ctx context.Context, req resource.Modify
 	// A replacement (unless create_before_destroy) deletes the copy before
 	// making the new one: refuse it
 	// now if OSS would not copy the new source.
-	if !r.checkCopyable(ctx, src, plan.Bucket.ValueString(), &resp.Diagnostics) {
+	if !checkCopyable(ctx, client, src, plan.Bucket.ValueString(), &resp.Diagnostics) {
 		return
 	}
 	tflog.Info(ctx, "source changed since it was copied; planning a new copy", map[string]any{
@@ -198,8 +217,18 @@ func (r *objectCopyResource) Create(ctx context.Context, req resource.CreateRequ
 	resp.Diagnostics.Append(diags...)
 	params, diags := plan.copyParams(ctx, plan.plannedSource(&r.data.planned))
 	resp.Diagnostics.Append(diags...)
+	srcCfg, diags := readSourceConfig(ctx, req.Config)
+	resp.Diagnostics.Append(diags...)
 	if resp.Diagnostics.HasError() {
 		return
+	}
+	plan.CopyMethod = types.StringValue(srcCfg.method(r.data))
+	if plan.CopyMethod.ValueString() == copyRelay {
+		params.SourceClient, diags = r.data.sourceClient(srcCfg)
+		resp.Diagnostics.Append(diags...)
+		if resp.Diagnostics.HasError() {
+			return
+		}
 	}
 	params.Logger = tflogLogger{ctx: ctx}
 	params.HTTPClient = r.data.httpClient
@@ -207,6 +236,7 @@ func (r *objectCopyResource) Create(ctx context.Context, req resource.CreateRequ
 		"source_bucket": params.SourceBucket, "source_key": params.SourceKey,
 		"source_version_id": params.SourceVersion(), "bucket": params.Bucket, "key": params.Key,
 		"part_size": params.PartSize, "parallelism": params.Parallelism, "source_planned": params.Source != nil,
+		"copy_method": plan.CopyMethod.ValueString(),
 	})
 	result, err := objectcopy.Copy(ctx, r.data.client, params)
 	if err != nil {
@@ -223,6 +253,7 @@ func (r *objectCopyResource) Create(ctx context.Context, req resource.CreateRequ
 	})
 
 	plan.ID = types.StringValue(plan.objectID(pinned).String())
+	plan.RelayBytes = types.Int64Value(plan.relayBytes(result.Source.Size))
 	plan.SourceETag = types.StringValue(trimETag(result.Source.ETag))
 	plan.SourceVersionID = stringOrNull(result.Source.VersionID)
 	// The result reports everything a HEAD of the new version would.
@@ -243,6 +274,7 @@ func recordWritten(ctx context.Context, resp *resource.CreateResponse, plan obje
 	plan.VersionID = stringOrNull(w.VersionID)
 	plan.SourceETag = types.StringValue(trimETag(w.Source.ETag))
 	plan.SourceVersionID = stringOrNull(w.Source.VersionID)
+	plan.RelayBytes = types.Int64Value(plan.relayBytes(w.Source.Size))
 	for _, v := range []*types.String{&plan.ContentType, &plan.StorageClass, &plan.ServerSideEncryption, &plan.KMSKeyID, &plan.CRC64, &plan.LastModified} {
 		if v.IsUnknown() {
 			*v = types.StringNull()
@@ -274,6 +306,10 @@ func (r *objectCopyResource) Read(ctx context.Context, req resource.ReadRequest,
 	case err == nil:
 		recordedClass, recordedVersion := state.StorageClass, state.VersionID
 		state.fromHead(head)
+		if state.CopyMethod.IsNull() {
+			// Copied before copy_method existed, when every copy was server side.
+			state.CopyMethod, state.RelayBytes = types.StringValue(copyServerSide), types.Int64Value(0)
+		}
 		state.StorageClass = keptStorageClass(recordedClass, state.CurrentStorageClass)
 		// Without a recorded version, the current one is the copy's only
 		// if it has the copy's ETag; recording another writer's version
@@ -500,6 +536,14 @@ func (m objectCopyResourceModel) replaceOnlyAttributes() []namedValue {
 type namedValue struct {
 	name  string
 	value attr.Value
+}
+
+// relayBytes is relay_bytes of a copy of a source of size bytes.
+func (m objectCopyResourceModel) relayBytes(size int64) int64 {
+	if m.CopyMethod.ValueString() == copyRelay {
+		return size
+	}
+	return 0
 }
 
 // destination is the object the copy writes.

@@ -73,12 +73,14 @@ func TestAccObjectCopy_CrossRegion(t *testing.T) {
 		"/k failed. The source bucket " +
 		src + " is in region " + far.region + " (endpoint oss-" + far.region + ".aliyuncs.com), but the provider is configured for " +
 		configured + ". OSS copies objects only within one region, and serves a bucket only through the " +
-		"endpoint of its own region. To copy oss://" + src + "/far/k.txt, use a destination bucket in region " +
-		far.region + " and a provider configured for that region (for example an aliased provider block " +
-		"with region = \"" + far.region + "\"), or use OSS cross-region replication. OSS operation: HeadObject " +
+		"endpoint of its own region. To copy oss://" + src + "/far/k.txt from there, set source_region = \"" +
+		far.region + "\" (and source_endpoint when that region's public endpoint is not the one to use): the " +
+		"copy then relays the bytes through the machine that runs Terraform. To copy on OSS's side instead, use " +
+		"a destination bucket in region " + far.region + " and a provider configured for that region (for " +
+		"example an aliased provider block with region = \"" + far.region + "\"). OSS operation: HeadObject " +
 		"OSS error code: AccessDenied (HTTP 403)")
 	planErrorTest(t, o, o.config(copyConfig(dst, "k", src, "far/k.txt", "")),
-		regexp.MustCompile(`Error: Cross-Region Copy Not Supported[\s\S]*`+msg.String()+
+		regexp.MustCompile(`Error: Source Bucket in Another Region[\s\S]*`+msg.String()+
 			`\s+Request\s+ID:\s+[0-9A-F]{24}\s+OSS\s+EC:\s+0003-00001403`))
 }
 

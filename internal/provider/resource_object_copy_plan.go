@@ -37,7 +37,22 @@ type plannedSource struct {
 func (r *objectCopyResource) planNewCopy(ctx context.Context, req resource.ModifyPlanRequest, resp *resource.ModifyPlanResponse, pinned types.String) {
 	var plan objectCopyResourceModel
 	resp.Diagnostics.Append(req.Plan.Get(ctx, &plan)...)
-	if resp.Diagnostics.HasError() || r.data == nil || !known(plan.SourceBucket, plan.SourceKey, pinned) {
+	if resp.Diagnostics.HasError() || r.data == nil || !sourceConfigKnown(req.Config) {
+		return
+	}
+	srcCfg, diags := readSourceConfig(ctx, req.Config)
+	resp.Diagnostics.Append(diags...)
+	method := srcCfg.method(r.data)
+	resp.Diagnostics.Append(resp.Plan.SetAttribute(ctx, path.Root("copy_method"), types.StringValue(method))...)
+	if method == copyServerSide {
+		resp.Diagnostics.Append(resp.Plan.SetAttribute(ctx, path.Root("relay_bytes"), types.Int64Value(0))...)
+	}
+	if resp.Diagnostics.HasError() || !known(plan.SourceBucket, plan.SourceKey, pinned) {
+		return
+	}
+	client, diags := r.data.sourceClient(srcCfg)
+	resp.Diagnostics.Append(diags...)
+	if resp.Diagnostics.HasError() {
 		return
 	}
 
@@ -45,7 +60,7 @@ func (r *objectCopyResource) planNewCopy(ctx context.Context, req resource.Modif
 	resp.Diagnostics.Append(diags...)
 	resp.Diagnostics.Append(resp.Private.SetKey(ctx, privatePlannedSource, nil)...)
 	if src == nil {
-		head, err := objectcopy.HeadSource(ctx, r.data.client, plan.SourceBucket.ValueString(),
+		head, err := objectcopy.HeadSource(ctx, client, plan.SourceBucket.ValueString(),
 			plan.SourceKey.ValueString(), pinned.ValueString())
 		// An unpinned source may not exist yet, e.g. when another resource in
 		// this configuration writes it; the copy reports it if it still does
@@ -66,7 +81,7 @@ func (r *objectCopyResource) planNewCopy(ctx context.Context, req resource.Modif
 			}, err))
 			return
 		}
-		if !r.checkCopyable(ctx, head, plan.Bucket.ValueString(), &resp.Diagnostics) {
+		if !checkCopyable(ctx, client, head, plan.Bucket.ValueString(), &resp.Diagnostics) {
 			return
 		}
 		r.data.planned.put(plan.destination(), head)
@@ -74,6 +89,9 @@ func (r *objectCopyResource) planNewCopy(ctx context.Context, req resource.Modif
 	}
 
 	resp.Diagnostics.Append(resp.Plan.SetAttribute(ctx, path.Root("size"), types.Int64Value(src.Size))...)
+	if method == copyRelay {
+		resp.Diagnostics.Append(resp.Plan.SetAttribute(ctx, path.Root("relay_bytes"), types.Int64Value(src.Size))...)
+	}
 	resp.Diagnostics.Append(resp.Plan.SetAttribute(ctx, path.Root("source_etag"), types.StringValue(src.ETag))...)
 	if pinned.IsNull() {
 		resp.Diagnostics.Append(resp.Plan.SetAttribute(ctx, path.Root("source_version_id"), stringOrNull(src.VersionID))...)
@@ -138,16 +156,17 @@ func setPlannedSource(ctx context.Context, p privateSetter, src *objectcopy.Sour
 
 // checkCopyable fails the plan, naming what to do, when OSS would not copy
 // src as a copy of its bytes into dstBucket: a symbolic link (whose target
-// GetSymlink names for the diagnostic), an appendable object, or a cold
-// object not restored. It reports whether src can be copied.
-func (r *objectCopyResource) checkCopyable(ctx context.Context, src *objectcopy.Source, dstBucket string, diags *diag.Diagnostics) bool {
+// GetSymlink, through the client that read src, names for the diagnostic), an
+// appendable object, or a cold object not restored. It reports whether src
+// can be copied.
+func checkCopyable(ctx context.Context, client *oss.Client, src *objectcopy.Source, dstBucket string, diags *diag.Diagnostics) bool {
 	var nc *objectcopy.NotCopyableError
 	if !errors.As(src.CheckCopyable(), &nc) {
 		return true
 	}
 	var linkTarget string
 	if nc.Reason == objectcopy.SourceIsSymlink {
-		res, err := r.data.client.GetSymlink(ctx, &oss.GetSymlinkRequest{Bucket: oss.Ptr(src.Bucket),
+		res, err := client.GetSymlink(ctx, &oss.GetSymlinkRequest{Bucket: oss.Ptr(src.Bucket),
 			Key: oss.Ptr(src.Key), VersionId: optionalString(src.VersionID)})
 		if err != nil {
 			tflog.Info(ctx, "cannot read the source symbolic link's target", map[string]any{

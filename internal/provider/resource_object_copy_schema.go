@@ -3,6 +3,7 @@ package provider
 import (
 	"context"
 	"fmt"
+	"maps"
 	"regexp"
 	"time"
 
@@ -77,13 +78,24 @@ func objectCopySchema(ctx context.Context) schema.Schema {
 	}
 	replaceOnly := " Only with `metadata_directive = \"REPLACE\"`; under `COPY` setting it is an error."
 
-	return schema.Schema{
+	s := schema.Schema{
 		MarkdownDescription: "Copies an object inside OSS, server side, and keeps the copy tracked.\n\n" +
 			"The copy is a multipart copy: the source is read once with `HeadObject`, then its parts are " +
 			"copied in parallel with `UploadPartCopy`, each pinned to that source version and ETag, so a " +
 			"source that changes during the copy fails the apply instead of producing a mix. The result is " +
 			"checked against the source's CRC64 before it is recorded. On any error, timeout or interrupt " +
 			"the multipart upload is aborted. Objects up to 48.8 TiB can be copied.\n\n" +
+			"**Across regions and accounts.** OSS copies only within one region, with credentials that may " +
+			"read the source. A source in another region (`source_region`, `source_endpoint`) or account " +
+			"(`source_credentials`) is copied by relay instead: the machine that runs Terraform reads each " +
+			"part with a ranged `GetObject`, pinned to the source's version and ETag, and streams it straight " +
+			"into an `UploadPart` of the destination, without holding a whole part in memory (a fixed buffer " +
+			"of tens of KiB per stream). Every part's CRC64 is compared with the one OSS computed on receipt, " +
+			"and the parts' CRC64, combined, with the source's before the upload is completed; a part that " +
+			"fails is read and sent again. `copy_method` and `relay_bytes` show in the plan which way a copy " +
+			"goes and how many bytes cross the machine. Plan, drift check and copy read the source through " +
+			"the source's region, endpoint and credentials; import reads it with the provider's, so a relayed " +
+			"copy cannot be imported.\n\n" +
 			"**Drift.** Refresh reads the destination with one `HeadObject` (of the version this resource " +
 			"created, in a versioned bucket). A destination that is gone is created again; one whose ETag " +
 			"changed (overwritten out of band) is replaced. When the configuration sets `tags` or `acl`, " +
@@ -171,8 +183,8 @@ func objectCopySchema(ctx context.Context) schema.Schema {
 				PlanModifiers: replaceString(),
 			},
 			"source_bucket": schema.StringAttribute{
-				MarkdownDescription: "Bucket of the source object, in the same region as `bucket`: the " +
-					"provider's region, since OSS copies only within one region. Changing it creates a new copy.",
+				MarkdownDescription: "Bucket of the source object: in the provider's region, or in " +
+					"`source_region`. Changing it creates a new copy.",
 				Required:      true,
 				Validators:    bucketValidators,
 				PlanModifiers: replaceString(),
@@ -389,7 +401,10 @@ func objectCopySchema(ctx context.Context) schema.Schema {
 			},
 		},
 		Blocks: map[string]schema.Block{
-			"timeouts": timeouts.Block(ctx, timeouts.Opts{Create: true, Delete: true}),
+			"timeouts":           timeouts.Block(ctx, timeouts.Opts{Create: true, Delete: true}),
+			"source_credentials": sourceCredentialsSchemaBlock(),
 		},
 	}
+	maps.Copy(s.Attributes, sourceAttributes())
+	return s
 }

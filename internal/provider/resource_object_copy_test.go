@@ -61,6 +61,8 @@ func TestAccObjectCopy_Basic(t *testing.T) {
 					statecheck.ExpectKnownValue(testResource, tfjsonpath.New("version_id"), knownvalue.Null()),
 					statecheck.ExpectKnownValue(testResource, tfjsonpath.New("last_modified"),
 						knownvalue.StringRegexp(regexp.MustCompile(`^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ$`))),
+					statecheck.ExpectKnownValue(testResource, tfjsonpath.New("copy_method"), knownvalue.StringExact("server-side")),
+					statecheck.ExpectKnownValue(testResource, tfjsonpath.New("relay_bytes"), knownvalue.Int64Exact(0)),
 				},
 				Check: o.checkSameBytes(src, "in/hello.txt", dst, "out/hello.txt"),
 			},

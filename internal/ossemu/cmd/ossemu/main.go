@@ -37,6 +37,7 @@ func main() {
 type options struct {
 	addr, region     string
 	regionEndpoints  listFlag
+	accounts         listFlag
 	buckets          listFlag
 	versionedBuckets listFlag
 	generate         listFlag
@@ -82,6 +83,8 @@ func newFlags(o *options, stderr io.Writer) *flag.FlagSet {
 	fs.StringVar(&o.region, "region", "cn-hangzhou", "the server's `region`; buckets created without a region live there")
 	fs.Var(&o.regionEndpoints, "region-endpoint", "also serve `region[=address]` as that region's endpoint (repeatable; default address\n"+
 		"127.0.0.1:0, a free port); its URL is printed on stdout after the first line")
+	fs.Var(&o.accounts, "account", "also accept the key pair `id:secret` of another account, which reaches only the buckets it\n"+
+		"creates with PutBucket, as OSS answers without a bucket policy (repeatable)")
 	fs.Var(&o.buckets, "bucket", "create bucket `name[:region]` at start (repeatable)")
 	fs.Var(&o.versionedBuckets, "versioned-bucket", "create bucket `name[:region]` with versioning enabled (repeatable)")
 	fs.Var(&o.generate, "generate", "create object `bucket/key=SIZE[:seed]` of deterministic pseudo-random content without storing its\n"+
@@ -151,6 +154,13 @@ func start(o options, getenv func(string) string, stderr io.Writer) (*ossemu.Ser
 			addr = "127.0.0.1:0"
 		}
 		opts = append(opts, ossemu.WithRegionEndpoint(region, addr))
+	}
+	for _, spec := range o.accounts {
+		id, secret, ok := strings.Cut(spec, ":")
+		if !ok || id == "" || secret == "" {
+			return nil, fmt.Errorf("-account %q: want id:secret", spec)
+		}
+		opts = append(opts, ossemu.WithAccount(id, secret))
 	}
 	id, secret := getenv("OSS_ACCESS_KEY_ID"), getenv("OSS_ACCESS_KEY_SECRET")
 	switch {

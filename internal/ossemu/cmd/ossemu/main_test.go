@@ -4,6 +4,7 @@ import (
 	"bufio"
 	"bytes"
 	"context"
+	"errors"
 	"flag"
 	"fmt"
 	"io"
@@ -78,6 +79,26 @@ func TestHelpDocumentsEveryFlag(t *testing.T) {
 	}
 }
 
+// TestAccountFlag: a key pair given with -account reaches the buckets it
+// creates, and not the server's own account's.
+func TestAccountFlag(t *testing.T) {
+	var o options
+	if err := newFlags(&o, io.Discard).Parse([]string{"-addr", "127.0.0.1:0", "-account", "LTAIother:other-secret", "-bucket", "mine"}); err != nil {
+		t.Fatal(err)
+	}
+	srv := must(start(o, noEnv, io.Discard))(t)
+	defer srv.Close()
+	c := oss.NewClient(oss.LoadDefaultConfig().WithRegion(srv.Region()).WithEndpoint(srv.Endpoint()).
+		WithCredentialsProvider(credentials.NewStaticCredentialsProvider("LTAIother", "other-secret")).WithRetryMaxAttempts(1))
+	ctx := context.Background()
+	must(c.PutBucket(ctx, &oss.PutBucketRequest{Bucket: oss.Ptr("theirs")}))(t)
+	must(c.PutObject(ctx, &oss.PutObjectRequest{Bucket: oss.Ptr("theirs"), Key: oss.Ptr("k")}))(t)
+	var se *oss.ServiceError
+	if _, err := c.ListObjectsV2(ctx, &oss.ListObjectsV2Request{Bucket: oss.Ptr("mine")}); !errors.As(err, &se) || se.Code != "AccessDenied" {
+		t.Errorf("the other account listing the server's bucket: %v, want AccessDenied", err)
+	}
+}
+
 // TestRestoreDurationFlag: with -restore-duration, a restored Archive object
 // stays in the ongoing-request="true" state that long.
 func TestRestoreDurationFlag(t *testing.T) {
@@ -111,6 +132,7 @@ func TestRejectsBadInvocations(t *testing.T) {
 		"bad generate":                {args: []string{"-addr", "127.0.0.1:0", "-generate", "nokey=1KiB"}, code: 1, msg: "-generate nokey=1KiB: want bucket/key=SIZE[:seed]"},
 		"bad bucket name":             {args: []string{"-addr", "127.0.0.1:0", "-bucket", "Bad_Name"}, code: 1, msg: "-bucket Bad_Name: InvalidBucketName"},
 		"duplicate bucket":            {args: []string{"-addr", "127.0.0.1:0", "-bucket", "b12", "-versioned-bucket", "b12"}, code: 1, msg: "-versioned-bucket b12: BucketAlreadyExists"},
+		"account without a secret":    {args: []string{"-addr", "127.0.0.1:0", "-account", "LTAIother"}, code: 1, msg: `-account "LTAIother": want id:secret`},
 		"half a key pair":             {args: []string{"-addr", "127.0.0.1:0"}, env: map[string]string{"OSS_ACCESS_KEY_ID": "id"}, code: 1, msg: "set both OSS_ACCESS_KEY_ID and OSS_ACCESS_KEY_SECRET"},
 		"address it cannot listen on": {args: []string{"-addr", "256.0.0.1:0"}, code: 1, msg: "listen"},
 		"OSS region ID as a region":   {args: []string{"-addr", "127.0.0.1:0", "-region-endpoint", "oss-cn-shanghai"}, code: 1, msg: `"oss-cn-shanghai" is not a region ID`},
