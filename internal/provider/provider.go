@@ -377,6 +377,7 @@ func (cfg ossProviderModel) arguments() []providerArgument {
 func (p *ossProvider) Resources(_ context.Context) []func() resource.Resource {
 	return []func() resource.Resource{
 		NewObjectCopyResource,
+		NewPrefixCopyResource,
 	}
 }
 
