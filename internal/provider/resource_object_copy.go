@@ -271,7 +271,11 @@ func (r *objectCopyResource) Create(ctx context.Context, req resource.CreateRequ
 func (r *objectCopyResource) sourceNow(ctx context.Context, p objectcopy.Params) string {
 	ctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), 10*time.Second)
 	defer cancel()
-	src, err := objectcopy.HeadSource(ctx, r.data.client, p.SourceBucket, p.SourceKey, p.SourceVersion())
+	c := r.data.client
+	if p.SourceClient != nil {
+		c = p.SourceClient // a relayed copy's source is reached only through its own client
+	}
+	src, err := objectcopy.HeadSource(ctx, c, p.SourceBucket, p.SourceKey, p.SourceVersion())
 	switch {
 	case isNotFound(err):
 		return "no longer exists"

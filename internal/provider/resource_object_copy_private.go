@@ -13,26 +13,37 @@ const privateCopiedETag = "copied_etag"
 
 // copiedETag reads the ETag that the copy produced, "" when none was kept.
 func copiedETag(ctx context.Context, p privateGetter) (string, diag.Diagnostics) {
-	raw, diags := p.GetKey(ctx, privateCopiedETag)
-	if len(raw) == 0 || diags.HasError() {
-		return "", diags
-	}
 	var etag string
-	if err := json.Unmarshal(raw, &etag); err != nil {
-		diags.Append(invalidPrivateStateDiag(privateCopiedETag, err))
-		return "", diags
-	}
+	_, diags := getPrivateJSON(ctx, p, privateCopiedETag, &etag)
 	return etag, diags
 }
 
-// setCopiedETag keeps etag as JSON, as the framework requires of private
-// state values.
 func setCopiedETag(ctx context.Context, p privateSetter, etag string) diag.Diagnostics {
-	raw, err := json.Marshal(etag)
-	if err != nil {
-		return diag.Diagnostics{invalidPrivateStateDiag(privateCopiedETag, err)}
+	return setPrivateJSON(ctx, p, privateCopiedETag, etag)
+}
+
+// getPrivateJSON decodes the private state value under key into v and
+// reports whether there was one.
+func getPrivateJSON(ctx context.Context, p privateGetter, key string, v any) (bool, diag.Diagnostics) {
+	raw, diags := p.GetKey(ctx, key)
+	if len(raw) == 0 || diags.HasError() {
+		return false, diags
 	}
-	return p.SetKey(ctx, privateCopiedETag, raw)
+	if err := json.Unmarshal(raw, v); err != nil {
+		diags.Append(invalidPrivateStateDiag(key, err))
+		return false, diags
+	}
+	return true, diags
+}
+
+// setPrivateJSON stores v as JSON under key, as the framework requires of
+// private state values.
+func setPrivateJSON(ctx context.Context, p privateSetter, key string, v any) diag.Diagnostics {
+	raw, err := json.Marshal(v)
+	if err != nil {
+		return diag.Diagnostics{invalidPrivateStateDiag(key, err)}
+	}
+	return p.SetKey(ctx, key, raw)
 }
 
 // privateGetter and privateSetter are what the helpers above need of the

@@ -656,8 +656,8 @@ func (r *prefixCopyResource) applyFailureDiags(m prefixCopyResourceModel, pendin
 		if ce != nil && ce.Op == "DeleteMultipleObjects" {
 			what = "Deleting the copy " + t.String() + " failed."
 		}
-		summary, advice := classifyError(f.Err, r.data, t)
-		diags.AddError(summary, errorDetail(what, advice, f.Err))
+		class := classifyError(f.Err, r.data, t)
+		diags.AddError(class.summary, errorDetail(what, class.advice, f.Err))
 	}
 	detail := fmt.Sprintf("Of %d objects to copy and %d copies to delete, %d were copied and %d deleted; %d "+
 		"failed", len(pending.Copy), len(pending.Delete), rep.Copied, rep.Deleted, len(rep.Failures))
