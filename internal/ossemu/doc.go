@@ -229,10 +229,12 @@
 // and RequestCounts report requests per operation name, failed ones included,
 // and ResetCounts zeroes them; BytesCopied sums server-side copies.
 // SetClockSkew moves the server clock; SetRestoreDuration and SetRestoreDay
-// set how long a restore takes and lasts. SetPerformance models request latency
-// and copy bandwidth. AddFault injects failures per operation (and bucket),
-// ClearFaults removes them, SetFaultSeed makes probabilistic faults
-// repeatable and FaultsFired counts the faults that fired (see their docs).
+// set how long a restore takes and lasts. SetPerformance models request
+// latency, OSS's server time, copy bandwidth, stragglers among parts and the
+// per-account QPS limit (503 TotalQpsLimitExceeded). AddFault injects
+// failures per operation (and bucket), ClearFaults removes them,
+// SetFaultSeed makes probabilistic faults repeatable and FaultsFired counts
+// the faults that fired (see their docs).
 // Deny refuses operations as OSS refuses a RAM user whose policies do not
 // allow them (403 AccessDenied); a denied GetObjectTagging
 // also hides x-oss-tagging-count from HEAD and GET. OSS documents nothing

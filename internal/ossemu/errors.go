@@ -88,6 +88,7 @@ var errorSpecs = map[string]errorSpec{
 	"SecurityTokenExpired":      {403, "The security token you provided has expired.", "0002-00000007"},
 	"SignatureDoesNotMatch":     {403, "The request signature we calculated does not match the signature you provided. Check your key and signing method.", "0002-00000040"},
 	"SymlinkTargetNotExist":     {404, "The symlink target object does not exist", ""},
+	"TotalQpsLimitExceeded":     {503, "Max total qps limit is exceeded", "0004-00000302"}, // EC 0004-00000302's page: the account's QPS limit
 }
 
 // newError builds the error for code with OSS's default message.

@@ -94,7 +94,7 @@ func (fs *faultSet) clear() {
 func (fs *faultSet) seed(seed uint64) {
 	fs.mu.Lock()
 	defer fs.mu.Unlock()
-	fs.rng = rand.New(rand.NewPCG(seed, seed^0x9E3779B97F4A7C15))
+	fs.rng = seededRand(seed)
 }
 
 func (fs *faultSet) firedCount() int {
@@ -137,9 +137,15 @@ func (fs *faultSet) fires(f *faultState) bool {
 		return true
 	}
 	if fs.rng == nil {
-		fs.rng = rand.New(rand.NewPCG(rand.Uint64(), rand.Uint64()))
+		fs.rng = seededRand(rand.Uint64())
 	}
 	return fs.rng.Float64() < f.Probability
+}
+
+// seededRand is the generator of the emulator's repeatable choices: the
+// same seed gives the same sequence.
+func seededRand(seed uint64) *rand.Rand {
+	return rand.New(rand.NewPCG(seed, seed^0x9E3779B97F4A7C15))
 }
 
 // answers reports whether the fault ends in an error answer (not a drop).
@@ -181,7 +187,7 @@ func faultCode(status int) string {
 // and the faults that fire for rq.
 func (s *Server) serveControlled(rq *request, serve func()) {
 	delay, f := s.ctl.faults.decide(rq.op, rq.bucket)
-	if err := s.ctl.sleep(rq.r.Context(), s.ctl.bw.roundTrip()+delay); err != nil {
+	if err := s.ctl.requestWait(rq.r.Context(), delay); err != nil {
 		return // the client hung up or the server is closing: nobody to answer
 	}
 	if f == nil {

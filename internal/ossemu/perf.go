@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"math"
+	"math/rand/v2"
 	"runtime"
 	"strconv"
 	"strings"
@@ -15,50 +16,129 @@ import (
 // Performance is the server's performance model: how long requests take on
 // a real OSS, so that benchmarks and timeout tests see realistic timings.
 // The zero value models no delays at all.
+//
+// OSS publishes no latency or per-stream copy rate, so RoundTrip,
+// ServerTime, CopyRate and Straggle are the benchmark's assumptions, to be
+// swept rather than trusted. Two limits are documented, per Alibaba Cloud
+// account ("Limits" in OSS's product overview):
+//   - Bandwidth, per account and region: total download (internal and
+//     public) 100 Gbit/s and total upload 20 Gbit/s in China (Hangzhou,
+//     Shanghai, Shenzhen, Beijing) and Singapore; 20 Gbit/s each way in
+//     China (Zhangjiakou); 2 Gbit/s in the local regions, South Korea
+//     (Seoul) and Thailand (Bangkok); 10 Gbit/s in the other regions of the
+//     Chinese mainland and 5 Gbit/s outside it. Older versions of the page
+//     give 10 Gbit/s inside and 5 Gbit/s outside the mainland for all. The
+//     page does not say whether server-side copies count against these:
+//     AggregateCap (e.g. ParseRate("10Gbit")) assumes they do, and the
+//     server applies it to all the copies it serves, as one account in one
+//     region.
+//   - Requests: 10,000 QPS in total per account (2,000 where object names
+//     have sequential prefixes). QPSLimit models it per account; an excess
+//     request is answered as "HTTP status code 503" documents
+//     TotalQpsLimitExceeded, with the EC of the page "0004-00000302" (QPS
+//     limit exceeded).
 type Performance struct {
-	RoundTrip    time.Duration // added to every request (default 0)
+	RoundTrip    time.Duration // network latency added to every request (default 0)
+	ServerTime   time.Duration // OSS's own time per request, after RoundTrip; the median when Straggle is set
 	CopyRate     int64         // bytes/s per UploadPartCopy/CopyObject stream (0 = unlimited)
 	AggregateCap int64         // bytes/s summed over all copy streams in the server (0 = unlimited)
+	Straggle     float64       // spread of server times and stream rates, the sigma of a lognormal (0 = none)
+	Seed         uint64        // seeds Straggle's draws: the same seed gives the same sequence
+	QPSLimit     int           // requests per second per account before 503 TotalQpsLimitExceeded (0 = unlimited)
 	TimeScale    float64       // multiplies every modeled delay (0 treated as 1)
 }
 
 // SetPerformance replaces the performance model. Copies in progress go on
-// at the new rates from this moment; bytes already copied stay copied.
+// at the new rates from this moment; bytes already copied stay copied. The
+// straggler draws restart from Seed and every account's QPS allowance is
+// full again.
 //
-// Every request first waits RoundTrip. A copy of n bytes then takes the time
-// the bytes need when the active copy streams share the bandwidth fairly:
-// each gets min(CopyRate, AggregateCap/active) at every instant (fluid
-// processor sharing), so the streams together never exceed AggregateCap.
-// TimeScale multiplies all of these durations, which keeps their ratios
-// while letting quick runs shrink them. Only server-side copies are
-// bandwidth-limited: request and response bodies (PutObject, UploadPart,
-// GetObject) move at loopback speed after the round trip.
-func (s *Server) SetPerformance(m Performance) { s.ctl.bw.set(m) }
-
-// String states the model for logs and benchmark reports, e.g. "round
-// trip 30ms, copy rate 150MiB/s per stream, aggregate cap 2GiB/s, time
-// scale 1".
-func (p Performance) String() string {
-	if p.RoundTrip == 0 && p.CopyRate == 0 && p.AggregateCap == 0 {
-		return "no modeled delays"
-	}
-	return fmt.Sprintf("round trip %v, copy rate %s per stream, aggregate cap %s, time scale %g",
-		p.RoundTrip, formatRate(p.CopyRate), formatRate(p.AggregateCap), p.scale())
+// Every request first waits RoundTrip and then ServerTime. A copy of n bytes
+// then takes the time the bytes need when the active copy streams share the
+// bandwidth fairly: each gets min(CopyRate, AggregateCap/active) at every
+// instant (fluid processor sharing), so the streams together never exceed
+// AggregateCap. TimeScale multiplies all of these durations, and divides
+// QPSLimit's rate, which keeps their ratios while letting quick runs shrink
+// them. Only server-side copies are bandwidth-limited: request and response
+// bodies (PutObject, UploadPart, GetObject) move at loopback speed after the
+// round trip.
+//
+// Straggle s makes parts unequal, as a busy or slow storage node makes them
+// on OSS: each request's server time, and the bytes of service each copy
+// stream needs, are multiplied by exp(s*Z) with Z standard normal, a
+// lognormal of median 1. A stream with multiplier m holds its fair share of
+// the bandwidth but copies at 1/m of it. At s = 0.5 half the draws are
+// below 1, about 8% above 2 and 1% above 3.2; at s = 1, 1% are above 10.
+// The draws come from one sequence seeded by Seed, taken in the order
+// requests arrive, so concurrent requests get the same multipliers in an
+// order that depends on scheduling.
+//
+// QPSLimit admits each account's requests through a token bucket refilled at
+// QPSLimit per (scaled) second and holding at most QPSLimit, checked once the
+// signature is: a request that finds it empty is answered 503
+// TotalQpsLimitExceeded, "Max total qps limit is exceeded", EC
+// 0004-00000302, with x-oss-qos-delay-time giving in milliseconds (scaled)
+// how long until the account may send again. The limits page documents that
+// header, in milliseconds, on requests throttled for bandwidth; that QPS
+// throttling sends it too is an assumption. The SDK retries any 503.
+func (s *Server) SetPerformance(m Performance) {
+	s.ctl.bw.set(m)
+	s.ctl.qps.set(m.QPSLimit, m.scale())
 }
 
-// formatRate writes bytes per second in the largest binary unit that
-// keeps the number at least 1.
+// String states the model for logs and benchmark reports, e.g. "round trip
+// 30ms, server time 5ms, copy rate 150MiB/s per stream, aggregate cap
+// 10Gbit/s, straggle 0.5 (seed 1), QPS limit 10000 per account, time scale
+// 0.1".
+func (p Performance) String() string {
+	if p.RoundTrip == 0 && p.ServerTime == 0 && p.CopyRate == 0 && p.AggregateCap == 0 && p.QPSLimit == 0 {
+		return "no modeled delays"
+	}
+	straggle := "straggle 0"
+	if p.Straggle > 0 {
+		straggle = fmt.Sprintf("straggle %g (seed %d)", p.Straggle, p.Seed)
+	}
+	qps := "QPS unlimited"
+	if p.QPSLimit > 0 {
+		qps = fmt.Sprintf("QPS limit %d per account", p.QPSLimit)
+	}
+	return fmt.Sprintf("round trip %v, server time %v, copy rate %s per stream, aggregate cap %s, %s, %s, time scale %g",
+		p.RoundTrip, p.ServerTime, formatRate(p.CopyRate), formatRate(p.AggregateCap), straggle, qps, p.scale())
+}
+
+// formatRate writes bytes per second in the largest binary unit that keeps
+// the number at least 1, or in bits per second with decimal prefixes when
+// that is exact and the binary form is not: how ParseRate read it.
 func formatRate(r int64) string {
 	if r <= 0 {
 		return "unlimited"
 	}
-	units := []string{"B", "KiB", "MiB", "GiB", "TiB"}
-	v, i := float64(r), 0
-	for ; v >= 1024 && i < len(units)-1; i++ {
-		v /= 1024
+	binary := scaled(float64(r), 1024, []string{"B", "KiB", "MiB", "GiB", "TiB"})
+	bits := scaled(float64(r)*8, 1000, []string{"bit", "Kbit", "Mbit", "Gbit", "Tbit"})
+	if !exact(binary.v) && exact(bits.v) {
+		return strconv.FormatFloat(bits.v, 'f', -1, 64) + bits.unit + "/s"
 	}
-	return strconv.FormatFloat(v, 'f', -1, 64) + units[i] + "/s"
+	return strconv.FormatFloat(binary.v, 'f', -1, 64) + binary.unit + "/s"
 }
+
+// amount is a number in a unit.
+type amount struct {
+	v    float64
+	unit string
+}
+
+// scaled writes v in the largest of units (each base times the one before)
+// that keeps it at least 1.
+func scaled(v, base float64, units []string) amount {
+	i := 0
+	for ; v >= base && i < len(units)-1; i++ {
+		v /= base
+	}
+	return amount{v, units[i]}
+}
+
+// exact reports whether v reads well: at most three decimals.
+func exact(v float64) bool { return v*1000 == math.Trunc(v*1000) }
 
 // sizeUnits are the binary units ParseSize accepts.
 var sizeUnits = []struct {
@@ -90,6 +170,40 @@ func ParseSize(s string) (int64, error) {
 	return int64(b), nil
 }
 
+// bitUnits are the decimal bit units ParseRate accepts, as OSS states its
+// bandwidth limits (10 Gbit/s is 1.25e9 bytes per second).
+var bitUnits = []struct {
+	suffix string
+	factor float64
+}{
+	{"Tbit", 1e12 / 8}, {"Gbit", 1e9 / 8}, {"Mbit", 1e6 / 8}, {"Kbit", 1e3 / 8},
+}
+
+// ParseRate reads a rate in bytes per second: a size as ParseSize reads it
+// (150MiB) or a number of bits with a decimal unit Kbit, Mbit, Gbit or Tbit
+// (10Gbit), either with an optional "/s".
+func ParseRate(s string) (int64, error) {
+	errRate := fmt.Errorf("rate %q: want a whole number of bytes per second, with an optional unit B, KiB, MiB, GiB, TiB, "+
+		"Kbit, Mbit, Gbit or Tbit", s)
+	num := strings.TrimSuffix(strings.TrimSpace(s), "/s")
+	for _, u := range bitUnits {
+		n, ok := strings.CutSuffix(num, u.suffix)
+		if !ok {
+			continue
+		}
+		v, err := strconv.ParseFloat(strings.TrimSpace(n), 64)
+		if b := v * u.factor; err != nil || v < 0 || b > 1<<62 || b != math.Trunc(b) {
+			return 0, errRate
+		}
+		return int64(v * u.factor), nil
+	}
+	r, err := ParseSize(num)
+	if err != nil {
+		return 0, errRate
+	}
+	return r, nil
+}
+
 // errServerClosing ends a modeled wait when the server closes under it.
 var errServerClosing = errors.New("ossemu: server closing")
 
@@ -101,6 +215,7 @@ type controls struct {
 	stopOnce sync.Once     // Server.Close may be called more than once
 	wake     *waker        // ends modeled waits on time
 	bw       bandwidth
+	qps      qpsLimiter
 	faults   faultSet
 	denied   deniedOps
 }
@@ -135,6 +250,12 @@ func (c *controls) sleep(ctx context.Context, d time.Duration) error {
 	case <-c.stop:
 		return errServerClosing
 	}
+}
+
+// requestWait waits what every request costs before it is served: its round
+// trip and server time, plus delay (the faults').
+func (c *controls) requestWait(ctx context.Context, delay time.Duration) error {
+	return c.sleep(ctx, c.bw.requestTime()+delay)
 }
 
 // copyWait blocks for as long as copying n bytes takes under the model. A
@@ -174,9 +295,10 @@ func (c *controls) copyWait(ctx context.Context, n int64) error {
 type bandwidth struct {
 	mu      sync.Mutex
 	perf    Performance
-	streams []*stream // active, in no particular order: there are few
-	vtime   float64   // bytes per stream served since the last idle moment
-	updated time.Time // when vtime was last advanced
+	rng     *rand.Rand // Straggle's draws, seeded by perf.Seed
+	streams []*stream  // active, in no particular order: there are few
+	vtime   float64    // bytes per stream served since the last idle moment
+	updated time.Time  // when vtime was last advanced
 	wake    *waker
 	next    *wakeup // the earliest finish, while streams are active
 	closed  bool
@@ -201,9 +323,9 @@ func (p Performance) scale() float64 {
 	return p.TimeScale
 }
 
-// roundTrip is the scaled per-request latency.
-func (p Performance) roundTrip() time.Duration {
-	return time.Duration(float64(p.RoundTrip) * p.scale())
+// scaled is d under the time scale.
+func (p Performance) scaled(d time.Duration) time.Duration {
+	return time.Duration(float64(d) * p.scale())
 }
 
 // streamRate is each stream's rate in bytes per real second when n streams
@@ -225,13 +347,29 @@ func (b *bandwidth) set(p Performance) {
 	now := time.Now()
 	b.advance(now)
 	b.perf = p
+	b.rng = seededRand(p.Seed)
 	b.settle(now)
 }
 
-func (b *bandwidth) roundTrip() time.Duration {
+// requestTime is the scaled time a request takes before it is served: the
+// round trip and a straggling server time.
+func (b *bandwidth) requestTime() time.Duration {
 	b.mu.Lock()
 	defer b.mu.Unlock()
-	return b.perf.roundTrip()
+	d := b.perf.RoundTrip
+	if b.perf.ServerTime > 0 {
+		d += time.Duration(float64(b.perf.ServerTime) * b.straggle())
+	}
+	return b.perf.scaled(d)
+}
+
+// straggle draws the next multiplier of a server time or a stream's service:
+// lognormal with median 1 and sigma Straggle; always 1 without Straggle.
+func (b *bandwidth) straggle() float64 {
+	if b.perf.Straggle <= 0 {
+		return 1
+	}
+	return math.Exp(b.perf.Straggle * b.rng.NormFloat64())
 }
 
 // start registers a stream of n bytes; nil means it needs no time.
@@ -243,7 +381,7 @@ func (b *bandwidth) start(n int64) *stream {
 	}
 	now := time.Now()
 	b.advance(now)
-	st := &stream{finish: b.vtime + float64(n), done: make(chan struct{})}
+	st := &stream{finish: b.vtime + float64(n)*b.straggle(), done: make(chan struct{})}
 	st.index = len(b.streams)
 	b.streams = append(b.streams, st)
 	b.settle(now)

@@ -3,7 +3,10 @@ package ossemu
 import (
 	"context"
 	"fmt"
+	"math"
 	"runtime"
+	"slices"
+	"sort"
 	"sync"
 	"testing"
 	"time"
@@ -278,7 +281,7 @@ func TestControlsCloseEndsWaits(t *testing.T) {
 	c := newControls()
 	c.bw.set(Performance{RoundTrip: time.Hour, CopyRate: 1})
 	errs := make(chan error, 2)
-	go func() { errs <- c.sleep(context.Background(), c.bw.roundTrip()) }()
+	go func() { errs <- c.requestWait(context.Background(), 0) }()
 	go func() { errs <- c.copyWait(context.Background(), 1<<30) }()
 	time.Sleep(20 * time.Millisecond)
 	c.close()
@@ -418,4 +421,176 @@ func TestWakerEndsWhenIdle(t *testing.T) {
 		t.Fatalf("an hour's wait whose client hung up: err = %v", err)
 	}
 	idle("the only wait was given up")
+}
+
+// draws takes n straggle multipliers from a model with p's Straggle and Seed.
+func draws(p Performance, n int) []float64 {
+	c := newControls()
+	defer c.close()
+	c.bw.set(p)
+	m := make([]float64, n)
+	for i := range m {
+		m[i] = c.bw.straggle()
+	}
+	return m
+}
+
+// TestStraggleDistribution checks the spread Performance documents: a
+// lognormal of median 1, so at Straggle 0.5 about 8% of draws are above 2
+// and 1% above 3.2, and at 1, 1% above 10; the same seed gives the same
+// draws and another seed others.
+func TestStraggleDistribution(t *testing.T) {
+	testCases := map[string]struct {
+		straggle   float64
+		over2, p99 float64
+	}{
+		"0.5": {straggle: 0.5, over2: 0.083, p99: 3.20},
+		"1":   {straggle: 1, over2: 0.244, p99: 10.2},
+	}
+	for name, tc := range testCases {
+		t.Run(name, func(t *testing.T) {
+			t.Parallel()
+			const n = 20000
+			m := draws(Performance{Straggle: tc.straggle, Seed: 1}, n)
+			sorted := slices.Clone(m)
+			slices.Sort(sorted)
+			median, p99 := sorted[n/2], sorted[n*99/100]
+			over2 := float64(n-sort.SearchFloat64s(sorted, 2)) / n
+			t.Logf("median %.3f, above 2: %.2f%%, 99th percentile %.2f", median, 100*over2, p99)
+			if median < 0.97 || median > 1.03 {
+				t.Errorf("median %.3f, want 1", median)
+			}
+			if math.Abs(over2-tc.over2) > 0.1*tc.over2 {
+				t.Errorf("%.2f%% above 2, want %.1f%%", 100*over2, 100*tc.over2)
+			}
+			if math.Abs(p99-tc.p99) > 0.1*tc.p99 {
+				t.Errorf("99th percentile %.2f, want %.2f", p99, tc.p99)
+			}
+			if again := draws(Performance{Straggle: tc.straggle, Seed: 1}, n); !slices.Equal(again, m) {
+				t.Error("the same seed gave other draws")
+			}
+			if other := draws(Performance{Straggle: tc.straggle, Seed: 2}, 10); slices.Equal(other, m[:10]) {
+				t.Error("another seed gave the same draws")
+			}
+		})
+	}
+	for _, m := range draws(Performance{Seed: 1}, 100) {
+		if m != 1 {
+			t.Fatalf("a draw of %v without Straggle", m)
+		}
+	}
+}
+
+// TestServerTimeStraggles shows that each request's server time is the
+// median ServerTime times its own draw, after the round trip and scaled
+// with it, and constant without Straggle.
+func TestServerTimeStraggles(t *testing.T) {
+	p := Performance{RoundTrip: 10 * time.Millisecond, ServerTime: 20 * time.Millisecond, Straggle: 0.5, Seed: 9, TimeScale: 0.5}
+	c := newControls()
+	defer c.close()
+	c.bw.set(p)
+	want := draws(p, 1000)
+	var slow int
+	for i, m := range want {
+		got := c.bw.requestTime()
+		if w := time.Duration(float64(10*time.Millisecond+time.Duration(float64(20*time.Millisecond)*m)) * 0.5); got != w {
+			t.Fatalf("request %d: %v, want 5ms + 10ms x %.3f = %v", i, got, m, w)
+		}
+		if got > 5*time.Millisecond+20*time.Millisecond {
+			slow++
+		}
+	}
+	t.Logf("%d of 1000 requests took over twice the median server time", slow)
+	c.bw.set(Performance{RoundTrip: 10 * time.Millisecond, ServerTime: 20 * time.Millisecond, Seed: 9, TimeScale: 0.5})
+	for range 10 {
+		if got := c.bw.requestTime(); got != 15*time.Millisecond {
+			t.Fatalf("request without Straggle took %v, want 15ms", got)
+		}
+	}
+}
+
+// TestStragglingStreams shows that stragglers slow the streams they hit and
+// only those: four equal parts under an aggregate cap finish when the
+// oracle says for sizes multiplied by the seed's draws.
+func TestStragglingStreams(t *testing.T) {
+	p := Performance{CopyRate: 100 * mib, AggregateCap: 200 * mib, Straggle: 0.5, Seed: 3, TimeScale: 0.2}
+	m := draws(p, 4)
+	sizes, zero := make([]int64, 4), make([]time.Duration, 4)
+	for i := range sizes {
+		sizes[i] = int64(float64(40*mib) * m[i])
+	}
+	want := fluidFinish(p, zero, zero, sizes)
+	slices.Sort(want)
+	if want[3]-want[0] < 50*time.Millisecond {
+		t.Fatalf("seed 3 gives parts too alike for the test: multipliers %.2f", m)
+	}
+	streams := make([]streamRun, 4)
+	for i := range streams {
+		streams[i] = streamRun{size: 40 * mib}
+	}
+	retryLate(t, func() string {
+		got := runStreams(t, p, streams)
+		ends := make([]time.Duration, len(got))
+		for i, g := range got {
+			ends[i] = g.end
+		}
+		slices.Sort(ends)
+		var late string
+		for i := range ends {
+			t.Logf("part finished %d: %v, oracle %v", i+1, ends[i], want[i])
+			if ends[i] < want[i]-time.Millisecond || ends[i] > want[i]*11/10+25*time.Millisecond {
+				late += fmt.Sprintf("part finished %d after %v, want %v; ", i+1, ends[i], want[i])
+			}
+		}
+		return late
+	})
+}
+
+// TestQPSLimiter plays requests against the token bucket on a made-up
+// clock: a burst of QPSLimit, then QPSLimit per scaled second, per account.
+func TestQPSLimiter(t *testing.T) {
+	var q qpsLimiter
+	q.set(10, 0.5) // 10 per modeled second at time scale 0.5: 20 per real second
+	t0 := time.Unix(1000, 0)
+	for i := range 10 {
+		if _, ok := q.admit("a", t0); !ok {
+			t.Fatalf("request %d of the burst refused", i+1)
+		}
+	}
+	if wait, ok := q.admit("a", t0); ok || wait != 50*time.Millisecond {
+		t.Errorf("11th request: admitted %v, wait %v; want refused, wait 50ms", ok, wait)
+	}
+	if _, ok := q.admit("b", t0); !ok {
+		t.Error("another account was refused")
+	}
+	if _, ok := q.admit("a", t0.Add(50*time.Millisecond)); !ok {
+		t.Error("refused when the next token is due")
+	}
+	// Requests every millisecond for a second: the bucket is empty, so 20
+	// pass, one per 50 ms.
+	passed := 0
+	for i := 1; i <= 1000; i++ {
+		if _, ok := q.admit("a", t0.Add(50*time.Millisecond+time.Duration(i)*time.Millisecond)); ok {
+			passed++
+		}
+	}
+	if passed != 20 {
+		t.Errorf("%d requests passed in a second of overload, want 20", passed)
+	}
+	// A long idle time refills the bucket to the burst, not beyond.
+	later, passed := t0.Add(time.Hour), 0
+	for range 15 {
+		if _, ok := q.admit("a", later); ok {
+			passed++
+		}
+	}
+	if passed != 10 {
+		t.Errorf("%d requests passed after an hour idle, want the burst of 10", passed)
+	}
+	q.set(0, 1)
+	for range 100 {
+		if _, ok := q.admit("a", later); !ok {
+			t.Fatal("refused without a limit")
+		}
+	}
 }

@@ -6,12 +6,14 @@ import (
 	"fmt"
 	"regexp"
 	"runtime"
+	"strconv"
 	"strings"
 	"sync"
 	"testing"
 	"time"
 
 	"github.com/aliyun/alibabacloud-oss-go-sdk-v2/oss"
+	"github.com/aliyun/alibabacloud-oss-go-sdk-v2/oss/retry"
 
 	"github.com/ossprovider/terraform-provider-oss/internal/ossemu"
 )
@@ -92,23 +94,122 @@ func late(t *testing.T, what string, got, want, overhead time.Duration) string {
 	return ""
 }
 
+// fourHeads is how long four HeadObject of src/obj take one after another.
+func fourHeads(t *testing.T, c *oss.Client) time.Duration {
+	t.Helper()
+	begin := time.Now()
+	for range 4 {
+		must[*oss.HeadObjectResult](t)(c.HeadObject(ctx, &oss.HeadObjectRequest{Bucket: oss.Ptr("src"), Key: oss.Ptr("obj")}))
+	}
+	return time.Since(begin)
+}
+
 func TestPerformanceRoundTrip(t *testing.T) {
 	srv, c := newPerfServer(t, 1)
-	heads := func() time.Duration {
-		begin := time.Now()
-		for range 4 {
-			must[*oss.HeadObjectResult](t)(c.HeadObject(ctx, &oss.HeadObjectRequest{Bucket: oss.Ptr("src"), Key: oss.Ptr("obj")}))
-		}
-		return time.Since(begin)
-	}
 	ossemu.RetryLate(t, func() string {
 		srv.SetPerformance(ossemu.Performance{})
-		unmodeled := heads()
+		unmodeled := fourHeads(t, c)
 		if unmodeled >= 4*50*time.Millisecond {
 			return fmt.Sprintf("4 HeadObject without a model took %v", unmodeled)
 		}
 		srv.SetPerformance(ossemu.Performance{RoundTrip: 200 * time.Millisecond, TimeScale: 0.25})
-		return late(t, "4 HeadObject", heads(), 4*50*time.Millisecond, unmodeled)
+		return late(t, "4 HeadObject", fourHeads(t, c), 4*50*time.Millisecond, unmodeled)
+	})
+}
+
+// TestPerformanceServerTime shows that OSS's own time per request comes on
+// top of the round trip.
+func TestPerformanceServerTime(t *testing.T) {
+	srv, c := newPerfServer(t, 1)
+	ossemu.RetryLate(t, func() string {
+		srv.SetPerformance(ossemu.Performance{})
+		unmodeled := fourHeads(t, c)
+		srv.SetPerformance(ossemu.Performance{RoundTrip: 80 * time.Millisecond, ServerTime: 120 * time.Millisecond, TimeScale: 0.25})
+		return late(t, "4 HeadObject", fourHeads(t, c), 4*50*time.Millisecond, unmodeled)
+	})
+}
+
+// TestPerformanceQPSLimit shows OSS's answer to an account beyond its QPS
+// limit, as the SDK sees it: the burst the limit allows passes, the next
+// request gets 503 TotalQpsLimitExceeded with its EC and the time to wait in
+// x-oss-qos-delay-time, which the SDK's retryer retries; requests at the
+// limit's pace pass, and another account has an allowance of its own.
+func TestPerformanceQPSLimit(t *testing.T) {
+	srv := ossemu.NewTestServer(t, ossemu.WithAccount(otherAccountID, otherAccountSecret))
+	if err := srv.CreateBucket("mine", ""); err != nil {
+		t.Fatal(err)
+	}
+	if err := srv.CreateAccountBucket(otherAccountID, "theirs", ""); err != nil {
+		t.Fatal(err)
+	}
+	c := newClient(t, srv, oss.SignatureVersionV4) // retries off
+	other := newClientWith(srv, oss.SignatureVersionV4, staticCreds(otherAccountID, otherAccountSecret))
+	info := func(c *oss.Client, bucket string) error {
+		_, err := c.GetBucketInfo(ctx, &oss.GetBucketInfoRequest{Bucket: oss.Ptr(bucket)})
+		return err
+	}
+
+	// Two requests per modeled second at time scale 5: a burst of two, then
+	// a token every 2.5 s, far longer than the test takes to send them.
+	srv.SetPerformance(ossemu.Performance{QPSLimit: 2, TimeScale: 5})
+	for i := range 2 {
+		if err := info(c, "mine"); err != nil {
+			t.Fatalf("request %d of the burst: %v", i+1, err)
+		}
+	}
+	err := info(c, "mine")
+	se := serviceError(t, err)
+	t.Logf("with retries off the SDK returns %v", err)
+	if se.StatusCode != 503 || se.Code != "TotalQpsLimitExceeded" || se.Message != "Max total qps limit is exceeded" || se.EC != "0004-00000302" {
+		t.Errorf("beyond the limit: %d %s %q EC %s; want 503 TotalQpsLimitExceeded %q EC 0004-00000302",
+			se.StatusCode, se.Code, se.Message, se.EC, "Max total qps limit is exceeded")
+	}
+	if ms, err := strconv.Atoi(se.Headers.Get("x-oss-qos-delay-time")); err != nil || ms <= 1500 || ms > 2500 {
+		t.Errorf("x-oss-qos-delay-time %q, want the milliseconds until the next token, at most 2500", se.Headers.Get("x-oss-qos-delay-time"))
+	}
+	if !retry.NewStandard().IsErrorRetryable(err) {
+		t.Error("the SDK's default retryer would not retry TotalQpsLimitExceeded")
+	}
+	// HEAD answers carry the error in x-oss-err; the limit comes before the
+	// missing key.
+	_, err = c.HeadObject(ctx, &oss.HeadObjectRequest{Bucket: oss.Ptr("mine"), Key: oss.Ptr("none")})
+	if se := serviceError(t, err); se.StatusCode != 503 || se.Code != "TotalQpsLimitExceeded" || se.EC != "0004-00000302" {
+		t.Errorf("HeadObject beyond the limit: %d %s EC %s", se.StatusCode, se.Code, se.EC)
+	}
+	if err := info(other, "theirs"); err != nil {
+		t.Errorf("another account's first request: %v", err)
+	}
+
+	// One request per modeled second at time scale 0.1: a token every
+	// 100 ms, which requests 120 ms apart always find.
+	srv.SetPerformance(ossemu.Performance{QPSLimit: 1, TimeScale: 0.1})
+	for i := range 4 {
+		if err := info(c, "mine"); err != nil {
+			t.Fatalf("request %d at the limit's pace: %v", i+1, err)
+		}
+		time.Sleep(120 * time.Millisecond)
+	}
+
+	retrying := oss.NewClient(srv.ClientConfig().
+		WithCredentialsProvider(staticCreds(srv.Credentials())).
+		WithUsePathStyle(true).
+		WithRetryer(retry.NewStandard(func(o *retry.RetryOptions) {
+			o.MaxAttempts = 10
+			o.Backoff = retry.NewFixedDelayBackoff(30 * time.Millisecond)
+		})))
+	ossemu.RetryLate(t, func() string {
+		srv.SetPerformance(ossemu.Performance{QPSLimit: 1, TimeScale: 0.1})
+		if err := info(c, "mine"); err != nil {
+			t.Fatal(err)
+		}
+		srv.ResetCounts()
+		if err := info(retrying, "mine"); err != nil {
+			t.Fatalf("a client retrying every 30 ms: %v", err)
+		}
+		if n := srv.RequestCount("GetBucketInfo"); n < 2 {
+			return fmt.Sprintf("the retrying client got through in %d attempt, after the next token came", n)
+		}
+		return ""
 	})
 }
 
@@ -329,16 +430,29 @@ func TestPerformanceString(t *testing.T) {
 		"time scale only": {in: ossemu.Performance{TimeScale: 0.1}, want: "no modeled delays"},
 		"benchmark default": {
 			in:   ossemu.Performance{RoundTrip: 30 * time.Millisecond, CopyRate: 150 * mib, AggregateCap: 2 << 30},
-			want: "round trip 30ms, copy rate 150MiB/s per stream, aggregate cap 2GiB/s, time scale 1",
+			want: "round trip 30ms, server time 0s, copy rate 150MiB/s per stream, aggregate cap 2GiB/s, straggle 0, QPS unlimited, time scale 1",
 		},
 		"latency only": {
 			in:   ossemu.Performance{RoundTrip: 5 * time.Millisecond, TimeScale: 0.25},
-			want: "round trip 5ms, copy rate unlimited per stream, aggregate cap unlimited, time scale 0.25",
+			want: "round trip 5ms, server time 0s, copy rate unlimited per stream, aggregate cap unlimited, straggle 0, QPS unlimited, time scale 0.25",
 		},
 		"odd rates": {
 			in:   ossemu.Performance{CopyRate: 1536 << 10, AggregateCap: 1000},
-			want: "round trip 0s, copy rate 1.5MiB/s per stream, aggregate cap 1000B/s, time scale 1",
+			want: "round trip 0s, server time 0s, copy rate 1.5MiB/s per stream, aggregate cap 1000B/s, straggle 0, QPS unlimited, time scale 1",
 		},
+		"documented account limits": {
+			in: ossemu.Performance{
+				ServerTime: 5 * time.Millisecond, AggregateCap: 10e9 / 8, Straggle: 0.5, Seed: 7, QPSLimit: 10000, TimeScale: 0.1,
+			},
+			want: "round trip 0s, server time 5ms, copy rate unlimited per stream, aggregate cap 10Gbit/s, straggle 0.5 (seed 7), QPS limit 10000 per account, time scale 0.1",
+		},
+		"bits only where bytes read badly": {
+			in:   ossemu.Performance{CopyRate: 1e9, AggregateCap: 1 << 30},
+			want: "round trip 0s, server time 0s, copy rate 8Gbit/s per stream, aggregate cap 1GiB/s, straggle 0, QPS unlimited, time scale 1",
+		},
+		"server time only":   {in: ossemu.Performance{ServerTime: time.Millisecond}, want: "round trip 0s, server time 1ms, copy rate unlimited per stream, aggregate cap unlimited, straggle 0, QPS unlimited, time scale 1"},
+		"QPS limit only":     {in: ossemu.Performance{QPSLimit: 2000}, want: "round trip 0s, server time 0s, copy rate unlimited per stream, aggregate cap unlimited, straggle 0, QPS limit 2000 per account, time scale 1"},
+		"straggle, no delay": {in: ossemu.Performance{Straggle: 1}, want: "no modeled delays"},
 	}
 	for name, tc := range testCases {
 		t.Run(name, func(t *testing.T) {
@@ -376,6 +490,41 @@ func TestParseSize(t *testing.T) {
 			got, err := ossemu.ParseSize(tc.in)
 			if (err != nil) != tc.err || got != tc.want {
 				t.Errorf("ParseSize(%q) = %d, %v; want %d, error %v", tc.in, got, err, tc.want, tc.err)
+			}
+		})
+	}
+}
+
+func TestParseRate(t *testing.T) {
+	testCases := map[string]struct {
+		in   string
+		want int64
+		err  bool
+	}{
+		"bytes":                 {in: "4096", want: 4096},
+		"binary unit":           {in: "150MiB", want: 150 << 20},
+		"per second":            {in: "2GiB/s", want: 2 << 30},
+		"Gbit":                  {in: "10Gbit", want: 1_250_000_000},
+		"Gbit per second":       {in: "5Gbit/s", want: 625_000_000},
+		"fraction of Gbit":      {in: "2.5Gbit", want: 312_500_000},
+		"Tbit":                  {in: "1Tbit", want: 125_000_000_000},
+		"Mbit":                  {in: "800Mbit", want: 100_000_000},
+		"Kbit":                  {in: "8Kbit", want: 1000},
+		"zero":                  {in: "0Gbit", want: 0},
+		"bits without a prefix": {in: "8bit", err: true},
+		"Kbit per second":       {in: "1Kbit/s", want: 125},
+		"not whole bytes":       {in: "0.001Kbit", err: true},
+		"negative":              {in: "-1Gbit", err: true},
+		"decimal bytes":         {in: "10GB", err: true},
+		"word":                  {in: "fast", err: true},
+		"too large":             {in: "1e12Tbit", err: true},
+	}
+	for name, tc := range testCases {
+		t.Run(name, func(t *testing.T) {
+			t.Parallel()
+			got, err := ossemu.ParseRate(tc.in)
+			if (err != nil) != tc.err || got != tc.want {
+				t.Errorf("ParseRate(%q) = %d, %v; want %d, error %v", tc.in, got, err, tc.want, tc.err)
 			}
 		})
 	}

@@ -449,6 +449,10 @@ func (s *Server) serve(rq *request) error {
 	if err := s.authenticate(rq); err != nil {
 		return err
 	}
+	// The QPS limit is the account's, so it is known only now.
+	if err := s.checkQPS(rq); err != nil {
+		return err
+	}
 	if err := s.checkOwner(rq); err != nil {
 		return err
 	}

@@ -42,8 +42,8 @@ type options struct {
 	versionedBuckets listFlag
 	generate         listFlag
 	perf             ossemu.Performance
-	copyRate         sizeFlag
-	aggregateCap     sizeFlag
+	copyRate         rateFlag
+	aggregateCap     rateFlag
 	identityDigests  bool
 	restoreDuration  time.Duration
 }
@@ -67,7 +67,13 @@ and OSS_ACCESS_KEY_SECRET; when neither is set, a fresh pair is generated
 and printed to stderr. SIGINT or SIGTERM stops the server; it exits 0.
 
 SIZE is a byte count with an optional unit: B, KiB, MiB, GiB or TiB
-(e.g. 300MiB, 12GiB, 1.5GiB). Rates are SIZE per second ("/s" optional).
+(e.g. 300MiB, 12GiB, 1.5GiB). A RATE is SIZE per second or bits per second
+with a unit Kbit, Mbit, Gbit or Tbit (e.g. 150MiB, 10Gbit); "/s" optional.
+
+The performance model's flags are assumptions to sweep except two that OSS
+documents per account: bandwidth per region (10Gbit in most regions of the
+Chinese mainland, 5Gbit outside it, up to 100Gbit of download in the largest
+regions; see OSS's "Limits" page) and 10000 requests per second in total.
 
 Flags:
 `
@@ -90,9 +96,17 @@ func newFlags(o *options, stderr io.Writer) *flag.FlagSet {
 	fs.Var(&o.generate, "generate", "create object `bucket/key=SIZE[:seed]` of deterministic pseudo-random content without storing its\n"+
 		"bytes (repeatable); the same seed gives the same content, the default seed is derived from bucket/key;\n"+
 		"a missing bucket is created in the server's region")
-	fs.DurationVar(&o.perf.RoundTrip, "round-trip", 0, "performance model: latency added to every request, e.g. 30ms")
+	fs.DurationVar(&o.perf.RoundTrip, "round-trip", 0, "performance model: network latency added to every request, e.g. 30ms")
+	fs.DurationVar(&o.perf.ServerTime, "server-time", 0, "performance model: OSS's own time per request, after the round trip, e.g. 5ms (the median\n"+
+		"when -straggle is set)")
 	fs.Var(&o.copyRate, "copy-rate", "performance model: `rate` of each UploadPartCopy or CopyObject stream, e.g. 150MiB (0 = unlimited)")
-	fs.Var(&o.aggregateCap, "aggregate-cap", "performance model: `rate` all copy streams share, e.g. 2GiB (0 = unlimited)")
+	fs.Var(&o.aggregateCap, "aggregate-cap", "performance model: `rate` all copy streams share, as OSS limits an account's bandwidth\n"+
+		"in a region, e.g. 10Gbit (0 = unlimited)")
+	fs.Float64Var(&o.perf.Straggle, "straggle", 0, "performance model: `sigma` of the lognormal spread (median 1) of each request's server time\n"+
+		"and each copy stream's rate; at 0.5 about 8% of parts take over twice the median (0 = none)")
+	fs.Uint64Var(&o.perf.Seed, "seed", 0, "performance model: `seed` of -straggle's draws")
+	fs.IntVar(&o.perf.QPSLimit, "qps-limit", 0, "performance model: `requests` per second per account; more are answered 503\n"+
+		"TotalQpsLimitExceeded as by OSS, whose limit is 10000 (0 = unlimited)")
 	fs.Float64Var(&o.perf.TimeScale, "time-scale", 1, "performance model: `factor` multiplying every modeled delay (e.g. 0.1 for quick runs with the same ratios)")
 	fs.DurationVar(&o.restoreDuration, "restore-duration", 0, "how long RestoreObject takes before an Archive, ColdArchive or DeepColdArchive object\n"+
 		"is readable, e.g. 2m (OSS takes minutes to hours; 0 = at once)")
@@ -116,6 +130,10 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 	}
 	if o.perf.TimeScale <= 0 {
 		fmt.Fprintln(stderr, "ossemu: -time-scale must be positive")
+		return 2
+	}
+	if o.perf.ServerTime < 0 || o.perf.Straggle < 0 || o.perf.QPSLimit < 0 {
+		fmt.Fprintln(stderr, "ossemu: -server-time, -straggle and -qps-limit must not be negative")
 		return 2
 	}
 	o.perf.CopyRate, o.perf.AggregateCap = int64(o.copyRate), int64(o.aggregateCap)
@@ -272,18 +290,18 @@ func (l *listFlag) Set(v string) error {
 	return nil
 }
 
-// sizeFlag is a byte count or rate given as SIZE or SIZE/s.
-type sizeFlag int64
+// rateFlag is a rate in bytes per second, as ossemu.ParseRate reads it.
+type rateFlag int64
 
-func (s *sizeFlag) String() string {
-	if *s == 0 {
+func (r *rateFlag) String() string {
+	if *r == 0 {
 		return ""
 	}
-	return strconv.FormatInt(int64(*s), 10)
+	return strconv.FormatInt(int64(*r), 10)
 }
 
-func (s *sizeFlag) Set(v string) error {
-	n, err := ossemu.ParseSize(strings.TrimSuffix(v, "/s"))
-	*s = sizeFlag(n)
+func (r *rateFlag) Set(v string) error {
+	n, err := ossemu.ParseRate(v)
+	*r = rateFlag(n)
 	return err
 }
