@@ -71,11 +71,11 @@ type objectCopyResourceModel struct {
 	LastModified         types.String   `tfsdk:"last_modified"`
 	SourceETag           types.String   `tfsdk:"source_etag"`
 
-	SourceRegion      types.String            `tfsdk:"source_region"`
-	SourceEndpoint    types.String            `tfsdk:"source_endpoint"`
-	SourceCredentials *sourceCredentialsModel `tfsdk:"source_credentials"`
-	CopyMethod        types.String            `tfsdk:"copy_method"`
-	RelayBytes        types.Int64             `tfsdk:"relay_bytes"`
+	SourceRegion      types.String    `tfsdk:"source_region"`
+	SourceEndpoint    types.String    `tfsdk:"source_endpoint"`
+	SourceCredentials *credentialArgs `tfsdk:"source_credentials"`
+	CopyMethod        types.String    `tfsdk:"copy_method"`
+	RelayBytes        types.Int64     `tfsdk:"relay_bytes"`
 }
 
 func (r *objectCopyResource) Metadata(_ context.Context, req resource.MetadataRequest, resp *resource.MetadataResponse) {

@@ -25,17 +25,6 @@ const (
 	copyRelay      = "relay"
 )
 
-// sourceCredentialsModel maps the source_credentials block: the provider's
-// credential arguments, for the account that may read the source.
-type sourceCredentialsModel struct {
-	AccessKey             types.String     `tfsdk:"access_key"`
-	SecretKey             types.String     `tfsdk:"secret_key"`
-	SecurityToken         types.String     `tfsdk:"security_token"`
-	Profile               types.String     `tfsdk:"profile"`
-	SharedCredentialsFile types.String     `tfsdk:"shared_credentials_file"`
-	AssumeRole            *assumeRoleModel `tfsdk:"assume_role"`
-}
-
 // sourceAttributes are the attributes that say where the source lives, and
 // how the copy reaches it.
 func sourceAttributes() map[string]schema.Attribute {
@@ -155,13 +144,13 @@ func sourceCredentialsSchemaBlock() schema.Block {
 // read from there.
 type sourceConfig struct {
 	region, endpoint string
-	credentials      *sourceCredentialsModel
+	credentials      *credentialArgs
 }
 
 func readSourceConfig(ctx context.Context, cfg tfsdk.Config) (sourceConfig, diag.Diagnostics) {
 	var (
 		region, endpoint types.String
-		creds            *sourceCredentialsModel
+		creds            *credentialArgs
 		diags            diag.Diagnostics
 	)
 	diags.Append(cfg.GetAttribute(ctx, path.Root("source_region"), &region)...)
@@ -225,13 +214,10 @@ func (pd *providerData) sourceClient(s sourceConfig) (*oss.Client, diag.Diagnost
 		endpoint = pd.endpoint
 	}
 	key := sourceClientKey{region: region, endpoint: endpoint}
-	var cfg ossProviderModel
 	if c := s.credentials; c != nil {
 		key.hasCredentials = true
 		key.id, key.secret, key.token = c.AccessKey.ValueString(), c.SecretKey.ValueString(), c.SecurityToken.ValueString()
 		key.profile, key.file = c.Profile.ValueString(), c.SharedCredentialsFile.ValueString()
-		cfg = ossProviderModel{AccessKey: c.AccessKey, SecretKey: c.SecretKey, SecurityToken: c.SecurityToken,
-			Profile: c.Profile, SharedCredentialsFile: c.SharedCredentialsFile, AssumeRole: c.AssumeRole}
 		if ar := c.AssumeRole; ar != nil {
 			key.hasAssumeRole = true
 			key.roleARN, key.sessionName, key.externalID = ar.RoleARN.ValueString(), ar.SessionName.ValueString(), ar.ExternalID.ValueString()
@@ -247,7 +233,7 @@ func (pd *providerData) sourceClient(s sourceConfig) (*oss.Client, diag.Diagnost
 	creds := pd.credentials
 	var diags diag.Diagnostics
 	if s.credentials != nil {
-		creds, diags = credentialsIn(sourceCredentialsBlock, cfg, region)
+		creds, diags = credentialsIn(sourceCredentialsBlock, *s.credentials, region)
 		if diags.HasError() {
 			return nil, diags
 		}
