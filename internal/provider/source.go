@@ -10,7 +10,6 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework/diag"
 	"github.com/hashicorp/terraform-plugin-framework/path"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema"
-	"github.com/hashicorp/terraform-plugin-framework/resource/schema/int64planmodifier"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema/planmodifier"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema/stringplanmodifier"
 	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
@@ -26,8 +25,9 @@ const (
 )
 
 // sourceAttributes are the attributes that say where the source lives, and
-// how the copy reaches it.
-func sourceAttributes() map[string]schema.Attribute {
+// how the copy reaches it. relayBytes is the resource's relay_bytes, which
+// counts what it copies; methodModifiers are copy_method's plan modifiers.
+func sourceAttributes(relayBytes schema.Int64Attribute, methodModifiers ...planmodifier.String) map[string]schema.Attribute {
 	return map[string]schema.Attribute{
 		"source_region": schema.StringAttribute{
 			MarkdownDescription: "Region of `source_bucket`, for example `cn-shanghai`. Defaults to the " +
@@ -52,16 +52,18 @@ func sourceAttributes() map[string]schema.Attribute {
 				"`source_endpoint` or `source_credentials` name another place or account), when the bytes are " +
 				"read from the source and written to the destination by the machine that runs Terraform.",
 			Computed:      true,
-			PlanModifiers: []planmodifier.String{stringplanmodifier.UseStateForUnknown()},
+			PlanModifiers: methodModifiers,
 		},
-		"relay_bytes": schema.Int64Attribute{
-			MarkdownDescription: "Bytes that pass through the machine that runs Terraform to make the copy: " +
-				"the source's size for a relay, `0` for a server-side copy. Known at plan time when the source " +
-				"exists then. A part that fails and is sent again crosses the machine again.",
-			Computed:      true,
-			PlanModifiers: []planmodifier.Int64{int64planmodifier.UseStateForUnknown()},
-		},
+		"relay_bytes": relayBytes,
 	}
+}
+
+// relayedBytes is relay_bytes of a copy of size bytes made by method.
+func relayedBytes(method string, size int64) int64 {
+	if method == copyRelay {
+		return size
+	}
+	return 0
 }
 
 // sourceCredentialsSchemaBlock is the source_credentials block.
