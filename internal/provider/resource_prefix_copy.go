@@ -387,7 +387,7 @@ func (r *prefixCopyResource) Create(ctx context.Context, req resource.CreateRequ
 	resp.Diagnostics.Append(req.Plan.Get(ctx, &plan)...)
 	sel, diags := plan.selection(ctx)
 	resp.Diagnostics.Append(diags...)
-	source, diags := r.sourceClient(ctx, req.Config, &plan)
+	source, diags := r.sourceClient(ctx, req.Config)
 	resp.Diagnostics.Append(diags...)
 	if resp.Diagnostics.HasError() {
 		return
@@ -420,7 +420,7 @@ func (r *prefixCopyResource) Update(ctx context.Context, req resource.UpdateRequ
 	}
 	pending, diags := readPending(ctx, req.Private, manifest)
 	resp.Diagnostics.Append(diags...)
-	source, diags := r.sourceClient(ctx, req.Config, &plan)
+	source, diags := r.sourceClient(ctx, req.Config)
 	resp.Diagnostics.Append(diags...)
 	if resp.Diagnostics.HasError() {
 		return
@@ -596,14 +596,13 @@ func (r *prefixCopyResource) copier(ctx context.Context, m prefixCopyResourceMod
 }
 
 // sourceClient returns the client that reads the source as the
-// configuration says, and sets m's copy_method, which the plan does not
-// know when the source settings were unknown then.
-func (r *prefixCopyResource) sourceClient(ctx context.Context, cfg tfsdk.Config, m *prefixCopyResourceModel) (*oss.Client, diag.Diagnostics) {
+// configuration says. The apply's plan, made again once every value is
+// known, has set copy_method to match.
+func (r *prefixCopyResource) sourceClient(ctx context.Context, cfg tfsdk.Config) (*oss.Client, diag.Diagnostics) {
 	srcCfg, diags := readSourceConfig(ctx, cfg)
 	if diags.HasError() {
 		return nil, diags
 	}
-	m.CopyMethod = types.StringValue(srcCfg.method(r.data))
 	client, d := r.data.sourceClient(srcCfg)
 	diags.Append(d...)
 	return client, diags

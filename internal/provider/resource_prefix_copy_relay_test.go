@@ -19,12 +19,13 @@ func prefixRelayArgs(far *testOSS, extra string) string {
 	return fmt.Sprintf("source_region   = %s\n  source_endpoint = %s\n  %s", hcl(far.region), hcl(far.endpoint), extra)
 }
 
-// checkPrefixSameCRC64 compares each copy under dstPrefix with its source
-// under srcPrefix by CRC64 and size, each read in its own region.
-func checkPrefixSameCRC64(srcOSS *testOSS, src, srcPrefix string, o *testOSS, dst, dstPrefix string, keys ...string) resource.TestCheckFunc {
+// checkCopiesSameCRC64 compares each copy under dst/"out/" with its source
+// under src/"in/" (as prefixCopyConfig copies) by CRC64 and size, each read
+// in its own region.
+func checkCopiesSameCRC64(srcOSS *testOSS, src string, o *testOSS, dst string, keys ...string) resource.TestCheckFunc {
 	checks := make([]resource.TestCheckFunc, len(keys))
 	for i, k := range keys {
-		checks[i] = checkSameCRC64(srcOSS, src, srcPrefix+k, o, dst, dstPrefix+k)
+		checks[i] = checkSameCRC64(srcOSS, src, "in/"+k, o, dst, "out/"+k)
 	}
 	return resource.ComposeTestCheckFunc(checks...)
 }
@@ -74,7 +75,7 @@ func TestAccPrefixCopy_RelayAcrossRegions(t *testing.T) {
 					statecheck.ExpectKnownValue(prefixCopyAddr, tfjsonpath.New("object_count"), knownvalue.Int64Exact(3)),
 				},
 				Check: resource.ComposeTestCheckFunc(
-					checkPrefixSameCRC64(far, src, "in/", o, dst, "out/", keys...),
+					checkCopiesSameCRC64(far, src, o, dst, keys...),
 					o.checkRequests(map[string]int{"CopyObject": 0, "UploadPartCopy": 0}),
 					func(*terraform.State) error { return o.uploadsLeft() },
 				),
@@ -94,7 +95,7 @@ func TestAccPrefixCopy_RelayAcrossRegions(t *testing.T) {
 					statecheck.ExpectKnownValue(prefixCopyAddr, tfjsonpath.New("relay_bytes"), knownvalue.Int64Exact(5)),
 				},
 				Check: resource.ComposeTestCheckFunc(
-					checkPrefixSameCRC64(far, src, "in/", o, dst, "out/", keys...),
+					checkCopiesSameCRC64(far, src, o, dst, keys...),
 					o.checkRequests(map[string]int{"UploadPart": 1, "CopyObject": 0, "UploadPartCopy": 0}),
 				),
 			},
@@ -191,10 +192,49 @@ func TestAccPrefixCopy_RelayFailedPart(t *testing.T) {
 				ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: append(
 					expectPrefixPlan(1, relaySize, 0, "added: b.bin"), expectRelayed(relaySize)...)},
 				Check: resource.ComposeTestCheckFunc(
-					checkPrefixSameCRC64(far, src, "in/", o, dst, "out/", "a.txt", "b.bin", "c.txt"),
+					checkCopiesSameCRC64(far, src, o, dst, "a.txt", "b.bin", "c.txt"),
 					func(*terraform.State) error { return o.uploadsLeft() },
 				),
 			},
 		},
+	})
+}
+
+// TestAccPrefixCopy_RelayUnknownAtPlan relays from an endpoint known only
+// at apply: the plan cannot tell the copy method, nor list the source, and
+// leaves them unknown; the apply, planned again once the endpoint is known,
+// relays the prefix and records it as a relay.
+func TestAccPrefixCopy_RelayUnknownAtPlan(t *testing.T) {
+	o := newTestOSS(t)
+	far := o.otherRegion()
+	src, dst := far.newBucket(false), o.newBucket(false)
+	far.put(src, "in/a.txt", []byte("alpha"), nil)
+	config := o.config(fmt.Sprintf(`
+resource "terraform_data" "later" {}
+
+resource "oss_prefix_copy" "test" {
+  source_bucket   = %s
+  source_prefix   = "in/"
+  source_region   = %s
+  source_endpoint = "%s${substr(terraform_data.later.id, 0, 0)}"
+  bucket          = %s
+  prefix          = "out/"
+}
+`, hcl(src), hcl(far.region), far.endpoint, hcl(dst)))
+
+	resource.ParallelTest(t, resource.TestCase{
+		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
+		Steps: []resource.TestStep{{
+			Config: config,
+			ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
+				plancheck.ExpectUnknownValue(prefixCopyAddr, tfjsonpath.New("copy_method")),
+				plancheck.ExpectUnknownValue(prefixCopyAddr, tfjsonpath.New("relay_bytes")),
+			}},
+			ConfigStateChecks: []statecheck.StateCheck{
+				statecheck.ExpectKnownValue(prefixCopyAddr, tfjsonpath.New("copy_method"), knownvalue.StringExact(copyRelay)),
+				statecheck.ExpectKnownValue(prefixCopyAddr, tfjsonpath.New("relay_bytes"), knownvalue.Int64Exact(5)),
+			},
+			Check: checkCopiesSameCRC64(far, src, o, dst, "a.txt"),
+		}},
 	})
 }
