@@ -142,8 +142,10 @@ func prefixCopySchema() schema.Schema {
 			"16 MiB, a verified multipart copy above, a verified multipart upload of every object for a relay; " +
 			"never a multipart upload left behind). An object that fails is reported with its bucket, key, OSS " +
 			"error code and request ID; after " + fmt.Sprint(maxObjectErrors) + " failures no more copies start. " +
-			"What was copied is recorded either way, so the next apply copies only what is left. If the very first apply fails, Terraform marks the resource tainted, which would " +
-			"make the next apply delete the copies and start over: run `terraform untaint` first to keep them.\n\n" +
+			"What was copied is recorded either way, so the next apply copies only what is left. If the very " +
+			"first apply fails, Terraform marks the resource tainted, which makes the next apply replace it and " +
+			"copy every object again, over the copies made (which it cannot delete first: Terraform does not " +
+			"pass their list on); run `terraform untaint` first to copy only what is left.\n\n" +
 			"**Destroy** deletes exactly the copies in the manifest: in a versioned bucket the versions the copy " +
 			"made, with `DeleteMultipleObjects`; in an unversioned bucket only copies that still hold the ETag " +
 			"the copy produced (anything written over them since is left alone).\n\n" +
@@ -511,6 +513,15 @@ func (r *prefixCopyResource) Delete(ctx context.Context, req resource.DeleteRequ
 	if resp.Diagnostics.HasError() {
 		return
 	}
+	// Replacing a tainted resource, Terraform hands its Delete the private
+	// state planned for the replacement, not the resource's own: without
+	// the manifest no object can be proven a copy, so none is deleted.
+	raw, diags := req.Private.GetKey(ctx, privateManifest)
+	resp.Diagnostics.Append(diags...)
+	if len(raw) == 0 && !resp.Diagnostics.HasError() {
+		resp.Diagnostics.Append(copiesLeftWarning(state))
+		return
+	}
 	manifest, diags := readManifest(ctx, req.Private, state.ManifestDigest.ValueString())
 	resp.Diagnostics.Append(diags...)
 	if resp.Diagnostics.HasError() {
@@ -744,13 +755,24 @@ func (r *prefixCopyResource) applyFailureDiags(m prefixCopyResourceModel, pendin
 	detail += ". The copies made are recorded: the next terraform apply copies only what is left."
 	if created {
 		detail += " This was the resource's first apply, so Terraform marks it tainted, and the next apply " +
-			"would delete every copy and start over: run terraform untaint on it first to keep them."
+			"would replace it and copy every object again: run terraform untaint on it first to copy only " +
+			"what is left."
 	}
 	if n := len(rep.Failures) - maxObjectErrors; n > 0 {
 		detail += fmt.Sprintf(" %d more failures are not shown.", n)
 	}
 	diags.AddError("Prefix Copy Incomplete", detail)
 	return diags
+}
+
+// copiesLeftWarning reports a Delete that found no manifest, and so
+// deleted no copy.
+func copiesLeftWarning(m prefixCopyResourceModel) diag.Diagnostic {
+	return diag.NewWarningDiagnostic("Copies Left in Place", "The list of the copies under "+
+		m.destination().String()+" did not come with the request to delete them, as happens when Terraform "+
+		"replaces a resource that it marked tainted because its first apply failed. Nothing was deleted. A "+
+		"replacement copies every selected object again, over the copies at the same keys; a copy whose source "+
+		"is gone stays at the destination (in a versioned bucket, so do the versions replaced).")
 }
 
 // invalidPatternDiag reports an include or exclude pattern that is not a

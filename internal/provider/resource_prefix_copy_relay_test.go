@@ -238,3 +238,77 @@ resource "oss_prefix_copy" "test" {
 		}},
 	})
 }
+
+// failFirstRelayedApply runs a first, relayed apply of three objects of
+// which one fails: Terraform taints the resource, and the error says that
+// terraform untaint lets the next apply copy only what is left.
+func failFirstRelayedApply(t *testing.T) (cli *terraformCLI, o, far *testOSS, src, dst string) {
+	t.Helper()
+	cli = newTerraformCLI(t)
+	o = newTestOSS(t)
+	o.requireEmulator("injects a failure")
+	far = o.otherRegion()
+	src, dst = far.newBucket(false), o.newBucket(false)
+	far.put(src, "in/a.txt", []byte("alpha"), nil)
+	far.put(src, "in/b.bin", testData(relaySize, 7), nil)
+	far.put(src, "in/c.txt", []byte("charlie"), nil)
+	// One object at a time, in key order: a.txt's one part is the first
+	// UploadPart, and one of b.bin's three parts the second.
+	o.emu.AddFault(ossemu.Fault{Op: "UploadPart", Bucket: dst, Nth: 2, Code: "AccessDenied"})
+	cli.writeConfig(prefixCopyConfig(o, src, dst, prefixRelayArgs(far, "parallelism = 1")))
+
+	out, err := cli.run("apply", "-auto-approve")
+	if err == nil {
+		t.Fatalf("the first apply succeeded despite the refused part\n%s", out)
+	}
+	if want := exactMessage("This was the resource's first apply, so Terraform marks it tainted, and the " +
+		"next apply would replace it and copy every object again: run terraform untaint on it first to copy " +
+		"only what is left."); !want.MatchString(out) {
+		t.Fatalf("the error does not advise terraform untaint\n%s", failureOutput(out))
+	}
+	if err := o.uploadsLeft(); err != nil {
+		t.Fatalf("after the failed first apply: %v", err)
+	}
+	o.resetRequests()
+	return cli, o, far, src, dst
+}
+
+// TestAccPrefixCopy_RelayFirstApplyUntaint untaints the resource after a
+// failed first apply, as the error advises: the next apply relays only the
+// failed object and deletes none.
+func TestAccPrefixCopy_RelayFirstApplyUntaint(t *testing.T) {
+	t.Parallel()
+	cli, o, far, src, dst := failFirstRelayedApply(t)
+	cli.mustRun("untaint", prefixCopyAddr)
+	cli.mustRun("apply", "-auto-approve")
+	if err := o.checkRequests(map[string]int{"UploadPart": 3, "DeleteMultipleObjects": 0, "CopyObject": 0})(nil); err != nil {
+		t.Errorf("the apply after untaint: %v", err)
+	}
+	if err := checkCopiesSameCRC64(far, src, o, dst, "a.txt", "b.bin", "c.txt")(nil); err != nil {
+		t.Error(err)
+	}
+}
+
+// TestAccPrefixCopy_RelayFirstApplyReplaced applies again after a failed
+// first apply without untainting: Terraform replaces the resource, whose
+// Delete is not given the manifest, so it deletes nothing and says so, and
+// the new copy relays every object again, over the copies made.
+// Reference: the replacement failed with "Invalid Private State: the
+// manifest is missing" before Delete handled it.
+func TestAccPrefixCopy_RelayFirstApplyReplaced(t *testing.T) {
+	t.Parallel()
+	cli, o, far, src, dst := failFirstRelayedApply(t)
+	out := cli.mustRun("apply", "-auto-approve")
+	if want := exactMessage("Warning: Copies Left in Place"); !want.MatchString(out) {
+		t.Errorf("no warning that the copies were left in place\n%s", out)
+	}
+	if err := o.checkRequests(map[string]int{"UploadPart": 5, "DeleteMultipleObjects": 0, "CopyObject": 0})(nil); err != nil {
+		t.Errorf("the replacing apply: %v", err)
+	}
+	if err := checkCopiesSameCRC64(far, src, o, dst, "a.txt", "b.bin", "c.txt")(nil); err != nil {
+		t.Error(err)
+	}
+	if err := o.uploadsLeft(); err != nil {
+		t.Error(err)
+	}
+}
