@@ -184,13 +184,13 @@ func (s sourceConfig) method(pd *providerData) string {
 }
 
 // sourceClientKey identifies a source client: its region, endpoint and every
-// credential argument.
+// credential argument, those of assume_role in role (the pointer in args
+// is nil, since two blocks alike are not the same pointer).
 type sourceClientKey struct {
-	region, endpoint                 string
-	id, secret, token, profile, file string
-	roleARN, sessionName, externalID string
-	durationSeconds                  int64
-	hasCredentials, hasAssumeRole    bool
+	region, endpoint              string
+	args                          credentialArgs
+	role                          assumeRoleModel
+	hasCredentials, hasAssumeRole bool
 }
 
 // sourceClients keeps one client per source configuration, so that the
@@ -217,13 +217,10 @@ func (pd *providerData) sourceClient(s sourceConfig) (*oss.Client, diag.Diagnost
 	}
 	key := sourceClientKey{region: region, endpoint: endpoint}
 	if c := s.credentials; c != nil {
-		key.hasCredentials = true
-		key.id, key.secret, key.token = c.AccessKey.ValueString(), c.SecretKey.ValueString(), c.SecurityToken.ValueString()
-		key.profile, key.file = c.Profile.ValueString(), c.SharedCredentialsFile.ValueString()
+		key.hasCredentials, key.args = true, *c
+		key.args.AssumeRole = nil
 		if ar := c.AssumeRole; ar != nil {
-			key.hasAssumeRole = true
-			key.roleARN, key.sessionName, key.externalID = ar.RoleARN.ValueString(), ar.SessionName.ValueString(), ar.ExternalID.ValueString()
-			key.durationSeconds = ar.DurationSeconds.ValueInt64()
+			key.hasAssumeRole, key.role = true, *ar
 		}
 	}
 
