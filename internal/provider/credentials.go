@@ -34,14 +34,14 @@ var (
 
 // credentialsFromConfig picks the provider's credential source by the
 // precedence the provider's description documents.
-func credentialsFromConfig(cfg ossProviderModel, region string) (credentials.CredentialsProvider, diag.Diagnostics) {
+func credentialsFromConfig(cfg credentialArgs, region string) (credentials.CredentialsProvider, diag.Diagnostics) {
 	return credentialsIn(providerBlock, cfg, region)
 }
 
 // credentialsIn picks the credential source of the arguments in place by the
 // provider's precedence. It never makes a network call: sources that need
 // one (STS, ECS metadata, OIDC) are asked on the first request.
-func credentialsIn(place credentialPlace, cfg ossProviderModel, region string) (credentials.CredentialsProvider, diag.Diagnostics) {
+func credentialsIn(place credentialPlace, cfg credentialArgs, region string) (credentials.CredentialsProvider, diag.Diagnostics) {
 	pair, diags := keyPairFromConfig(place, cfg)
 	if diags.HasError() {
 		return nil, diags
@@ -119,7 +119,7 @@ type keyPair struct {
 // another account than the one meant. So a source that is incomplete is an
 // error naming what is missing and what is set elsewhere, and a token set
 // outside the chosen source is left unused, with a warning.
-func keyPairFromConfig(place credentialPlace, cfg ossProviderModel) (*keyPair, diag.Diagnostics) {
+func keyPairFromConfig(place credentialPlace, cfg credentialArgs) (*keyPair, diag.Diagnostics) {
 	var diags diag.Diagnostics
 	args := []string{cfg.AccessKey.ValueString(), cfg.SecretKey.ValueString(), cfg.SecurityToken.ValueString()}
 	names := []string{"access_key", "secret_key", "security_token"}

@@ -17,16 +17,16 @@ import (
 // missing and what is set elsewhere.
 func TestCredentials_NeverMixSources(t *testing.T) {
 	file := writeCLIConfig(t, "dev", "profile-id", "profile-secret")
-	args := func(accessKey, secretKey, token string) ossProviderModel {
-		return ossProviderModel{
+	args := func(accessKey, secretKey, token string) credentialArgs {
+		return credentialArgs{
 			AccessKey: types.StringValue(accessKey), SecretKey: types.StringValue(secretKey),
 			SecurityToken: types.StringValue(token),
 		}
 	}
-	profile := ossProviderModel{Profile: types.StringValue("dev"), SharedCredentialsFile: types.StringValue(file)}
+	profile := credentialArgs{Profile: types.StringValue("dev"), SharedCredentialsFile: types.StringValue(file)}
 
 	for name, tc := range map[string]struct {
-		cfg   ossProviderModel
+		cfg   credentialArgs
 		env   map[string]string
 		want  string // id:secret:token that requests are signed with; "" when refused
 		diags diag.Diagnostics

@@ -35,7 +35,7 @@ func writeCLIConfig(t *testing.T, profile, id, secret string) string {
 func TestProvider_CredentialPrecedence(t *testing.T) {
 	clearEnv(t, envAccessKey, envSecretKey, envSecurityToken, envProfile, envCredsFile)
 	file := writeCLIConfig(t, "dev", "profile-id", "profile-secret")
-	get := func(m ossProviderModel) string {
+	get := func(m credentialArgs) string {
 		t.Helper()
 		p, diags := credentialsFromConfig(m, "cn-hangzhou")
 		if diags.HasError() {
@@ -47,21 +47,21 @@ func TestProvider_CredentialPrecedence(t *testing.T) {
 		}
 		return c.AccessKeyID + ":" + c.AccessKeySecret
 	}
-	withProfile := ossProviderModel{Profile: types.StringValue("dev"), SharedCredentialsFile: types.StringValue(file)}
+	withProfile := credentialArgs{Profile: types.StringValue("dev"), SharedCredentialsFile: types.StringValue(file)}
 
 	t.Setenv("ALICLOUD_PROFILE", "dev")
 	t.Setenv("ALICLOUD_SHARED_CREDENTIALS_FILE", file)
-	if got := get(ossProviderModel{}); got != "profile-id:profile-secret" {
+	if got := get(credentialArgs{}); got != "profile-id:profile-secret" {
 		t.Errorf("profile from the environment: got %s", got)
 	}
 	t.Setenv("ALIBABA_CLOUD_ACCESS_KEY_ID", "env-id")
 	t.Setenv("ALIBABA_CLOUD_ACCESS_KEY_SECRET", "env-secret")
-	if got := get(ossProviderModel{}); got != "env-id:env-secret" {
+	if got := get(credentialArgs{}); got != "env-id:env-secret" {
 		t.Errorf("environment key pair over a profile named in the environment: got %s", got)
 	}
 	t.Setenv("OSS_ACCESS_KEY_ID", "oss-id")
 	t.Setenv("OSS_ACCESS_KEY_SECRET", "oss-secret")
-	if got := get(ossProviderModel{}); got != "oss-id:oss-secret" {
+	if got := get(credentialArgs{}); got != "oss-id:oss-secret" {
 		t.Errorf("OSS_* over ALIBABA_CLOUD_*: got %s", got)
 	}
 	if got := get(withProfile); got != "profile-id:profile-secret" {
@@ -117,7 +117,7 @@ func TestAccObjectCopy_NoCredentials(t *testing.T) {
 func TestCredentialsIn_SourceCredentialsBlock(t *testing.T) {
 	clearEnv(t, envAccessKey, envSecretKey, envSecurityToken, envProfile, envCredsFile)
 	t.Setenv("OSS_SESSION_TOKEN", "env-token")
-	_, diags := credentialsIn(sourceCredentialsBlock, ossProviderModel{AccessKey: types.StringValue("id")}, "cn-shanghai")
+	_, diags := credentialsIn(sourceCredentialsBlock, credentialArgs{AccessKey: types.StringValue("id")}, "cn-shanghai")
 	if diags.ErrorsCount() != 1 {
 		t.Fatalf("diagnostics %v, want one error", diags)
 	}
@@ -133,7 +133,7 @@ func TestCredentialsIn_SourceCredentialsBlock(t *testing.T) {
 		t.Errorf("diagnostic does not point at source_credentials.secret_key: %v", d)
 	}
 
-	p, diags := credentialsIn(sourceCredentialsBlock, ossProviderModel{
+	p, diags := credentialsIn(sourceCredentialsBlock, credentialArgs{
 		AccessKey: types.StringValue("id"), SecretKey: types.StringValue("secret"),
 	}, "cn-shanghai")
 	if diags.WarningsCount() != 1 || !strings.Contains(diags.Warnings()[0].Detail(),

@@ -63,17 +63,24 @@ type ossProvider struct {
 
 // ossProviderModel maps the provider block.
 type ossProviderModel struct {
-	Region                types.String     `tfsdk:"region"`
-	Endpoint              types.String     `tfsdk:"endpoint"`
+	Region   types.String `tfsdk:"region"`
+	Endpoint types.String `tfsdk:"endpoint"`
+	credentialArgs
+	SignVersion  types.String `tfsdk:"sign_version"`
+	UsePathStyle types.Bool   `tfsdk:"use_path_style"`
+	MaxRetries   types.Int64  `tfsdk:"max_retries"`
+}
+
+// credentialArgs are the credential arguments, which the provider block
+// and a copy's source_credentials block share, and which credentialsIn
+// reads by the same rules in both.
+type credentialArgs struct {
 	AccessKey             types.String     `tfsdk:"access_key"`
 	SecretKey             types.String     `tfsdk:"secret_key"`
 	SecurityToken         types.String     `tfsdk:"security_token"`
 	Profile               types.String     `tfsdk:"profile"`
 	SharedCredentialsFile types.String     `tfsdk:"shared_credentials_file"`
 	AssumeRole            *assumeRoleModel `tfsdk:"assume_role"`
-	SignVersion           types.String     `tfsdk:"sign_version"`
-	UsePathStyle          types.Bool       `tfsdk:"use_path_style"`
-	MaxRetries            types.Int64      `tfsdk:"max_retries"`
 }
 
 // assumeRoleModel maps the assume_role block.
@@ -312,7 +319,7 @@ func (p *ossProvider) Configure(ctx context.Context, req provider.ConfigureReque
 	}
 	endpoint := stringOrEnv(cfg.Endpoint, envEndpoint)
 
-	creds, diags := credentialsFromConfig(cfg, region)
+	creds, diags := credentialsFromConfig(cfg.credentialArgs, region)
 	resp.Diagnostics.Append(diags...)
 	if resp.Diagnostics.HasError() {
 		return

@@ -49,7 +49,7 @@ func TestAccObjectCopy_SecurityToken(t *testing.T) {
 // calling STS: the role is assumed on the first request.
 func TestProvider_AssumeRoleIsLazy(t *testing.T) {
 	t.Parallel()
-	p, diags := credentialsFromConfig(ossProviderModel{
+	p, diags := credentialsFromConfig(credentialArgs{
 		AccessKey: types.StringValue("id"),
 		SecretKey: types.StringValue("secret"),
 		AssumeRole: &assumeRoleModel{

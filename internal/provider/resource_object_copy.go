@@ -71,11 +71,11 @@ type objectCopyResourceModel struct {
 	LastModified         types.String   `tfsdk:"last_modified"`
 	SourceETag           types.String   `tfsdk:"source_etag"`
 
-	SourceRegion      types.String            `tfsdk:"source_region"`
-	SourceEndpoint    types.String            `tfsdk:"source_endpoint"`
-	SourceCredentials *sourceCredentialsModel `tfsdk:"source_credentials"`
-	CopyMethod        types.String            `tfsdk:"copy_method"`
-	RelayBytes        types.Int64             `tfsdk:"relay_bytes"`
+	SourceRegion      types.String    `tfsdk:"source_region"`
+	SourceEndpoint    types.String    `tfsdk:"source_endpoint"`
+	SourceCredentials *credentialArgs `tfsdk:"source_credentials"`
+	CopyMethod        types.String    `tfsdk:"copy_method"`
+	RelayBytes        types.Int64     `tfsdk:"relay_bytes"`
 }
 
 func (r *objectCopyResource) Metadata(_ context.Context, req resource.MetadataRequest, resp *resource.MetadataResponse) {
@@ -257,7 +257,7 @@ func (r *objectCopyResource) Create(ctx context.Context, req resource.CreateRequ
 	})
 
 	plan.ID = types.StringValue(plan.objectID(pinned).String())
-	plan.RelayBytes = types.Int64Value(plan.relayBytes(result.Source.Size))
+	plan.RelayBytes = types.Int64Value(relayedBytes(plan.CopyMethod.ValueString(), result.Source.Size))
 	plan.SourceETag = types.StringValue(trimETag(result.Source.ETag))
 	plan.SourceVersionID = stringOrNull(result.Source.VersionID)
 	// The result reports everything a HEAD of the new version would.
@@ -297,7 +297,7 @@ func recordWritten(ctx context.Context, resp *resource.CreateResponse, plan obje
 	plan.VersionID = stringOrNull(w.VersionID)
 	plan.SourceETag = types.StringValue(trimETag(w.Source.ETag))
 	plan.SourceVersionID = stringOrNull(w.Source.VersionID)
-	plan.RelayBytes = types.Int64Value(plan.relayBytes(w.Source.Size))
+	plan.RelayBytes = types.Int64Value(relayedBytes(plan.CopyMethod.ValueString(), w.Source.Size))
 	for _, v := range []*types.String{&plan.ContentType, &plan.StorageClass, &plan.ServerSideEncryption, &plan.KMSKeyID, &plan.CRC64, &plan.LastModified} {
 		if v.IsUnknown() {
 			*v = types.StringNull()
@@ -559,14 +559,6 @@ func (m objectCopyResourceModel) replaceOnlyAttributes() []namedValue {
 type namedValue struct {
 	name  string
 	value attr.Value
-}
-
-// relayBytes is relay_bytes of a copy of a source of size bytes.
-func (m objectCopyResourceModel) relayBytes(size int64) int64 {
-	if m.CopyMethod.ValueString() == copyRelay {
-		return size
-	}
-	return 0
 }
 
 // destination is the object the copy writes.

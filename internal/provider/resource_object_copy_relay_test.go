@@ -214,22 +214,14 @@ func TestAccObjectCopy_RelayInterruptAbortsUpload(t *testing.T) {
 // pair in source_credentials: the copy is relayed with it, and neither the
 // access key secret nor the ID is stored in the state.
 func TestAccObjectCopy_RelaySourceKeysWriteOnly(t *testing.T) {
-	if strings.Contains(filepath.Base(os.Getenv("TF_ACC_TERRAFORM_PATH")), "tofu") {
-		t.Skip("write-only arguments need Terraform 1.11 or OpenTofu 1.11; CI's OpenTofu is 1.10")
-	}
 	const otherID, otherSecret = "LTAIwriteOnlyKey01", "write-only-secret-value"
-	o := newTestOSS(t, ossemu.WithAccount(otherID, otherSecret))
-	o.requireEmulator("needs a second account")
 	const src = "write-only-source"
-	if err := o.emu.CreateAccountBucket(otherID, src, ""); err != nil {
-		t.Fatal(err)
-	}
+	o := newOtherAccountOSS(t, otherID, otherSecret, src)
 	if _, err := o.emu.PutObject(src, "k", testData(100, 4), nil); err != nil {
 		t.Fatal(err)
 	}
 	dst := o.newBucket(false)
-	credentials := fmt.Sprintf("  source_credentials {\n    access_key = %s\n    secret_key = %s\n  }\n",
-		hcl(otherID), hcl(otherSecret))
+	credentials := "  " + sourceKeysBlock(otherID, otherSecret)
 
 	resource.ParallelTest(t, resource.TestCase{
 		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
@@ -241,14 +233,7 @@ func TestAccObjectCopy_RelaySourceKeysWriteOnly(t *testing.T) {
 				statecheck.ExpectKnownValue(testResource, tfjsonpath.New("source_credentials").AtMapKey("secret_key"), knownvalue.Null()),
 				statecheck.ExpectKnownValue(testResource, tfjsonpath.New("source_credentials").AtMapKey("access_key"), knownvalue.Null()),
 			},
-			Check: func(s *terraform.State) error {
-				for _, rs := range s.RootModule().Resources {
-					for name, v := range rs.Primary.Attributes {
-						if strings.Contains(v, otherSecret) || strings.Contains(v, otherID) {
-							return fmt.Errorf("the state stores a source key in %s", name)
-						}
-					}
-				}
+			Check: resource.ComposeTestCheckFunc(checkStateHasNo(otherID, otherSecret), func(*terraform.State) error {
 				got, err := o.emu.HeadObject(dst, "k", "")
 				if err != nil {
 					return err
@@ -257,7 +242,45 @@ func TestAccObjectCopy_RelaySourceKeysWriteOnly(t *testing.T) {
 					return fmt.Errorf("copy has CRC64 %d, the source %d", got.CRC64, want.CRC64)
 				}
 				return nil
-			},
+			}),
 		}},
 	})
+}
+
+// newOtherAccountOSS skips unless write-only arguments and the emulator are
+// there, and starts an emulator with a second account, id and secret, that
+// owns bucket src.
+func newOtherAccountOSS(t *testing.T, id, secret, src string) *testOSS {
+	t.Helper()
+	if strings.Contains(filepath.Base(os.Getenv("TF_ACC_TERRAFORM_PATH")), "tofu") {
+		t.Skip("write-only arguments need Terraform 1.11 or OpenTofu 1.11; CI's OpenTofu is 1.10")
+	}
+	o := newTestOSS(t, ossemu.WithAccount(id, secret))
+	o.requireEmulator("needs a second account")
+	if err := o.emu.CreateAccountBucket(id, src, ""); err != nil {
+		t.Fatal(err)
+	}
+	return o
+}
+
+// sourceKeysBlock is a source_credentials block with a key pair.
+func sourceKeysBlock(id, secret string) string {
+	return fmt.Sprintf("source_credentials {\n    access_key = %s\n    secret_key = %s\n  }\n", hcl(id), hcl(secret))
+}
+
+// checkStateHasNo fails when any attribute in the state holds one of
+// secrets.
+func checkStateHasNo(secrets ...string) resource.TestCheckFunc {
+	return func(s *terraform.State) error {
+		for _, rs := range s.RootModule().Resources {
+			for name, v := range rs.Primary.Attributes {
+				for _, secret := range secrets {
+					if strings.Contains(v, secret) {
+						return fmt.Errorf("the state stores a source key in %s.%s", rs.Type, name)
+					}
+				}
+			}
+		}
+		return nil
+	}
 }

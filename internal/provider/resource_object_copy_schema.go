@@ -319,6 +319,12 @@ func objectCopySchema(ctx context.Context) schema.Schema {
 			"source_credentials": sourceCredentialsSchemaBlock(),
 		},
 	}
-	maps.Copy(s.Attributes, sourceAttributes())
+	maps.Copy(s.Attributes, sourceAttributes(schema.Int64Attribute{
+		MarkdownDescription: "Bytes that pass through the machine that runs Terraform to make the copy: " +
+			"the source's size for a relay, `0` for a server-side copy. Known at plan time when the source " +
+			"exists then. A part that fails and is sent again crosses the machine again.",
+		Computed:      true,
+		PlanModifiers: []planmodifier.Int64{int64planmodifier.UseStateForUnknown()},
+	}, stringplanmodifier.UseStateForUnknown()))
 	return s
 }

@@ -4,9 +4,11 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"maps"
 	"regexp"
 	"strings"
 
+	"github.com/aliyun/alibabacloud-oss-go-sdk-v2/oss"
 	"github.com/hashicorp/terraform-plugin-framework-validators/int64validator"
 	"github.com/hashicorp/terraform-plugin-framework-validators/listvalidator"
 	"github.com/hashicorp/terraform-plugin-framework-validators/stringvalidator"
@@ -19,6 +21,7 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema/planmodifier"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema/stringplanmodifier"
 	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
+	"github.com/hashicorp/terraform-plugin-framework/tfsdk"
 	"github.com/hashicorp/terraform-plugin-framework/types"
 	"github.com/hashicorp/terraform-plugin-log/tflog"
 
@@ -81,6 +84,12 @@ type prefixCopyResourceModel struct {
 	BytesToCopy     types.Int64  `tfsdk:"bytes_to_copy"`
 	ObjectsToDelete types.Int64  `tfsdk:"objects_to_delete"`
 	Changes         types.List   `tfsdk:"changes"` //< types.String
+
+	SourceRegion      types.String    `tfsdk:"source_region"`
+	SourceEndpoint    types.String    `tfsdk:"source_endpoint"`
+	SourceCredentials *credentialArgs `tfsdk:"source_credentials"`
+	CopyMethod        types.String    `tfsdk:"copy_method"`
+	RelayBytes        types.Int64     `tfsdk:"relay_bytes"`
 }
 
 func (r *prefixCopyResource) Metadata(_ context.Context, req resource.MetadataRequest, resp *resource.MetadataResponse) {
@@ -109,11 +118,11 @@ func prefixCopySchema() schema.Schema {
 	globs := "Glob patterns on the key relative to `source_prefix`: `*` matches within one path " +
 		"segment (not `/`), `**` any number of segments, `?` one character, `[a-z]` a class and `{a,b}` " +
 		"either; `*.csv` matches `a.csv` but not `dir/a.csv`, which `**/*.csv` matches."
-	return schema.Schema{
+	s := schema.Schema{
 		MarkdownDescription: "Copies every object under a prefix of one bucket to a prefix of another (or the same) " +
-			"bucket, on the server side, many objects at once, as **one** resource: use it for whole trees of " +
-			"objects, and `oss_object_copy` for single objects whose copies need their own metadata, tags, " +
-			"version pinning or lifecycle.\n\n" +
+			"bucket, on the server side (or by relay, from another region or account), many objects at once, " +
+			"as **one** resource: use it for whole trees of objects, and `oss_object_copy` for single objects " +
+			"whose copies need their own metadata, tags, version pinning or lifecycle.\n\n" +
 			"**Plan.** Each refresh lists the source and the destination prefix with `ListObjectsV2`, one " +
 			"request per 1,000 objects each, and compares them with the manifest of the last apply: source " +
 			"objects added or changed (another ETag), copies deleted or overwritten at the destination (another " +
@@ -121,7 +130,7 @@ func prefixCopySchema() schema.Schema {
 			"shows how many objects and bytes the apply copies (`objects_to_copy`, `bytes_to_copy`), how many " +
 			"copies it deletes (`objects_to_delete`), and the first " + fmt.Sprint(maxListedChanges) +
 			" of those changes by key (`changes`). The apply copies exactly those; nothing else is read or " +
-			"written, and no object content passes through Terraform.\n\n" +
+			"written, and no object content passes through Terraform unless the copy is a relay.\n\n" +
 			"**Manifest.** The state holds counts, bytes and the manifest's digest, not a map of every key. " +
 			"The manifest itself (each copy's relative key, size, source ETag, and the ETag and version the " +
 			"copy produced, sorted by key and gzip-compressed: about 40 bytes an object, and about 100 in the state file, which stores private state base64-encoded: 9.6 MB for 100,000 objects) is " +
@@ -130,16 +139,28 @@ func prefixCopySchema() schema.Schema {
 			"the two listings alone), and it cannot be changed or deleted by anyone with access to the bucket, " +
 			"nor be copied as an object of the prefix. `manifest_digest` changes whenever the manifest does.\n\n" +
 			"**Failures.** Each object is copied by the same engine as `oss_object_copy` (one `CopyObject` up to " +
-			"16 MiB, a verified multipart copy above, never a multipart upload left behind). An object that fails " +
-			"is reported with its bucket, key, OSS error code and request ID; after " + fmt.Sprint(maxObjectErrors) +
-			" failures no more copies start. What was copied is recorded either way, so the next apply copies " +
-			"only what is left. If the very first apply fails, Terraform marks the resource tainted, which would " +
-			"make the next apply delete the copies and start over: run `terraform untaint` first to keep them.\n\n" +
+			"16 MiB, a verified multipart copy above, a verified multipart upload of every object for a relay; " +
+			"never a multipart upload left behind). An object that fails is reported with its bucket, key, OSS " +
+			"error code and request ID; after " + fmt.Sprint(maxObjectErrors) + " failures no more copies start. " +
+			"What was copied is recorded either way, so the next apply copies only what is left. If the very " +
+			"first apply fails, Terraform marks the resource tainted, which makes the next apply replace it and " +
+			"copy every object again, over the copies made (which it cannot delete first: Terraform does not " +
+			"pass their list on); run `terraform untaint` first to copy only what is left.\n\n" +
 			"**Destroy** deletes exactly the copies in the manifest: in a versioned bucket the versions the copy " +
 			"made, with `DeleteMultipleObjects`; in an unversioned bucket only copies that still hold the ETag " +
 			"the copy produced (anything written over them since is left alone).\n\n" +
-			"Source and destination must be in the same region. Import is not supported: which destination " +
-			"objects are copies, and of which source version, cannot be told from the buckets.",
+			"**Relay.** OSS copies objects on its side only within one region and one account's reach. With " +
+			"`source_region`, `source_endpoint` or `source_credentials` naming another place or account " +
+			"(`copy_method` is `" + copyRelay + "`), the source is listed with its own client, and each object's " +
+			"bytes are read from the source and written to the destination by the machine that runs Terraform, " +
+			"as `oss_object_copy` relays them: the plan shows how many bytes that is (`relay_bytes`). The " +
+			"configuration's `source_credentials` may be write-only, so a relayed copy lists its source when " +
+			"planning, not when refreshing: `terraform plan -refresh-only` shows no changes of it.\n\n" +
+			"Import is not supported: which destination objects are copies, and of which source version, " +
+			"cannot be told from the buckets.",
+		Blocks: map[string]schema.Block{
+			"source_credentials": sourceCredentialsSchemaBlock(),
+		},
 		Attributes: map[string]schema.Attribute{
 			// Required attributes
 			"source_bucket": schema.StringAttribute{
@@ -158,7 +179,7 @@ func prefixCopySchema() schema.Schema {
 				PlanModifiers: replace,
 			},
 			"bucket": schema.StringAttribute{
-				MarkdownDescription: "Bucket to copy into, in the same region as `source_bucket`. Changing it " +
+				MarkdownDescription: "Bucket to copy into, in the provider's region. Changing it " +
 					"replaces the resource.",
 				Required:      true,
 				Validators:    bucketValidators,
@@ -250,6 +271,15 @@ func prefixCopySchema() schema.Schema {
 			},
 		},
 	}
+	// copy_method and relay_bytes are planned every time, so that a plan
+	// never shows a value from the state that the apply then contradicts.
+	maps.Copy(s.Attributes, sourceAttributes(schema.Int64Attribute{
+		MarkdownDescription: "Bytes that pass through the machine that runs Terraform to make the copies: " +
+			"`bytes_to_copy` for a relay, `0` for a server-side copy. A part that fails and is sent again " +
+			"crosses the machine again.",
+		Computed: true,
+	}))
+	return s
 }
 
 func (r *prefixCopyResource) ValidateConfig(ctx context.Context, req resource.ValidateConfigRequest, resp *resource.ValidateConfigResponse) {
@@ -287,10 +317,18 @@ func (r *prefixCopyResource) ModifyPlan(ctx context.Context, req resource.Modify
 	}
 	var plan prefixCopyResourceModel
 	resp.Diagnostics.Append(req.Plan.Get(ctx, &plan)...)
-	if resp.Diagnostics.HasError() || !plan.inputsKnown() {
+	if resp.Diagnostics.HasError() || !plan.inputsKnown() || !sourceConfigKnown(req.Config) {
 		return
 	}
 	plan.ID = types.StringValue(plan.id())
+	srcCfg, diags := readSourceConfig(ctx, req.Config)
+	resp.Diagnostics.Append(diags...)
+	source, diags := r.data.sourceClient(srcCfg)
+	resp.Diagnostics.Append(diags...)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	plan.CopyMethod = types.StringValue(srcCfg.method(r.data))
 
 	var state *prefixCopyResourceModel
 	var manifest *prefixcopy.Manifest
@@ -308,9 +346,10 @@ func (r *prefixCopyResource) ModifyPlan(ctx context.Context, req resource.Modify
 	}
 
 	var pending *prefixcopy.Plan
-	if state == nil || !state.sameSelection(plan) {
-		// A new copy, or a selection that the refresh did not list for.
-		pending, diags = r.listAndDiff(ctx, plan, manifest, sel, state != nil)
+	if state == nil || !state.sameSelection(plan) || plan.CopyMethod.ValueString() == copyRelay {
+		// A new copy, a selection that the refresh did not list for, or a
+		// relay, which the refresh does not list (see Read).
+		pending, diags = r.listAndDiff(ctx, plan, source, manifest, sel, state != nil)
 	} else {
 		pending, diags = readPending(ctx, req.Private, manifest)
 	}
@@ -335,9 +374,11 @@ func (r *prefixCopyResource) ModifyPlan(ctx context.Context, req resource.Modify
 		plan.Changes, d = types.ListValueFrom(ctx, types.StringType, describeChanges(pending))
 		resp.Diagnostics.Append(d...)
 	}
+	plan.RelayBytes = types.Int64Value(relayedBytes(plan.CopyMethod.ValueString(), plan.BytesToCopy.ValueInt64()))
 	tflog.Info(ctx, "planned prefix copy", map[string]any{
 		"id": plan.ID.ValueString(), "objects_to_copy": len(pending.Copy), "bytes_to_copy": pending.BytesToCopy(),
 		"objects_to_delete": len(pending.Delete), "copies_forgotten": len(pending.Forget), "copies_kept": len(pending.Keep),
+		"copy_method": plan.CopyMethod.ValueString(),
 	})
 	resp.Diagnostics.Append(resp.Plan.Set(ctx, &plan)...)
 	resp.Diagnostics.Append(setPending(ctx, resp.Private, pending)...)
@@ -348,12 +389,14 @@ func (r *prefixCopyResource) Create(ctx context.Context, req resource.CreateRequ
 	resp.Diagnostics.Append(req.Plan.Get(ctx, &plan)...)
 	sel, diags := plan.selection(ctx)
 	resp.Diagnostics.Append(diags...)
+	source, diags := r.sourceClient(ctx, req.Config)
+	resp.Diagnostics.Append(diags...)
 	if resp.Diagnostics.HasError() {
 		return
 	}
 	// The framework hands Create no private state, so the source is listed
 	// again; what the plan showed is what is copied, or nothing is.
-	pending, diags := r.listAndDiff(ctx, plan, nil, sel, false)
+	pending, diags := r.listAndDiff(ctx, plan, source, nil, sel, false)
 	resp.Diagnostics.Append(diags...)
 	if resp.Diagnostics.HasError() {
 		return
@@ -362,7 +405,7 @@ func (r *prefixCopyResource) Create(ctx context.Context, req resource.CreateRequ
 		resp.Diagnostics.Append(sourceChangedSincePlanDiag(plan, pending))
 		return
 	}
-	r.apply(ctx, plan, pending, &resp.State, resp.Private, &resp.Diagnostics, true)
+	r.apply(ctx, plan, source, pending, &resp.State, resp.Private, &resp.Diagnostics, true)
 }
 
 func (r *prefixCopyResource) Update(ctx context.Context, req resource.UpdateRequest, resp *resource.UpdateResponse) {
@@ -379,10 +422,12 @@ func (r *prefixCopyResource) Update(ctx context.Context, req resource.UpdateRequ
 	}
 	pending, diags := readPending(ctx, req.Private, manifest)
 	resp.Diagnostics.Append(diags...)
+	source, diags := r.sourceClient(ctx, req.Config)
+	resp.Diagnostics.Append(diags...)
 	if resp.Diagnostics.HasError() {
 		return
 	}
-	r.apply(ctx, plan, pending, &resp.State, resp.Private, &resp.Diagnostics, false)
+	r.apply(ctx, plan, source, pending, &resp.State, resp.Private, &resp.Diagnostics, false)
 }
 
 // stateSetter is what apply needs of Create's and Update's state.
@@ -393,8 +438,8 @@ type stateSetter interface {
 // apply carries out the planned changes and records the manifest of what
 // is copied now, after a failure too, so that the next apply copies only
 // what is left.
-func (r *prefixCopyResource) apply(ctx context.Context, plan prefixCopyResourceModel, pending *prefixcopy.Plan, state stateSetter, private privateSetter, diags *diag.Diagnostics, created bool) {
-	copier := r.copier(ctx, plan)
+func (r *prefixCopyResource) apply(ctx context.Context, plan prefixCopyResourceModel, source *oss.Client, pending *prefixcopy.Plan, state stateSetter, private privateSetter, diags *diag.Diagnostics, created bool) {
+	copier := r.copier(ctx, plan, source)
 	rep, err := copier.Apply(ctx, *pending)
 	if err != nil {
 		diags.AddAttributeError(path.Root("parallelism"), "Invalid Parallelism", err.Error())
@@ -403,6 +448,7 @@ func (r *prefixCopyResource) apply(ctx context.Context, plan prefixCopyResourceM
 	tflog.Info(ctx, "applied prefix copy", map[string]any{
 		"id": plan.ID.ValueString(), "copied": rep.Copied, "deleted": rep.Deleted,
 		"failed": len(rep.Failures), "skipped": rep.Skipped, "objects": len(rep.Manifest.Entries),
+		"copy_method": plan.CopyMethod.ValueString(),
 	})
 	encoded, digest, err := rep.Manifest.Encode()
 	if err != nil {
@@ -412,6 +458,7 @@ func (r *prefixCopyResource) apply(ctx context.Context, plan prefixCopyResourceM
 	plan.ObjectCount = types.Int64Value(rep.Manifest.ObjectCount())
 	plan.TotalBytes = types.Int64Value(rep.Manifest.TotalBytes())
 	plan.ManifestDigest = types.StringValue(digest)
+	plan.RelayBytes = types.Int64Value(relayedBytes(plan.CopyMethod.ValueString(), plan.BytesToCopy.ValueInt64()))
 	diags.Append(setPrivateJSON(ctx, private, privateManifest, encoded)...)
 	diags.Append(private.SetKey(ctx, privatePending, nil)...)
 	diags.Append(state.Set(ctx, &plan)...)
@@ -433,10 +480,15 @@ func (r *prefixCopyResource) Read(ctx context.Context, req resource.ReadRequest,
 	if resp.Diagnostics.HasError() {
 		return
 	}
-	pending, diags := r.listAndDiff(ctx, state, manifest, sel, true)
-	resp.Diagnostics.Append(diags...)
-	if resp.Diagnostics.HasError() {
-		return
+	// A relay's source may be readable only with write-only keys, which
+	// only the configuration holds: its plan lists the source instead.
+	pending := &prefixcopy.Plan{}
+	if state.sourceConfig().method(r.data) == copyServerSide {
+		pending, diags = r.listAndDiff(ctx, state, r.data.client, manifest, sel, true)
+		resp.Diagnostics.Append(diags...)
+		if resp.Diagnostics.HasError() {
+			return
+		}
 	}
 	if !pending.Empty() {
 		tflog.Info(ctx, "prefix copy is behind its source", map[string]any{
@@ -445,6 +497,11 @@ func (r *prefixCopyResource) Read(ctx context.Context, req resource.ReadRequest,
 	}
 	// The state describes what is copied; what is left to do is the plan's.
 	state.ObjectsToCopy, state.BytesToCopy, state.ObjectsToDelete = types.Int64Value(0), types.Int64Value(0), types.Int64Value(0)
+	state.RelayBytes = types.Int64Value(0)
+	if state.CopyMethod.IsNull() {
+		// Copied before copy_method existed, when every copy was server side.
+		state.CopyMethod = types.StringValue(copyServerSide)
+	}
 	state.Changes = types.ListValueMust(types.StringType, nil)
 	resp.Diagnostics.Append(resp.State.Set(ctx, &state)...)
 	resp.Diagnostics.Append(setPending(ctx, resp.Private, pending)...)
@@ -454,6 +511,15 @@ func (r *prefixCopyResource) Delete(ctx context.Context, req resource.DeleteRequ
 	var state prefixCopyResourceModel
 	resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
 	if resp.Diagnostics.HasError() {
+		return
+	}
+	// Replacing a tainted resource, Terraform hands its Delete the private
+	// state planned for the replacement, not the resource's own: without
+	// the manifest no object can be proven a copy, so none is deleted.
+	raw, diags := req.Private.GetKey(ctx, privateManifest)
+	resp.Diagnostics.Append(diags...)
+	if len(raw) == 0 && !resp.Diagnostics.HasError() {
+		resp.Diagnostics.Append(copiesLeftWarning(state))
 		return
 	}
 	manifest, diags := readManifest(ctx, req.Private, state.ManifestDigest.ValueString())
@@ -479,7 +545,7 @@ func (r *prefixCopyResource) Delete(ctx context.Context, req resource.DeleteRequ
 		dst = []prefixcopy.Object{}
 	}
 	pending := prefixcopy.Diff(manifest, nil, dst, prefixcopy.Selection{}, true)
-	rep, err := r.copier(ctx, state).Apply(ctx, pending)
+	rep, err := r.copier(ctx, state, nil).Apply(ctx, pending)
 	if err != nil {
 		resp.Diagnostics.AddError("Invalid Parallelism", err.Error())
 		return
@@ -492,11 +558,11 @@ func (r *prefixCopyResource) Delete(ctx context.Context, req resource.DeleteRequ
 	}
 }
 
-// listAndDiff lists the source and, with destination, the destination
-// prefix, and compares them with the manifest.
-func (r *prefixCopyResource) listAndDiff(ctx context.Context, m prefixCopyResourceModel, manifest *prefixcopy.Manifest, sel prefixcopy.Selection, destination bool) (*prefixcopy.Plan, diag.Diagnostics) {
+// listAndDiff lists the source with the source client and, with
+// destination, the destination prefix, and compares them with the manifest.
+func (r *prefixCopyResource) listAndDiff(ctx context.Context, m prefixCopyResourceModel, source *oss.Client, manifest *prefixcopy.Manifest, sel prefixcopy.Selection, destination bool) (*prefixcopy.Plan, diag.Diagnostics) {
 	var diags diag.Diagnostics
-	src, err := prefixcopy.List(ctx, r.data.client, m.SourceBucket.ValueString(), m.SourcePrefix.ValueString())
+	src, err := prefixcopy.List(ctx, source, m.SourceBucket.ValueString(), m.SourcePrefix.ValueString())
 	if err != nil {
 		diags.Append(ossErrorDiag("Listing the source objects under", r.data, m.source(), err))
 		return nil, diags
@@ -522,11 +588,13 @@ func (r *prefixCopyResource) listAndDiff(ctx context.Context, m prefixCopyResour
 	return &p, diags
 }
 
-// copier is the prefix copier for m's source and destination.
-//
-// Every object goes through objectcopy.Copy: a copy across regions would
-// plug the engine's relay in here, as Copier.Copy.
-func (r *prefixCopyResource) copier(ctx context.Context, m prefixCopyResourceModel) *prefixcopy.Copier {
+// copier is the prefix copier for m's source and destination. source is
+// the source client; a relay reads each object through it.
+func (r *prefixCopyResource) copier(ctx context.Context, m prefixCopyResourceModel, source *oss.Client) *prefixcopy.Copier {
+	tmpl := objectcopy.Params{HTTPClient: r.data.httpClient, Logger: tflogLogger{ctx: ctx}}
+	if m.CopyMethod.ValueString() == copyRelay {
+		tmpl.SourceClient = source
+	}
 	return &prefixcopy.Copier{
 		Client:       r.data.client,
 		SourceBucket: m.SourceBucket.ValueString(),
@@ -534,8 +602,28 @@ func (r *prefixCopyResource) copier(ctx context.Context, m prefixCopyResourceMod
 		Bucket:       m.Bucket.ValueString(),
 		Prefix:       m.Prefix.ValueString(),
 		Parallelism:  int(m.Parallelism.ValueInt64()),
-		Template:     objectcopy.Params{HTTPClient: r.data.httpClient, Logger: tflogLogger{ctx: ctx}},
+		Template:     tmpl,
 	}
+}
+
+// sourceClient returns the client that reads the source as the
+// configuration says. The apply's plan, made again once every value is
+// known, has set copy_method to match.
+func (r *prefixCopyResource) sourceClient(ctx context.Context, cfg tfsdk.Config) (*oss.Client, diag.Diagnostics) {
+	srcCfg, diags := readSourceConfig(ctx, cfg)
+	if diags.HasError() {
+		return nil, diags
+	}
+	client, d := r.data.sourceClient(srcCfg)
+	diags.Append(d...)
+	return client, diags
+}
+
+// sourceConfig is where the state says the source is read; its
+// source_credentials hold no write-only keys, but say whether there are any.
+func (m prefixCopyResourceModel) sourceConfig() sourceConfig {
+	return sourceConfig{region: m.SourceRegion.ValueString(), endpoint: m.SourceEndpoint.ValueString(),
+		credentials: m.SourceCredentials}
 }
 
 func (m prefixCopyResourceModel) inputsKnown() bool {
@@ -667,13 +755,24 @@ func (r *prefixCopyResource) applyFailureDiags(m prefixCopyResourceModel, pendin
 	detail += ". The copies made are recorded: the next terraform apply copies only what is left."
 	if created {
 		detail += " This was the resource's first apply, so Terraform marks it tainted, and the next apply " +
-			"would delete every copy and start over: run terraform untaint on it first to keep them."
+			"would replace it and copy every object again: run terraform untaint on it first to copy only " +
+			"what is left."
 	}
 	if n := len(rep.Failures) - maxObjectErrors; n > 0 {
 		detail += fmt.Sprintf(" %d more failures are not shown.", n)
 	}
 	diags.AddError("Prefix Copy Incomplete", detail)
 	return diags
+}
+
+// copiesLeftWarning reports a Delete that found no manifest, and so
+// deleted no copy.
+func copiesLeftWarning(m prefixCopyResourceModel) diag.Diagnostic {
+	return diag.NewWarningDiagnostic("Copies Left in Place", "The list of the copies under "+
+		m.destination().String()+" did not come with the request to delete them, as happens when Terraform "+
+		"replaces a resource that it marked tainted because its first apply failed. Nothing was deleted. A "+
+		"replacement copies every selected object again, over the copies at the same keys; a copy whose source "+
+		"is gone stays at the destination (in a versioned bucket, so do the versions replaced).")
 }
 
 // invalidPatternDiag reports an include or exclude pattern that is not a

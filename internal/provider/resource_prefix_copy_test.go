@@ -87,6 +87,19 @@ func expectPrefixPlan(toCopy, bytes, toDelete int64, changes ...string) []planch
 	}
 }
 
+// unchangedPrefixStep plans config, which copies a prefix unchanged since
+// the last apply: the plan is empty and costs one listing of each prefix.
+func (o *testOSS) unchangedPrefixStep(config string) resource.TestStep {
+	return resource.TestStep{
+		PreConfig: o.resetRequests,
+		Config:    config,
+		ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
+			plancheck.ExpectEmptyPlan(),
+			o.expectRequests(map[string]int{"ListObjectsV2": 2}),
+		}},
+	}
+}
+
 // TestAccPrefixCopy_Lifecycle copies a prefix, then follows every kind of
 // change: a plan of an unchanged prefix is empty and costs one listing
 // request per prefix; source objects added and changed and copies deleted
@@ -116,10 +129,17 @@ func TestAccPrefixCopy_Lifecycle(t *testing.T) {
 					plancheck.ExpectKnownValue(prefixCopyAddr, tfjsonpath.New("objects_to_copy"), knownvalue.Int64Exact(3)),
 					plancheck.ExpectKnownValue(prefixCopyAddr, tfjsonpath.New("bytes_to_copy"), knownvalue.Int64Exact(17)),
 					plancheck.ExpectKnownValue(prefixCopyAddr, tfjsonpath.New("object_count"), knownvalue.Int64Exact(3)),
+					plancheck.ExpectKnownValue(prefixCopyAddr, tfjsonpath.New("copy_method"), knownvalue.StringExact(copyServerSide)),
+					plancheck.ExpectKnownValue(prefixCopyAddr, tfjsonpath.New("relay_bytes"), knownvalue.Int64Exact(0)),
 				}},
-				Check: o.checkPrefix(dst, "out/", map[string]string{
-					"a.txt": "alpha", "dir/b.txt": "bravo", "dir/c d+ü.txt": "charlie", "unrelated.txt": "not a copy",
-				}),
+				Check: resource.ComposeTestCheckFunc(
+					// Server side: no byte was read or written by the provider
+					// (checkPrefix, which reads them, comes after).
+					o.checkRequests(map[string]int{"GetObject": 0, "UploadPart": 0}),
+					o.checkPrefix(dst, "out/", map[string]string{
+						"a.txt": "alpha", "dir/b.txt": "bravo", "dir/c d+ü.txt": "charlie", "unrelated.txt": "not a copy",
+					}),
+				),
 				ConfigStateChecks: []statecheck.StateCheck{
 					statecheck.ExpectKnownValue(prefixCopyAddr, tfjsonpath.New("object_count"), knownvalue.Int64Exact(3)),
 					statecheck.ExpectKnownValue(prefixCopyAddr, tfjsonpath.New("total_bytes"), knownvalue.Int64Exact(17)),
@@ -127,15 +147,8 @@ func TestAccPrefixCopy_Lifecycle(t *testing.T) {
 						knownvalue.StringRegexp(regexp.MustCompile(`^sha256:[0-9a-f]{64}$`))),
 				},
 			},
-			{
-				// Unchanged: the refresh lists each prefix once, and that is all.
-				PreConfig: o.resetRequests,
-				Config:    config,
-				ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
-					plancheck.ExpectEmptyPlan(),
-					o.expectRequests(map[string]int{"ListObjectsV2": 2}),
-				}},
-			},
+			// Unchanged: the refresh lists each prefix once, and that is all.
+			o.unchangedPrefixStep(config),
 			{
 				PreConfig: func() {
 					o.put(src, "in/new.txt", []byte("delta"), nil)           // added
@@ -326,13 +339,8 @@ func TestAccPrefixCopy_PartialFailure(t *testing.T) {
 					}
 					o.emu.AddFault(ossemu.Fault{Op: "CopyObject", Bucket: dst, Nth: 2, Code: "AccessDenied"})
 				},
-				Config: config,
-				ExpectError: regexp.MustCompile(withRequestID(regexp.MustCompile(
-					diagMessage("OSS Access Denied", "Copying oss://"+src+"/in/c.txt to oss://"+dst+"/out/c.txt failed.").String()+
-						`[\s\S]*`+exactMessage("OSS operation: CopyObject OSS error code: AccessDenied (HTTP 403)").String(),
-				)).String() + `[\s\S]*` + diagMessage("Prefix Copy Incomplete", "Of 3 objects to copy and 0 copies to "+
-					"delete, 2 were copied and 0 deleted; 1 failed. The copies made are recorded: the next terraform "+
-					"apply copies only what is left.").String()),
+				Config:      config,
+				ExpectError: deniedCopyError(src, dst, "c.txt", "CopyObject", 3, 2),
 			},
 			{
 				Config:           config,
@@ -343,6 +351,17 @@ func TestAccPrefixCopy_PartialFailure(t *testing.T) {
 			},
 		},
 	})
+}
+
+// deniedCopyError is the error of an apply that copied copied of toCopy
+// objects, and failed on key, where op was denied.
+func deniedCopyError(src, dst, key, op string, toCopy, copied int) *regexp.Regexp {
+	return regexp.MustCompile(withRequestID(regexp.MustCompile(
+		diagMessage("OSS Access Denied", "Copying oss://"+src+"/in/"+key+" to oss://"+dst+"/out/"+key+" failed.").String()+
+			`[\s\S]*`+exactMessage("OSS operation: "+op+" OSS error code: AccessDenied (HTTP 403)").String(),
+	)).String() + `[\s\S]*` + diagMessage("Prefix Copy Incomplete", fmt.Sprintf("Of %d objects to copy and 0 "+
+		"copies to delete, %d were copied and 0 deleted; 1 failed. The copies made are recorded: the next "+
+		"terraform apply copies only what is left.", toCopy, copied)).String())
 }
 
 // TestAccExamples_PrefixCopy applies the documentation's provider and

@@ -10,7 +10,6 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework/diag"
 	"github.com/hashicorp/terraform-plugin-framework/path"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema"
-	"github.com/hashicorp/terraform-plugin-framework/resource/schema/int64planmodifier"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema/planmodifier"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema/stringplanmodifier"
 	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
@@ -25,20 +24,10 @@ const (
 	copyRelay      = "relay"
 )
 
-// sourceCredentialsModel maps the source_credentials block: the provider's
-// credential arguments, for the account that may read the source.
-type sourceCredentialsModel struct {
-	AccessKey             types.String     `tfsdk:"access_key"`
-	SecretKey             types.String     `tfsdk:"secret_key"`
-	SecurityToken         types.String     `tfsdk:"security_token"`
-	Profile               types.String     `tfsdk:"profile"`
-	SharedCredentialsFile types.String     `tfsdk:"shared_credentials_file"`
-	AssumeRole            *assumeRoleModel `tfsdk:"assume_role"`
-}
-
 // sourceAttributes are the attributes that say where the source lives, and
-// how the copy reaches it.
-func sourceAttributes() map[string]schema.Attribute {
+// how the copy reaches it. relayBytes is the resource's relay_bytes, which
+// counts what it copies; methodModifiers are copy_method's plan modifiers.
+func sourceAttributes(relayBytes schema.Int64Attribute, methodModifiers ...planmodifier.String) map[string]schema.Attribute {
 	return map[string]schema.Attribute{
 		"source_region": schema.StringAttribute{
 			MarkdownDescription: "Region of `source_bucket`, for example `cn-shanghai`. Defaults to the " +
@@ -63,16 +52,18 @@ func sourceAttributes() map[string]schema.Attribute {
 				"`source_endpoint` or `source_credentials` name another place or account), when the bytes are " +
 				"read from the source and written to the destination by the machine that runs Terraform.",
 			Computed:      true,
-			PlanModifiers: []planmodifier.String{stringplanmodifier.UseStateForUnknown()},
+			PlanModifiers: methodModifiers,
 		},
-		"relay_bytes": schema.Int64Attribute{
-			MarkdownDescription: "Bytes that pass through the machine that runs Terraform to make the copy: " +
-				"the source's size for a relay, `0` for a server-side copy. Known at plan time when the source " +
-				"exists then. A part that fails and is sent again crosses the machine again.",
-			Computed:      true,
-			PlanModifiers: []planmodifier.Int64{int64planmodifier.UseStateForUnknown()},
-		},
+		"relay_bytes": relayBytes,
 	}
+}
+
+// relayedBytes is relay_bytes of a copy of size bytes made by method.
+func relayedBytes(method string, size int64) int64 {
+	if method == copyRelay {
+		return size
+	}
+	return 0
 }
 
 // sourceCredentialsSchemaBlock is the source_credentials block.
@@ -155,13 +146,13 @@ func sourceCredentialsSchemaBlock() schema.Block {
 // read from there.
 type sourceConfig struct {
 	region, endpoint string
-	credentials      *sourceCredentialsModel
+	credentials      *credentialArgs
 }
 
 func readSourceConfig(ctx context.Context, cfg tfsdk.Config) (sourceConfig, diag.Diagnostics) {
 	var (
 		region, endpoint types.String
-		creds            *sourceCredentialsModel
+		creds            *credentialArgs
 		diags            diag.Diagnostics
 	)
 	diags.Append(cfg.GetAttribute(ctx, path.Root("source_region"), &region)...)
@@ -193,13 +184,13 @@ func (s sourceConfig) method(pd *providerData) string {
 }
 
 // sourceClientKey identifies a source client: its region, endpoint and every
-// credential argument.
+// credential argument, those of assume_role in role (the pointer in args
+// is nil, since two blocks alike are not the same pointer).
 type sourceClientKey struct {
-	region, endpoint                 string
-	id, secret, token, profile, file string
-	roleARN, sessionName, externalID string
-	durationSeconds                  int64
-	hasCredentials, hasAssumeRole    bool
+	region, endpoint              string
+	args                          credentialArgs
+	role                          assumeRoleModel
+	hasCredentials, hasAssumeRole bool
 }
 
 // sourceClients keeps one client per source configuration, so that the
@@ -225,17 +216,11 @@ func (pd *providerData) sourceClient(s sourceConfig) (*oss.Client, diag.Diagnost
 		endpoint = pd.endpoint
 	}
 	key := sourceClientKey{region: region, endpoint: endpoint}
-	var cfg ossProviderModel
 	if c := s.credentials; c != nil {
-		key.hasCredentials = true
-		key.id, key.secret, key.token = c.AccessKey.ValueString(), c.SecretKey.ValueString(), c.SecurityToken.ValueString()
-		key.profile, key.file = c.Profile.ValueString(), c.SharedCredentialsFile.ValueString()
-		cfg = ossProviderModel{AccessKey: c.AccessKey, SecretKey: c.SecretKey, SecurityToken: c.SecurityToken,
-			Profile: c.Profile, SharedCredentialsFile: c.SharedCredentialsFile, AssumeRole: c.AssumeRole}
+		key.hasCredentials, key.args = true, *c
+		key.args.AssumeRole = nil
 		if ar := c.AssumeRole; ar != nil {
-			key.hasAssumeRole = true
-			key.roleARN, key.sessionName, key.externalID = ar.RoleARN.ValueString(), ar.SessionName.ValueString(), ar.ExternalID.ValueString()
-			key.durationSeconds = ar.DurationSeconds.ValueInt64()
+			key.hasAssumeRole, key.role = true, *ar
 		}
 	}
 
@@ -247,7 +232,7 @@ func (pd *providerData) sourceClient(s sourceConfig) (*oss.Client, diag.Diagnost
 	creds := pd.credentials
 	var diags diag.Diagnostics
 	if s.credentials != nil {
-		creds, diags = credentialsIn(sourceCredentialsBlock, cfg, region)
+		creds, diags = credentialsIn(sourceCredentialsBlock, *s.credentials, region)
 		if diags.HasError() {
 			return nil, diags
 		}
