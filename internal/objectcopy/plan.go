@@ -15,7 +15,7 @@ const (
 	MaxObjectSize = MaxParts * MaxPartSize
 )
 
-// Tuning, from the benchmark in cmd/copybench: a copy runs on the server, so
+// Tuning, from the benchmark in internal/cmd/copybench: a copy runs on the server, so
 // what the client controls is how many streams are busy and how many round
 // trips sit between the bytes.
 const (

@@ -5,7 +5,7 @@
 //
 // Usage:
 //
-//	go run ./internal/objectcopy/cmd/copybench [flags]
+//	go run ./internal/cmd/copybench [flags]
 //
 // BENCH_QUICK=1 copies only 1 MiB, 64 MiB and 1 GiB. Every size ends with
 // one summary line:
