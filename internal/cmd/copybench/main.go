@@ -1,26 +1,27 @@
-// Command copybench compares three ways of copying an OSS object on the
-// server side, on one in-process emulator whose performance model stands in
-// for OSS: the seed's algorithm (sequential 1 MiB UploadPartCopy), the SDK's
-// Copier with its defaults, and this project's engine with its defaults.
+// Command copybench compares ways of copying an OSS object on the server
+// side, on an emulator whose performance model stands in for OSS: the
+// seed's algorithm (sequential 1 MiB UploadPartCopy), the SDK's Copier with
+// its defaults, the SDK's Copier tuned (16 parts in parallel, a part size
+// that copies the object in one round of them), and this project's engine
+// (objectcopy.Copy with a Tuner).
 //
 // Usage:
 //
 //	go run ./internal/cmd/copybench [flags]
 //
-// BENCH_QUICK=1 copies only 1 MiB, 64 MiB and 1 GiB. Every size ends with
-// one summary line:
+// It sweeps a grid of models (round trip x per-stream copy rate x aggregate
+// cap) and object sizes, and reports every copier's time as a ratio to the
+// model's lower bound (see lowerBound), which it computes from the model.
+// BENCH_QUICK=1 copies only 1 MiB, 64 MiB and 1 GiB.
 //
-//	size=... seed=...s copier=...s ours=...s speedup_vs_seed=... speedup_vs_copier=... ratio_to_bound=...
+// Each model and size runs at its own time scale, chosen so that the
+// bound takes about -target of real time: the scale shrinks every modeled
+// delay alike, so ratios do not depend on it, as long as the real time the
+// model does not count (CPU, HTTP on loopback, about half a millisecond per
+// request) stays small against the scaled delays.
 //
-// The model's lower bound for a copy is four round trips (learn the size,
-// Initiate, one part, Complete) plus the size divided by the aggregate cap.
-//
-// Ratios to the bound do not depend on the time scale, and the scale check
-// shows it: every copy runs again at -check-scale (default 0.1, or 0, no
-// check, with BENCH_QUICK=1), and at a near-zero scale, which measures the
-// copy's unmodeled cost (CPU of the client and the emulator, HTTP,
-// connection set-up): real time that no scale shrinks, and what separates
-// the ratios at the two scales.
+// The emulator runs in a child process (this program with a hidden -serve
+// flag), so that the heap figures are the copiers' own.
 package main
 
 import (
@@ -31,10 +32,12 @@ import (
 	"fmt"
 	"io"
 	"maps"
+	"math"
 	"os"
 	"runtime"
 	"runtime/metrics"
 	"slices"
+	"strconv"
 	"strings"
 	"sync/atomic"
 	"time"
@@ -51,9 +54,24 @@ const (
 	dstBucket = "bench-destination"
 	// seedPartSize is the part size of the seed's sample.
 	seedPartSize = 1 << 20
+	// tunedParallelism is the tuned Copier's ParallelNum.
+	tunedParallelism = 16
+	// tunedThreshold is the tuned Copier's MultipartCopyThreshold.
+	tunedThreshold = 16 << 20
+	// headlineSize is the smallest size the targets are about.
+	headlineSize = 64 << 20
+	// targetRatio is how close to the bound the engine should be.
+	targetRatio = 1.15
 )
 
 func main() {
+	if len(os.Args) == 2 && os.Args[1] == serveFlag {
+		if err := serve(); err != nil {
+			fmt.Fprintln(os.Stderr, "copybench -serve:", err)
+			os.Exit(1)
+		}
+		return
+	}
 	if err := run(os.Args[1:], os.Stdout); err != nil {
 		fmt.Fprintln(os.Stderr, "copybench:", err)
 		os.Exit(1)
@@ -61,72 +79,105 @@ func main() {
 }
 
 type config struct {
-	perf       ossemu.Performance
-	checkScale float64 // 0: no scale check
-	sizes      []int64
-	copiers    []string
+	roundTrips  []time.Duration
+	streamRates []int64
+	caps        []int64
+	sizes       []int64
+	copiers     []string
+	runs        int
+	seedRuns    int
+	target      time.Duration
 }
-
-const (
-	// unmodeledScale is the near-zero time scale at which a copy's wall
-	// time is its unmodeled cost: the model's delays shrink to microseconds
-	// (a 9 GiB copy's bound becomes 5 µs) while the requests stay the same.
-	unmodeledScale = 1e-6
-	// checkRuns and checkBudget bound the copies the scale check makes per
-	// copier and scale: up to checkRuns, fewer once they took checkBudget
-	// together (a long copy averages the machine's noise over its many
-	// requests, and the seed's copies take minutes).
-	checkRuns   = 5
-	checkBudget = time.Second
-)
 
 func parseFlags(args []string) (*config, error) {
 	fs := flag.NewFlagSet("copybench", flag.ContinueOnError)
-	roundTrip := fs.Duration("round-trip", 30*time.Millisecond, "modeled round trip added to every request")
-	copyRate := fs.String("copy-rate", "150MiB", "modeled copy rate of one UploadPartCopy or CopyObject stream, per second")
-	aggregate := fs.String("aggregate-cap", "2GiB", "modeled copy rate of all streams together, per second")
-	timeScale := fs.Float64("time-scale", 1, "factor applied to every modeled delay (ratios do not depend on it)")
-	checkScale := fs.Float64("check-scale", 0.1, "second time scale at which every copy runs again to show that ratios do not depend on the scale (0: no check; BENCH_QUICK=1: 0)")
+	roundTrips := fs.String("round-trips", "2ms,30ms,100ms", "comma-separated modeled round trips, added to every request")
+	rates := fs.String("stream-rates", "50MiB,150MiB,600MiB", "comma-separated modeled copy rates of one UploadPartCopy or CopyObject stream, per second")
+	caps := fs.String("aggregate-caps", "0.6GiB,1.2GiB,2.5GiB", "comma-separated modeled copy rates of all streams together, per second")
 	sizes := fs.String("sizes", "1MiB,64MiB,1GiB,9GiB,12GiB", "comma-separated object sizes (BENCH_QUICK=1: 1MiB,64MiB,1GiB)")
-	copiers := fs.String("copiers", "seed,copier,ours", "comma-separated copiers to run")
+	copiers := fs.String("copiers", strings.Join(copierNames, ","), "comma-separated copiers to run")
+	runs := fs.Int("runs", 3, "timed copies per copier, model and size; the figures are their median")
+	seedRuns := fs.Int("seed-runs", 1, "timed copies of the seed's algorithm (slow; not a headline figure)")
+	target := fs.Duration("target", 100*time.Millisecond, "real time the bound takes at each model's and size's time scale (time scale at most 1)")
 	if err := fs.Parse(args); err != nil {
 		return nil, err
 	}
-	if *timeScale <= 0 || *checkScale < 0 {
-		return nil, errors.New("-time-scale must be positive and -check-scale positive or 0")
+	if *runs < 1 || *seedRuns < 1 || *target <= 0 {
+		return nil, errors.New("-runs and -seed-runs must be at least 1 and -target positive")
 	}
-	cfg := &config{perf: ossemu.Performance{RoundTrip: *roundTrip, TimeScale: *timeScale}, checkScale: *checkScale}
-	var err error
-	if cfg.perf.CopyRate, err = ossemu.ParseSize(*copyRate); err != nil {
-		return nil, err
+	cfg := &config{runs: *runs, seedRuns: *seedRuns, target: *target}
+	if os.Getenv("BENCH_QUICK") == "1" && !flagSet(fs, "sizes") {
+		*sizes = "1MiB,64MiB,1GiB"
 	}
-	if cfg.perf.AggregateCap, err = ossemu.ParseSize(*aggregate); err != nil {
-		return nil, err
-	}
-	sizeList := *sizes
-	if os.Getenv("BENCH_QUICK") == "1" {
-		// The check would take the quick run past a minute.
-		if !flagSet(fs, "sizes") {
-			sizeList = "1MiB,64MiB,1GiB"
-		}
-		if !flagSet(fs, "check-scale") {
-			cfg.checkScale = 0
-		}
-	}
-	for s := range strings.SplitSeq(sizeList, ",") {
-		n, err := ossemu.ParseSize(s)
+	for s := range strings.SplitSeq(*roundTrips, ",") {
+		d, err := time.ParseDuration(s)
 		if err != nil {
 			return nil, err
 		}
-		cfg.sizes = append(cfg.sizes, n)
+		cfg.roundTrips = append(cfg.roundTrips, d)
+	}
+	var err error
+	if cfg.streamRates, err = parseRates(*rates); err != nil {
+		return nil, err
+	}
+	if cfg.caps, err = parseRates(*caps); err != nil {
+		return nil, err
+	}
+	if cfg.sizes, err = parseSizes(*sizes); err != nil {
+		return nil, err
 	}
 	for c := range strings.SplitSeq(*copiers, ",") {
 		if _, ok := copierFuncs[c]; !ok {
-			return nil, fmt.Errorf("unknown copier %q (known: seed, copier, ours)", c)
+			return nil, fmt.Errorf("unknown copier %q (known: %s)", c, strings.Join(copierNames, ", "))
 		}
 		cfg.copiers = append(cfg.copiers, c)
 	}
 	return cfg, nil
+}
+
+func parseSizes(list string) ([]int64, error) {
+	var out []int64
+	for s := range strings.SplitSeq(list, ",") {
+		n, err := ossemu.ParseSize(s)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, n)
+	}
+	return out, nil
+}
+
+// parseRates reads rates such as 150MiB or 0.6GiB (per second), rounded
+// to whole bytes.
+func parseRates(list string) ([]int64, error) {
+	var out []int64
+	for s := range strings.SplitSeq(list, ",") {
+		n, err := ossemu.ParseSize(s)
+		if err != nil {
+			num, unit, ok := strings.Cut(s, ".")
+			if !ok {
+				return nil, err
+			}
+			i := strings.IndexFunc(unit, func(r rune) bool { return r < '0' || r > '9' })
+			if i < 0 {
+				return nil, err
+			}
+			whole, werr := ossemu.ParseSize(num + unit[i:])
+			frac, ferr := strconv.ParseFloat("0."+unit[:i], 64)
+			if werr != nil || ferr != nil {
+				return nil, err
+			}
+			per := whole
+			if w, _ := strconv.ParseInt(num, 10, 64); w > 0 {
+				per = whole / w
+			} else if one, oerr := ossemu.ParseSize("1" + unit[i:]); oerr == nil {
+				per = one
+			}
+			n = whole + int64(math.Round(frac*float64(per)))
+		}
+		out = append(out, n)
+	}
+	return out, nil
 }
 
 func flagSet(fs *flag.FlagSet, name string) bool {
@@ -135,18 +186,21 @@ func flagSet(fs *flag.FlagSet, name string) bool {
 	return set
 }
 
-// copyFunc copies srcBucket/srcKey to dstBucket/dstKey.
-type copyFunc func(ctx context.Context, c *oss.Client, srcKey, dstKey string) error
+// copyFunc copies srcBucket/srcKey of size bytes to dstBucket/dstKey.
+type copyFunc func(ctx context.Context, c *oss.Client, srcKey, dstKey string, size int64, t *objectcopy.Tuner) error
+
+var copierNames = []string{"seed", "copier", "tuned", "engine"}
 
 var copierFuncs = map[string]copyFunc{
 	"seed":   seedCopy,
 	"copier": sdkCopierCopy,
-	"ours":   engineCopy,
+	"tuned":  tunedCopierCopy,
+	"engine": engineCopy,
 }
 
 // seedCopy is the seed's sample in Go: GetObjectMeta, Initiate, 1 MiB parts
 // one after another, Complete, and no abort when something fails.
-func seedCopy(ctx context.Context, c *oss.Client, srcKey, dstKey string) error {
+func seedCopy(ctx context.Context, c *oss.Client, srcKey, dstKey string, _ int64, _ *objectcopy.Tuner) error {
 	meta, err := c.GetObjectMeta(ctx, &oss.GetObjectMetaRequest{Bucket: oss.Ptr(srcBucket), Key: oss.Ptr(srcKey)})
 	if err != nil {
 		return err
@@ -175,16 +229,39 @@ func seedCopy(ctx context.Context, c *oss.Client, srcKey, dstKey string) error {
 	return err
 }
 
-func sdkCopierCopy(ctx context.Context, c *oss.Client, srcKey, dstKey string) error {
-	_, err := c.NewCopier().Copy(ctx, &oss.CopyObjectRequest{
+func copierRequest(srcKey, dstKey string) *oss.CopyObjectRequest {
+	return &oss.CopyObjectRequest{
 		Bucket: oss.Ptr(dstBucket), Key: oss.Ptr(dstKey), SourceBucket: oss.Ptr(srcBucket), SourceKey: oss.Ptr(srcKey),
-	})
+	}
+}
+
+func sdkCopierCopy(ctx context.Context, c *oss.Client, srcKey, dstKey string, _ int64, _ *objectcopy.Tuner) error {
+	_, err := c.NewCopier().Copy(ctx, copierRequest(srcKey, dstKey))
 	return err
 }
 
-func engineCopy(ctx context.Context, c *oss.Client, srcKey, dstKey string) error {
-	_, err := objectcopy.Copy(ctx, c, objectcopy.Params{
-		SourceBucket: srcBucket, SourceKey: srcKey, Bucket: dstBucket, Key: dstKey,
+// tunedCopierCopy is the Copier as a user who read this benchmark would set
+// it: 16 parts at once, and a part size that copies the object in one round
+// of them (the Copier's own part size is 64 MiB whatever the object).
+func tunedCopierCopy(ctx context.Context, c *oss.Client, srcKey, dstKey string, size int64, _ *objectcopy.Tuner) error {
+	part := max(objectcopy.MinPartSize, (size+tunedParallelism-1)/tunedParallelism)
+	_, err := c.NewCopier(func(o *oss.CopierOptions) {
+		o.ParallelNum = tunedParallelism
+		o.PartSize = part
+		o.MultipartCopyThreshold = tunedThreshold
+	}).Copy(ctx, copierRequest(srcKey, dstKey))
+	return err
+}
+
+// engineCopy copies as the provider does: HeadSource when it plans, then
+// Copy with that Source, and a Tuner that lives as long as the process.
+func engineCopy(ctx context.Context, c *oss.Client, srcKey, dstKey string, _ int64, t *objectcopy.Tuner) error {
+	src, err := objectcopy.HeadSource(ctx, c, srcBucket, srcKey, "")
+	if err != nil {
+		return err
+	}
+	_, err = objectcopy.Copy(ctx, c, objectcopy.Params{
+		SourceBucket: srcBucket, SourceKey: srcKey, Bucket: dstBucket, Key: dstKey, Source: src, Tuner: t,
 	})
 	return err
 }
@@ -209,219 +286,208 @@ func (m measurement) total() int {
 	return n
 }
 
+// cell is one model of the sweep.
+type cell struct {
+	roundTrip  time.Duration
+	rate, capB int64
+}
+
+func (c cell) String() string {
+	return fmt.Sprintf("rt=%s rate=%s/s cap=%s/s", c.roundTrip, formatSize(c.rate), formatSize(c.capB))
+}
+
+func (c cell) perf(scale float64) ossemu.Performance {
+	return ossemu.Performance{RoundTrip: c.roundTrip, CopyRate: c.rate, AggregateCap: c.capB, TimeScale: scale}
+}
+
+// outcome is one copier's figures for one cell and size.
+type outcome struct {
+	runs   []measurement
+	ratios []float64 // wall / scaled bound, sorted; empty when a copy failed
+	failed string
+}
+
+func (o outcome) median() float64 {
+	if len(o.ratios) == 0 {
+		return math.NaN()
+	}
+	return o.ratios[(len(o.ratios)-1)/2]
+}
+
+// result is one cell and size.
+type result struct {
+	cell     cell
+	size     int64
+	bound    time.Duration // unscaled
+	scale    float64
+	outcomes map[string]outcome
+}
+
 func run(args []string, out io.Writer) error {
 	cfg, err := parseFlags(args)
 	if err != nil {
 		return err
 	}
-	// Extent-identity digests: hashing gigabytes of generated bytes would
-	// cost the emulator more CPU than the copies being measured.
-	srv, err := ossemu.NewServer(ossemu.WithDigestFromExtentIdentity())
+	emu, err := startEmulator()
 	if err != nil {
 		return err
 	}
-	defer srv.Close()
-	for _, b := range []string{srcBucket, dstBucket} {
-		if err := srv.CreateBucket(b, ""); err != nil {
-			return err
-		}
-	}
-	if err := warmUp(srv, cfg); err != nil {
+	defer emu.close()
+
+	start := time.Now()
+	fmt.Fprintf(out, "copybench: %d models x %d sizes; copiers %s; %d timed runs each (the seed's algorithm %d); GOMAXPROCS=%d\n",
+		len(cfg.roundTrips)*len(cfg.streamRates)*len(cfg.caps), len(cfg.sizes), strings.Join(cfg.copiers, ", "), cfg.runs, cfg.seedRuns, runtime.GOMAXPROCS(0))
+	fmt.Fprintln(out, boundText)
+	fmt.Fprintf(out, "scale: per model and size, min(1, %s / bound); ratios = wall / (bound x scale)\n", cfg.target)
+	fmt.Fprintln(out, "tuned = the SDK's Copier with ParallelNum 16, part size size/16 (>= 100 KiB), MultipartCopyThreshold 16 MiB")
+	fmt.Fprintln(out, "engine = HeadSource, then objectcopy.Copy with that Source and a Tuner, fresh per model and size, that first sees one untimed copy")
+	fmt.Fprintln(out, "peak_heap: the benchmark process's live-heap growth during the copy; the emulator runs in a child process, so this is the copier's own")
+	fmt.Fprintln(out)
+
+	if err := warmUp(emu, cfg); err != nil {
 		return err
 	}
-	srv.SetPerformance(cfg.perf)
-
-	p := cfg.perf
-	fmt.Fprintf(out, "model: round_trip=%s copy_rate=%s/s aggregate_cap=%s/s time_scale=%g\n",
-		p.RoundTrip, formatSize(p.CopyRate), formatSize(p.AggregateCap), p.TimeScale)
-	fmt.Fprintf(out, "engine defaults: parallelism=%d, part size automatic, single CopyObject up to the threshold\n", objectcopy.DefaultParallelism)
-	fmt.Fprintf(out, "peak_heap: growth of the process's live heap during the copy (copier and emulator share the process)\n\n")
-
-	var summaries, checks []string
-	for i, size := range cfg.sizes {
-		srcKey := "source-" + formatSize(size)
-		src, err := srv.PutGeneratedObject(srcBucket, srcKey, size, uint64(i+1), nil)
-		if err != nil {
-			return err
-		}
-		bound := lowerBound(p, size)
-		fmt.Fprintf(out, "size=%s bound=%.3fs\n", formatSize(size), bound.Seconds())
-		results := map[string]measurement{}
-		for _, name := range cfg.copiers {
-			m, err := copyOnce(srv, name, src)
-			if err != nil {
-				return err
+	var results []result
+	seed := uint64(1)
+	for _, rt := range cfg.roundTrips {
+		for _, rate := range cfg.streamRates {
+			for _, capB := range cfg.caps {
+				c := cell{roundTrip: rt, rate: rate, capB: capB}
+				for _, size := range cfg.sizes {
+					seed++
+					r, err := measureCell(emu, cfg, c, size, seed, out)
+					if err != nil {
+						return err
+					}
+					results = append(results, r)
+				}
 			}
-			results[name] = m
-			report(out, name, m, bound)
 		}
-		if cfg.checkScale > 0 {
-			lines, err := scaleCheck(srv, cfg, src, results)
-			if err != nil {
-				return err
-			}
-			checks = append(checks, lines...)
-		}
-		summaries = append(summaries, summary(size, results, bound))
-		fmt.Fprintln(out)
 	}
-	if len(checks) > 0 {
-		fmt.Fprintf(out, "scale check: ratio_to_bound at time scales %g and %g, and unmodeled = wall time at scale %g: the real time\n",
-			p.TimeScale, cfg.checkScale, unmodeledScale)
-		fmt.Fprintf(out, "no scale shrinks; each the median of up to %d copies (fewer when they take over %v together);\n", checkRuns, checkBudget)
-		fmt.Fprintf(out, "explained = the difference the unmodeled time makes to the ratios; residual = diff - explained\n")
-		for _, c := range checks {
-			fmt.Fprintln(out, c)
-		}
-		fmt.Fprintln(out)
-	}
-	for _, s := range summaries {
-		fmt.Fprintln(out, s)
-	}
+	fmt.Fprintln(out)
+	summarize(out, cfg, results)
+	fmt.Fprintf(out, "\nduration: %s\n", time.Since(start).Round(time.Second))
 	return nil
 }
 
-// copyOnce copies src with the named copier under the server's current
-// model, checks the copy and aborts what the copier left behind.
-func copyOnce(srv *ossemu.Server, name string, src ossemu.ObjectInfo) (measurement, error) {
-	dstKey := name + "-" + formatSize(src.Size)
-	m := measure(srv, copierFuncs[name], src.Key, dstKey)
-	if m.err == nil {
-		dst, err := srv.HeadObject(dstBucket, dstKey, "")
-		m.verified = err == nil && dst.CRC64 == src.CRC64 && dst.Size == src.Size
+// measureCell copies one object of size bytes under cell's model with every
+// copier, cfg.runs times each, the copiers taking turns so that the
+// machine's other load spreads over them alike.
+func measureCell(emu *emulator, cfg *config, c cell, size int64, seed uint64, out io.Writer) (result, error) {
+	bound := lowerBound(c.perf(1), size)
+	r := result{cell: c, size: size, bound: bound, scale: min(1, cfg.target.Seconds()/bound.Seconds()), outcomes: map[string]outcome{}}
+	if err := emu.setPerformance(c.perf(r.scale)); err != nil {
+		return r, err
 	}
-	var err error
-	m.leftover, err = abortLeftovers(srv)
+	srcKey := fmt.Sprintf("source-%d", seed)
+	src, err := emu.putGenerated(srcKey, size, seed)
+	if err != nil {
+		return r, err
+	}
+	tuner := objectcopy.NewTuner()
+	if slices.Contains(cfg.copiers, "engine") {
+		if m, err := copyOnce(emu, "engine", src, srcKey, tuner); err != nil || !m.ok() {
+			return r, errors.Join(err, m.err, fmt.Errorf("the engine's untimed copy of %s under %s failed", formatSize(size), c))
+		}
+	}
+	for i := range cfg.runs {
+		for _, name := range cfg.copiers {
+			if name == "seed" && (i >= cfg.seedRuns || size > objectcopy.MaxParts*seedPartSize) {
+				if i == 0 {
+					r.outcomes[name] = outcome{failed: fmt.Sprintf("not run: more than %d parts of 1 MiB", objectcopy.MaxParts)}
+				}
+				continue
+			}
+			m, err := copyOnce(emu, name, src, srcKey, tuner)
+			if err != nil {
+				return r, err
+			}
+			o := r.outcomes[name]
+			o.runs = append(o.runs, m)
+			if !m.ok() && o.failed == "" {
+				o.failed = "FAILED: " + failure(m)
+			}
+			r.outcomes[name] = o
+		}
+	}
+	scaled := bound.Seconds() * r.scale
+	for name, o := range r.outcomes {
+		if o.failed == "" {
+			for _, m := range o.runs {
+				o.ratios = append(o.ratios, m.wall.Seconds()/scaled)
+			}
+			slices.Sort(o.ratios)
+		}
+		r.outcomes[name] = o
+	}
+	report(out, cfg, r)
+	return r, nil
+}
+
+func failure(m measurement) string {
+	if m.err != nil {
+		return oneLine(m.err)
+	}
+	return "WRONG CONTENT"
+}
+
+// copyOnce copies src with the named copier under the current model, checks
+// the copy and aborts what the copier left behind.
+func copyOnce(emu *emulator, name string, src Object, srcKey string, t *objectcopy.Tuner) (measurement, error) {
+	dstKey := name + "-" + srcKey
+	c := newClient(emu)
+	m, err := measure(emu, func(ctx context.Context) error {
+		return copierFuncs[name](ctx, c, srcKey, dstKey, src.Size, t)
+	})
+	if err != nil {
+		return m, err
+	}
+	if m.err == nil {
+		dst, err := c.HeadObject(context.Background(), &oss.HeadObjectRequest{Bucket: oss.Ptr(dstBucket), Key: oss.Ptr(dstKey)})
+		m.verified = err == nil && oss.ToString(dst.HashCRC64) == fmt.Sprint(src.CRC64) && dst.ContentLength == src.Size
+	}
+	m.leftover, err = abortLeftovers(c)
 	return m, err
 }
 
-// warmUp copies once, untimed and at unmodeledScale, with every copier
-// over both of the engine's paths, so that no measured copy pays for what a
-// process does only once (lazy initialisation in the runtime, the SDK and
-// the emulator: it made the first copy measured, the seed's at 1 MiB,
-// several milliseconds slower).
-func warmUp(srv *ossemu.Server, cfg *config) error {
-	srv.SetPerformance(cfg.at(unmodeledScale))
+// warmUp copies once, untimed and without modeled delays, with every copier
+// on both paths (CopyObject and multipart), so that no measured copy pays
+// for what a process does only once (lazy initialisation in the runtime,
+// the SDK and the emulator).
+func warmUp(emu *emulator, cfg *config) error {
+	if err := emu.setPerformance(ossemu.Performance{}); err != nil {
+		return err
+	}
 	for i, size := range []int64{1 << 20, 64 << 20} {
-		src, err := srv.PutGeneratedObject(srcBucket, "warm-up-"+formatSize(size), size, uint64(1000+i), nil)
+		key := "warm-up-" + formatSize(size)
+		src, err := emu.putGenerated(key, size, uint64(1000+i))
 		if err != nil {
 			return err
 		}
 		for _, name := range cfg.copiers {
-			m, err := copyOnce(srv, name, src)
+			m, err := copyOnce(emu, name, src, key, objectcopy.NewTuner())
 			if err != nil {
 				return err
 			}
 			if !m.ok() {
-				return fmt.Errorf("warm-up copy of %s with %s failed: %v", formatSize(size), name, m.err)
+				return fmt.Errorf("warm-up copy of %s with %s failed: %s", formatSize(size), name, failure(m))
 			}
 		}
 	}
 	return nil
 }
 
-// at is the benchmark's model at another time scale.
-func (cfg *config) at(scale float64) ossemu.Performance {
-	p := cfg.perf
-	p.TimeScale = scale
-	return p
-}
-
-// scaleCheck copies again with every copier, at the benchmark's time
-// scale, at cfg.checkScale and at unmodeledScale, and returns one line per
-// copier: its ratios at both scales and how much of their difference the
-// unmodeled cost explains. Each figure is the median of up to checkRuns
-// copies (the copy already measured counts as the first at the benchmark's
-// scale): one copy of a few milliseconds is at the mercy of the machine's
-// other jobs.
-func scaleCheck(srv *ossemu.Server, cfg *config, src ossemu.ObjectInfo, measured map[string]measurement) ([]string, error) {
-	defer srv.SetPerformance(cfg.perf)
-	scaleA, scaleB := cfg.perf.TimeScale, cfg.checkScale
-	boundA, boundB := lowerBound(cfg.at(scaleA), src.Size), lowerBound(cfg.at(scaleB), src.Size)
-	var lines []string
-	for _, name := range cfg.copiers {
-		line := fmt.Sprintf("size=%-6s copier=%-6s", formatSize(src.Size), name)
-		var walls [3]time.Duration
-		for i, scale := range []float64{scaleA, scaleB, unmodeledScale} {
-			srv.SetPerformance(cfg.at(scale))
-			var runs []measurement
-			if i == 0 {
-				runs = append(runs, measured[name])
-			}
-			m, err := median(srv, name, src, runs)
-			if err != nil {
-				return nil, err
-			}
-			if !m.ok() {
-				line += fmt.Sprintf(" n/a: the copy failed at time scale %g", scale)
-				break
-			}
-			walls[i] = m.wall
-		}
-		if walls[2] == 0 {
-			lines = append(lines, line)
-			continue
-		}
-		ratioA, ratioB, unmodeled := walls[0].Seconds()/boundA.Seconds(), walls[1].Seconds()/boundB.Seconds(), walls[2]
-		explained := unmodeled.Seconds()/boundB.Seconds() - unmodeled.Seconds()/boundA.Seconds()
-		lines = append(lines, fmt.Sprintf("%s ratio@%g=%.3f ratio@%g=%.3f diff=%+.3f unmodeled=%.1fms (%.2fms/request) explained=%+.3f residual=%+.3f",
-			line, scaleA, ratioA, scaleB, ratioB, ratioB-ratioA, ms(unmodeled), ms(unmodeled)/float64(measured[name].total()), explained, ratioB-ratioA-explained))
-	}
-	return lines, nil
-}
-
-// median adds copies under the server's current model to runs until there
-// are checkRuns or they took checkBudget together, and returns the one with
-// the median wall time, or the first that failed.
-func median(srv *ossemu.Server, name string, src ossemu.ObjectInfo, runs []measurement) (measurement, error) {
-	var total time.Duration
-	for _, m := range runs {
-		if !m.ok() {
-			return m, nil
-		}
-		total += m.wall
-	}
-	for len(runs) < checkRuns && total < checkBudget {
-		m, err := copyOnce(srv, name, src)
-		if err != nil || !m.ok() {
-			return m, err
-		}
-		runs = append(runs, m)
-		total += m.wall
-	}
-	slices.SortFunc(runs, func(a, b measurement) int { return cmp.Compare(a.wall, b.wall) })
-	return runs[(len(runs)-1)/2], nil
-}
-
-func ms(d time.Duration) float64 { return float64(d) / float64(time.Millisecond) }
-
-// lowerBound is the model's bound: four round trips and the bytes at the
-// aggregate cap, with the time scale applied.
-func lowerBound(p ossemu.Performance, size int64) time.Duration {
-	scale := p.TimeScale
-	if scale == 0 {
-		scale = 1
-	}
-	d := 4 * p.RoundTrip
-	if p.AggregateCap > 0 {
-		d += time.Duration(float64(size) / float64(p.AggregateCap) * float64(time.Second))
-	}
-	return time.Duration(float64(d) * scale)
-}
-
-func newClient(srv *ossemu.Server) *oss.Client {
-	id, secret := srv.Credentials()
+func newClient(emu *emulator) *oss.Client {
 	return oss.NewClient(oss.LoadDefaultConfig().
-		WithCredentialsProvider(credentials.NewStaticCredentialsProvider(id, secret)).
-		WithRegion(srv.Region()).
-		WithEndpoint(srv.Endpoint()).
+		WithCredentialsProvider(credentials.NewStaticCredentialsProvider(emu.ID, emu.Secret)).
+		WithRegion(emu.Region).
+		WithEndpoint(emu.Endpoint).
 		WithUsePathStyle(true))
 }
 
-// measure runs one copy with a fresh client, so that no copier inherits
+// measure runs one copy, with a fresh client so that no copier inherits
 // another's warm connections, and samples the heap while it runs.
-func measure(srv *ossemu.Server, run copyFunc, srcKey, dstKey string) measurement {
-	c := newClient(srv)
+func measure(emu *emulator, copyFn func(context.Context) error) (measurement, error) {
 	runtime.GC()
 	base := liveHeap()
 	var peak atomic.Uint64
@@ -442,17 +508,21 @@ func measure(srv *ossemu.Server, run copyFunc, srcKey, dstKey string) measuremen
 			}
 		}
 	}()
-	srv.ResetCounts()
+	if err := emu.resetCounts(); err != nil {
+		return measurement{}, err
+	}
 	start := time.Now()
-	err := run(context.Background(), c, srcKey, dstKey)
+	err := copyFn(context.Background())
 	wall := time.Since(start)
 	close(stop)
 	<-sampled
-	m := measurement{wall: wall, requests: srv.RequestCounts(), err: err}
+	m := measurement{wall: wall, err: err}
+	var cerr error
+	m.requests, cerr = emu.requestCounts()
 	if p := peak.Load(); p > base {
 		m.peakHeap = p - base
 	}
-	return m
+	return m, cerr
 }
 
 func liveHeap() uint64 {
@@ -464,60 +534,155 @@ func liveHeap() uint64 {
 // abortLeftovers aborts and counts the uploads a copier left behind (the
 // seed's algorithm never aborts), so that they do not weigh on the next
 // copier.
-func abortLeftovers(srv *ossemu.Server) (int, error) {
-	c := newClient(srv)
-	ups := srv.Uploads()
-	for _, u := range ups {
-		if _, err := c.AbortMultipartUpload(context.Background(), &oss.AbortMultipartUploadRequest{
-			Bucket: oss.Ptr(u.Bucket), Key: oss.Ptr(u.Key), UploadId: oss.Ptr(u.UploadID),
+func abortLeftovers(c *oss.Client) (int, error) {
+	ctx := context.Background()
+	res, err := c.ListMultipartUploads(ctx, &oss.ListMultipartUploadsRequest{Bucket: oss.Ptr(dstBucket)})
+	if err != nil {
+		return 0, err
+	}
+	for _, u := range res.Uploads {
+		if _, err := c.AbortMultipartUpload(ctx, &oss.AbortMultipartUploadRequest{
+			Bucket: oss.Ptr(dstBucket), Key: u.Key, UploadId: u.UploadId,
 		}); err != nil {
 			return 0, err
 		}
 	}
-	return len(ups), nil
+	return len(res.Uploads), nil
 }
 
-func report(out io.Writer, name string, m measurement, bound time.Duration) {
-	var ops []string
-	for _, op := range slices.Sorted(maps.Keys(m.requests)) {
-		ops = append(ops, fmt.Sprintf("%s=%d", op, m.requests[op]))
+// report prints one line per copier and one summary line for a cell and size.
+func report(out io.Writer, cfg *config, r result) {
+	fmt.Fprintf(out, "%s size=%s bound=%.3fs scale=%.3g\n", r.cell, formatSize(r.size), r.bound.Seconds(), r.scale)
+	for _, name := range cfg.copiers {
+		o, ok := r.outcomes[name]
+		if !ok {
+			continue
+		}
+		if o.failed != "" {
+			fmt.Fprintf(out, "  %-6s %s\n", name, o.failed)
+			continue
+		}
+		mid := medianRun(o)
+		var ops []string
+		for _, op := range slices.Sorted(maps.Keys(mid.requests)) {
+			ops = append(ops, fmt.Sprintf("%s=%d", op, mid.requests[op]))
+		}
+		fmt.Fprintf(out, "  %-6s ratio=%.3f [%.3f-%.3f] n=%d requests=%d (%s) peak_heap=%s uploads_left=%d\n",
+			name, o.median(), o.ratios[0], o.ratios[len(o.ratios)-1], len(o.ratios), mid.total(), strings.Join(ops, " "),
+			formatSize(int64(mid.peakHeap)), mid.leftover)
 	}
-	status := "verified"
-	switch {
-	case m.err != nil:
-		status = "FAILED: " + oneLine(m.err)
-	case !m.verified:
-		status = "WRONG CONTENT"
-	}
-	fmt.Fprintf(out, "  %-6s wall=%8.3fs ratio_to_bound=%6.2f requests=%d (%s) peak_heap=%s uploads_left=%d %s\n",
-		name, m.wall.Seconds(), m.wall.Seconds()/bound.Seconds(), m.total(), strings.Join(ops, " "), formatSize(int64(m.peakHeap)), m.leftover, status)
+	fmt.Fprintln(out, summaryLine(r))
 }
 
-func summary(size int64, r map[string]measurement, bound time.Duration) string {
-	secs := func(name string) string {
-		m, ok := r[name]
+// medianRun is the run whose wall time is the median.
+func medianRun(o outcome) measurement {
+	runs := slices.Clone(o.runs)
+	slices.SortFunc(runs, func(a, b measurement) int { return cmp.Compare(a.wall, b.wall) })
+	return runs[(len(runs)-1)/2]
+}
+
+// bestCopier is the better of the two Copiers' median ratios; NaN when
+// neither ran.
+func bestCopier(r result) float64 {
+	best := math.NaN()
+	for _, name := range []string{"copier", "tuned"} {
+		if o, ok := r.outcomes[name]; ok && o.failed == "" && (math.IsNaN(best) || o.median() < best) {
+			best = o.median()
+		}
+	}
+	return best
+}
+
+func summaryLine(r result) string {
+	f := func(name string) string {
+		o, ok := r.outcomes[name]
 		switch {
 		case !ok:
 			return "n/a"
-		case !m.ok():
+		case o.failed != "":
 			return "failed"
 		}
-		return fmt.Sprintf("%.3fs", m.wall.Seconds())
+		return fmt.Sprintf("%.3f", o.median())
 	}
-	speedup := func(name string) string {
-		m, ok := r[name]
-		ours, oursOK := r["ours"]
-		if !ok || !oursOK || !m.ok() || !ours.ok() {
-			return "n/a"
+	engine := r.outcomes["engine"].median()
+	return fmt.Sprintf("summary %s size=%s ratio_to_bound: seed=%s copier=%s tuned=%s engine=%s engine/best_copier=%.3f",
+		r.cell, formatSize(r.size), f("seed"), f("copier"), f("tuned"), f("engine"), engine/bestCopier(r))
+}
+
+// summarize prints the final table: per size, the engine's median and worst
+// ratio to the bound and to the better Copier, and how many cells meet the
+// targets.
+func summarize(out io.Writer, cfg *config, results []result) {
+	fmt.Fprintln(out, "| size | engine/bound median | worst (cell) | engine/best Copier median | worst (cell) | cells <= 1.15 of bound | cells engine <= best Copier |")
+	fmt.Fprintln(out, "|---:|---:|---|---:|---|---:|---:|")
+	var headline []result
+	for _, size := range cfg.sizes {
+		var of []result
+		for _, r := range results {
+			if r.size == size {
+				of = append(of, r)
+			}
 		}
-		return fmt.Sprintf("%.2f", m.wall.Seconds()/ours.wall.Seconds())
+		fmt.Fprintln(out, tableRow(formatSize(size), of))
+		if size >= headlineSize {
+			headline = append(headline, of...)
+		}
 	}
-	ratio := "n/a"
-	if ours, ok := r["ours"]; ok && ours.ok() {
-		ratio = fmt.Sprintf("%.3f", ours.wall.Seconds()/bound.Seconds())
+	if len(headline) > 0 {
+		fmt.Fprintln(out, tableRow(">= 64MiB", headline))
 	}
-	return fmt.Sprintf("size=%s seed=%s copier=%s ours=%s speedup_vs_seed=%s speedup_vs_copier=%s ratio_to_bound=%s",
-		formatSize(size), secs("seed"), secs("copier"), secs("ours"), speedup("seed"), speedup("copier"), ratio)
+}
+
+func tableRow(label string, rs []result) string {
+	var toBound, toCopier []float64
+	worstBound, worstCopier := -1, -1
+	within, faster := 0, 0
+	for i, r := range rs {
+		e := r.outcomes["engine"].median()
+		b := bestCopier(r)
+		if math.IsNaN(e) {
+			continue
+		}
+		toBound = append(toBound, e)
+		if worstBound < 0 || e > rs[worstBound].outcomes["engine"].median() {
+			worstBound = i
+		}
+		if e <= targetRatio {
+			within++
+		}
+		if !math.IsNaN(b) {
+			toCopier = append(toCopier, e/b)
+			if worstCopier < 0 || e/b > rs[worstCopier].outcomes["engine"].median()/bestCopier(rs[worstCopier]) {
+				worstCopier = i
+			}
+			if e <= b {
+				faster++
+			}
+		}
+	}
+	if worstBound < 0 {
+		return fmt.Sprintf("| %s | n/a | | n/a | | | |", label)
+	}
+	wc, wcCell := math.NaN(), ""
+	if worstCopier >= 0 {
+		wc = rs[worstCopier].outcomes["engine"].median() / bestCopier(rs[worstCopier])
+		wcCell = rs[worstCopier].cell.String()
+	}
+	return fmt.Sprintf("| %s | %.3f | %.3f (%s) | %.3f | %.3f (%s) | %d/%d | %d/%d |", label,
+		medianOf(toBound), rs[worstBound].outcomes["engine"].median(), rs[worstBound].cell,
+		medianOf(toCopier), wc, wcCell, within, len(toBound), faster, len(toCopier))
+}
+
+func medianOf(v []float64) float64 {
+	if len(v) == 0 {
+		return math.NaN()
+	}
+	s := slices.Clone(v)
+	slices.Sort(s)
+	if len(s)%2 == 1 {
+		return s[len(s)/2]
+	}
+	return (s[len(s)/2-1] + s[len(s)/2]) / 2
 }
 
 // oneLine shortens an SDK error, whose text spans several lines, to the

@@ -1,73 +1,65 @@
 package main
 
 import (
-	"regexp"
 	"slices"
-	"strings"
 	"testing"
+	"time"
+
+	"github.com/ossprovider/terraform-provider-oss/internal/ossemu"
 )
 
-// TestRunScaleCheck runs the benchmark on a small size with a fast model and
-// checks what a reader relies on: a scale-check line per copier with both
-// ratios, their difference and the unmodeled cost, and the summary line in
-// its fixed format as the last line.
-func TestRunScaleCheck(t *testing.T) {
-	var out strings.Builder
-	args := []string{"-sizes", "1MiB", "-round-trip", "4ms", "-time-scale", "0.5", "-check-scale", "0.25"}
-	if err := run(args, &out); err != nil {
-		t.Fatal(err)
-	}
-	text := out.String()
-	t.Log(text)
-	for _, name := range []string{"seed", "copier", "ours"} {
-		check := regexp.MustCompile(`(?m)^size=1MiB +copier=` + name + ` +ratio@0\.5=\d+\.\d{3} ratio@0\.25=\d+\.\d{3} diff=[-+]\d+\.\d{3} ` +
-			`unmodeled=\d+\.\dms \(\d+\.\d{2}ms/request\) explained=[-+]\d+\.\d{3} residual=[-+]\d+\.\d{3}$`)
-		if !check.MatchString(text) {
-			t.Errorf("no scale-check line for %s", name)
-		}
-	}
-	summary := regexp.MustCompile(`^size=1MiB seed=\d+\.\d{3}s copier=\d+\.\d{3}s ours=\d+\.\d{3}s ` +
-		`speedup_vs_seed=\d+\.\d{2} speedup_vs_copier=\d+\.\d{2} ratio_to_bound=\d+\.\d{3}$`)
-	lines := strings.Split(strings.TrimSpace(text), "\n")
-	if last := lines[len(lines)-1]; !summary.MatchString(last) {
-		t.Errorf("last line %q is not the summary line", last)
-	}
-}
-
-func TestParseFlagsScales(t *testing.T) {
+func TestLowerBound(t *testing.T) {
+	t.Parallel()
+	const mib = 1 << 20
 	testCases := map[string]struct {
-		args    []string
-		quick   bool
-		check   float64
-		sizes   []int64
-		wantErr bool
+		perf ossemu.Performance
+		size int64
+		want time.Duration
 	}{
-		"default check":         {args: nil, check: 0.1, sizes: []int64{1 << 20, 64 << 20, 1 << 30, 9 << 30, 12 << 30}},
-		"check off":             {args: []string{"-check-scale", "0"}, check: 0},
-		"quick: no check":       {args: nil, quick: true, check: 0, sizes: []int64{1 << 20, 64 << 20, 1 << 30}},
-		"quick with a check":    {args: []string{"-check-scale", "0.25"}, quick: true, check: 0.25},
-		"negative check":        {args: []string{"-check-scale", "-1"}, wantErr: true},
-		"zero time scale":       {args: []string{"-time-scale", "0"}, wantErr: true},
-		"other time scale":      {args: []string{"-time-scale", "0.5", "-check-scale", "0.05"}, check: 0.05},
-		"quick sizes unchanged": {args: []string{"-sizes", "2MiB"}, quick: true, check: 0, sizes: []int64{2 << 20}},
+		// HEAD, then one CopyObject on one stream.
+		"small: one CopyObject": {
+			perf: ossemu.Performance{RoundTrip: 100 * time.Millisecond, CopyRate: 50 * mib, AggregateCap: 600 * mib},
+			size: 5 * mib, want: 300 * time.Millisecond,
+		},
+		// HEAD, Initiate, one round of parts at the aggregate cap, Complete.
+		"large: multipart at the cap": {
+			perf: ossemu.Performance{RoundTrip: 100 * time.Millisecond, CopyRate: 50 * mib, AggregateCap: 600 * mib},
+			size: 600 * mib, want: 1400 * time.Millisecond,
+		},
+		// A fast stream and a long round trip: CopyObject beats multipart.
+		"fast stream: CopyObject at 64 MiB": {
+			perf: ossemu.Performance{RoundTrip: 100 * time.Millisecond, CopyRate: 640 * mib, AggregateCap: 1280 * mib},
+			size: 64 * mib, want: 300 * time.Millisecond,
+		},
+		// Past 5 GiB only multipart remains.
+		"larger than one CopyObject takes": {
+			perf: ossemu.Performance{RoundTrip: 100 * time.Millisecond, CopyRate: 6 << 30, AggregateCap: 6 << 30},
+			size: 6 << 30, want: 1400 * time.Millisecond,
+		},
 	}
 	for name, tc := range testCases {
 		t.Run(name, func(t *testing.T) {
-			quick := ""
-			if tc.quick {
-				quick = "1"
-			}
-			t.Setenv("BENCH_QUICK", quick)
-			cfg, err := parseFlags(tc.args)
-			if (err != nil) != tc.wantErr {
-				t.Fatalf("err = %v, want error: %v", err, tc.wantErr)
-			}
-			if err == nil && cfg.checkScale != tc.check {
-				t.Errorf("check scale = %g, want %g", cfg.checkScale, tc.check)
-			}
-			if err == nil && tc.sizes != nil && !slices.Equal(cfg.sizes, tc.sizes) {
-				t.Errorf("sizes = %v, want %v", cfg.sizes, tc.sizes)
+			t.Parallel()
+			if got := lowerBound(tc.perf, tc.size); (got - tc.want).Abs() > time.Millisecond {
+				t.Errorf("bound %s, want %s", got, tc.want)
 			}
 		})
+	}
+}
+
+func TestParseFlagsQuick(t *testing.T) {
+	t.Setenv("BENCH_QUICK", "1")
+	cfg, err := parseFlags(nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if want := []int64{1 << 20, 64 << 20, 1 << 30}; !slices.Equal(cfg.sizes, want) {
+		t.Errorf("sizes %v, want %v", cfg.sizes, want)
+	}
+	if n := len(cfg.roundTrips) * len(cfg.streamRates) * len(cfg.caps); n != 27 || cfg.runs != 3 {
+		t.Errorf("%d models and %d runs, want 27 and 3", n, cfg.runs)
+	}
+	if _, err := parseFlags([]string{"-copiers", "nope"}); err == nil {
+		t.Error("an unknown copier was accepted")
 	}
 }
