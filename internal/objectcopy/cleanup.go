@@ -23,7 +23,7 @@ func (cp *copier) recoverCompleted(ctx context.Context, etags []string, complete
 		// it all the same, under the ETag a completed upload of these parts
 		// has, and drop it when a later read finds no such object.
 		return nil, &WrittenError{
-			Bucket: cp.p.Bucket, Key: cp.p.Key, ETag: completedETag(etags), Source: cp.src.Source, Unconfirmed: true,
+			Bucket: cp.p.Bucket, Key: cp.p.Key, ETag: completedETag(etags), Source: *cp.src, Unconfirmed: true,
 			Err: errors.Join(completeErr, cp.fail("HeadObject", fmt.Errorf("the upload is gone, so Complete may "+
 				"have made the copy and lost its answer, but reading the destination to tell failed: %w", err))),
 		}
@@ -104,7 +104,7 @@ type written struct{ etag, versionID string }
 
 // written reports that err left the copy w in place.
 func (cp *copier) written(w written, err error) error {
-	return &WrittenError{Bucket: cp.p.Bucket, Key: cp.p.Key, ETag: w.etag, VersionID: w.versionID, Source: cp.src.Source, Err: err}
+	return &WrittenError{Bucket: cp.p.Bucket, Key: cp.p.Key, ETag: w.etag, VersionID: w.versionID, Source: *cp.src, Err: err}
 }
 
 // discard deletes the object version w that a copy produced but that failed

@@ -45,8 +45,8 @@ const (
 	// that their connection stays silent meanwhile: UploadPartCopy and
 	// CopyObject copy their bytes first, Complete assembles the object. A
 	// timeout cuts a healthy request and makes the SDK send it again, which
-	// copies the bytes twice, so the rates are far below what OSS does
-	// (about 150 MiB/s per copy stream): 1 MiB/s for a copy, and 1 GiB/s
+	// copies the bytes twice, so the rates are far below what a copy stream
+	// plausibly does: 1 MiB/s for a copy, and 1 GiB/s
 	// of object for Complete, which copies no bytes. The base covers the
 	// round trip and OSS's queueing. A dead connection is then found late,
 	// which costs time; a healthy request cut costs money.
@@ -69,12 +69,18 @@ type Params struct {
 	Bucket, Key     string
 
 	// PartSize is the multipart part size in bytes, MinPartSize to
-	// MaxPartSize; 0 picks it from the object size and copies small objects
-	// with a single CopyObject.
+	// MaxPartSize; 0 picks it from the object size (and Tuner) and copies
+	// small objects with a single CopyObject.
 	PartSize int64
 	// Parallelism is the number of parts copied at once, 1 to
-	// MaxParallelism; 0 means DefaultParallelism.
+	// MaxParallelism; 0 lets Tuner choose, or means DefaultParallelism
+	// without one.
 	Parallelism int
+	// Tuner, when set, chooses what PartSize and Parallelism leave open
+	// from what earlier copies measured, and learns from this one; share
+	// one between the copies of a process. Without it the choice is static
+	// (AutoPartSize, DefaultParallelism). A relayed copy does not use it.
+	Tuner *Tuner
 
 	// MetadataDirective is DirectiveCopy (default: content headers and
 	// x-oss-meta-* come from the source) or DirectiveReplace (they come from
@@ -96,14 +102,28 @@ type Params struct {
 	ForbidOverwrite bool
 
 	// Source, when set, is the source as the caller has just read it with
-	// HeadSource, and saves Copy reading it again: a copy made with one
-	// CopyObject then sends no HeadObject and copies only content with
-	// Source's ETag (and version), failing with ErrSourceChanged otherwise.
-	// A multipart copy still reads the source's metadata, and fails with
-	// ErrSourceChanged before writing anything if its ETag is not Source's.
+	// HeadSource, and saves Copy reading it again: the copy sends no
+	// HeadObject of the source and copies only content with Source's ETag
+	// (and version): every CopyObject and UploadPartCopy is pinned to it
+	// with If-Match, so a source changed since fails the copy with
+	// ErrSourceChanged and the upload is aborted. A Source not made by
+	// HeadSource lacks the content headers a multipart copy under
+	// MetadataDirective COPY gives the new object, so that copy reads them
+	// again, and fails with ErrSourceChanged before writing anything if the
+	// ETag is not Source's.
 	// It must name SourceBucket, SourceKey and SourceVersionID when that is
 	// set.
 	Source *Source
+
+	// Describe makes the Result complete with what only a HeadObject of the
+	// new object tells: its LastModified after a multipart copy, and the
+	// storage class and encryption the destination bucket's defaults gave
+	// it. Without it Copy verifies the copy with the CRC64 that Complete or
+	// CopyObject answers and sends no HeadObject, a round trip fewer; those
+	// fields are then zero unless Params named them (or CopyObject answered
+	// them). A caller that records them, such as a resource's state, sets
+	// it; one that needs only the ETag, version and CRC64 leaves it off.
+	Describe bool
 
 	// HTTPClient is the HTTP client c was configured with
 	// (oss.Config.WithHttpClient), if any. The SDK sets a connection's
@@ -177,6 +197,21 @@ type Source struct {
 	// restored state expired, ongoing-request="true" while a restore runs,
 	// ongoing-request="false", expiry-date="..." while it is restored.
 	Restore string
+
+	// The content headers and user metadata (keys without the x-oss-meta-
+	// prefix) that a multipart copy under MetadataDirective COPY gives the
+	// new object: UploadPartCopy does not carry them over.
+	CacheControl, ContentDisposition, ContentEncoding, ContentLanguage, Expires string
+	Metadata                                                                    map[string]string
+	// TaggingCount is x-oss-tagging-count; 0 also when OSS withheld it from
+	// a requester that may not read the tags.
+	TaggingCount int
+
+	// described is true when HeadSource filled the fields above, so that a
+	// Source built by hand is read again before a multipart copy.
+	described bool
+	// took is how long HeadSource's request took: a round trip for Tuner.
+	took time.Duration
 }
 
 // Result describes the object a copy produced, as completely as a HEAD of it
@@ -200,43 +235,43 @@ type Result struct {
 	StorageClass, ServerSideEncryption, KMSKeyID string
 }
 
-// source is Source plus the HEAD response a multipart copy takes the
-// source's metadata from; head is nil when Params.Source saved the HEAD.
-type source struct {
-	Source
-	head *oss.HeadObjectResult
-}
-
 // HeadSource reads the size, ETag, version and CRC64 of a source object;
 // versionID "" means the current version.
 func HeadSource(ctx context.Context, c *oss.Client, bucket, key, versionID string) (*Source, error) {
-	s, err := headSource(ctx, c, bucket, key, versionID)
-	if err != nil {
-		return nil, err
-	}
-	return &s.Source, nil
+	return headSource(ctx, c, bucket, key, versionID)
 }
 
-func headSource(ctx context.Context, c *oss.Client, bucket, key, versionID string, opts ...func(*oss.Options)) (*source, error) {
+func headSource(ctx context.Context, c *oss.Client, bucket, key, versionID string, opts ...func(*oss.Options)) (*Source, error) {
+	sent := time.Now()
 	res, err := c.HeadObject(ctx, &oss.HeadObjectRequest{
 		Bucket:    oss.Ptr(bucket),
 		Key:       oss.Ptr(key),
 		VersionId: optional(versionID),
 	}, opts...)
+	took := time.Since(sent)
 	if err != nil {
 		return nil, &Error{Op: "HeadObject", Bucket: bucket, Key: key, Err: err}
 	}
-	s := &source{head: res, Source: Source{
-		Bucket:       bucket,
-		Key:          key,
-		VersionID:    oss.ToString(res.VersionId),
-		ETag:         oss.ToString(res.ETag),
-		Size:         res.ContentLength,
-		ContentType:  oss.ToString(res.ContentType),
-		StorageClass: oss.ToString(res.StorageClass),
-		ObjectType:   oss.ToString(res.ObjectType),
-		Restore:      oss.ToString(res.Restore),
-	}}
+	s := &Source{
+		Bucket:             bucket,
+		Key:                key,
+		VersionID:          oss.ToString(res.VersionId),
+		ETag:               oss.ToString(res.ETag),
+		Size:               res.ContentLength,
+		ContentType:        oss.ToString(res.ContentType),
+		StorageClass:       oss.ToString(res.StorageClass),
+		ObjectType:         oss.ToString(res.ObjectType),
+		Restore:            oss.ToString(res.Restore),
+		CacheControl:       oss.ToString(res.CacheControl),
+		ContentDisposition: oss.ToString(res.ContentDisposition),
+		ContentEncoding:    oss.ToString(res.ContentEncoding),
+		ContentLanguage:    res.Headers.Get("Content-Language"),
+		Expires:            oss.ToString(res.Expires),
+		Metadata:           res.Metadata,
+		TaggingCount:       int(res.TaggingCount),
+		described:          true,
+		took:               took,
+	}
 	if s.VersionID == "" {
 		s.VersionID = versionID
 	}
@@ -271,14 +306,15 @@ func Copy(ctx context.Context, c *oss.Client, p Params) (*Result, error) {
 	if err := p.validate(); err != nil {
 		return nil, err
 	}
-	cp := &copier{c: c, sc: cmp.Or(p.SourceClient, c), p: p, log: p.Logger, retry: newRetryPolicy(minRetryBudget)}
+	cp := &copier{c: c, sc: cmp.Or(p.SourceClient, c), p: p, log: p.Logger, retry: newRetryPolicy(minRetryBudget), tuner: p.Tuner}
 	cp.pools.base = p.HTTPClient
 	defer cp.pools.close()
 	if cp.log == nil {
 		cp.log = nopLogger{}
 	}
-	if cp.p.Parallelism == 0 {
-		cp.p.Parallelism = DefaultParallelism
+	if cp.relayed() {
+		// Its parts move bytes through this machine, at other rates.
+		cp.tuner = nil
 	}
 
 	src, err := cp.readSource(ctx)
@@ -286,18 +322,22 @@ func Copy(ctx context.Context, c *oss.Client, p Params) (*Result, error) {
 		return nil, err
 	}
 	cp.src = src
+	cp.tuner.observeRoundTrip(src.took)
 	if !src.HasCRC64 {
 		cp.log.Info("source has no CRC64; the copy cannot be verified", cp.fields())
 	}
 
-	if cp.singleRequest(src.Size) {
+	pl := cp.plan(src.Size)
+	cp.p.Parallelism = pl.parallelism
+	if pl.single {
 		return cp.copyObject(ctx)
 	}
-	plan := PlanParts
+	var parts []Part
 	if cp.relayed() {
-		plan = relayParts
+		parts, err = relayParts(src.Size, p.PartSize)
+	} else {
+		parts, err = PlanParts(src.Size, pl.partSize)
 	}
-	parts, err := plan(src.Size, p.PartSize)
 	if err != nil {
 		return nil, err
 	}
@@ -305,30 +345,32 @@ func Copy(ctx context.Context, c *oss.Client, p Params) (*Result, error) {
 	return cp.multipartCopy(ctx, parts)
 }
 
-// singleRequest reports whether a source of size bytes is copied with one
-// CopyObject. A 0-byte object has no parts, and OSS rejects a Complete
-// without any.
-func (cp *copier) singleRequest(size int64) bool {
-	return !cp.relayed() && (size == 0 || (cp.p.PartSize == 0 && size <= singleCopyThreshold))
+// plan chooses how to copy a source of size bytes. A relayed copy always
+// takes a multipart upload; a 0-byte object never does: it has no parts,
+// and OSS rejects a Complete without any.
+func (cp *copier) plan(size int64) plan {
+	pl := cp.tuner.plan(size, cp.p.PartSize, cp.p.Parallelism)
+	pl.single = !cp.relayed() && (size == 0 || pl.single)
+	return pl
 }
 
 // relayed reports whether the bytes pass through this machine.
 func (cp *copier) relayed() bool { return cp.p.SourceClient != nil }
 
-// readSource returns the source to copy: Params.Source when a single
-// CopyObject will copy it, since that request is pinned to its ETag;
-// otherwise a HeadObject, pinned to Params.Source's version and checked
-// against its ETag when there is one. Either way a source that OSS would
-// not copy as asked (CheckCopyable) fails the copy before anything is
-// written.
-func (cp *copier) readSource(ctx context.Context) (*source, error) {
+// readSource returns the source to copy: Params.Source when it has all a
+// copy needs (HeadSource made it, or one CopyObject will copy it), since
+// every copy request is pinned to its ETag; otherwise a HeadObject, pinned
+// to Params.Source's version and checked against its ETag when there is
+// one. Either way a source that OSS would not copy as asked (CheckCopyable)
+// fails the copy before anything is written.
+func (cp *copier) readSource(ctx context.Context) (*Source, error) {
 	p := cp.p
 	known := p.Source
-	if known != nil && cp.singleRequest(known.Size) {
+	if known != nil && (known.described || cp.replaceMetadata() || cp.plan(known.Size).single) {
 		if err := known.CheckCopyable(); err != nil {
 			return nil, &Error{Op: "HeadObject", Bucket: p.SourceBucket, Key: p.SourceKey, Err: err}
 		}
-		return &source{Source: *known}, nil
+		return known, nil
 	}
 	src, err := headSource(ctx, cp.sc, p.SourceBucket, p.SourceKey, p.SourceVersion(), cp.retry.apply)
 	if err != nil {
@@ -401,10 +443,14 @@ type copier struct {
 	p        Params
 	log      Logger
 	retry    *retryPolicy
-	src      *source
+	tuner    *Tuner // nil: static choices
+	src      *Source
 	uploadID string
 	pools    pools
 	partCRCs []uint64 // a relayed copy's, by part index
+	// initiated is Initiate's answer's headers: the encryption OSS applies,
+	// for a Result made without a HeadObject.
+	initiated http.Header
 }
 
 func (cp *copier) fields() map[string]any {
@@ -466,6 +512,9 @@ func (cp *copier) copyObject(ctx context.Context) (*Result, error) {
 	cp.log.Debug("copying with CopyObject", cp.fields())
 	sent, budget := time.Now(), cp.retry.budget.Load()
 	res, err := cp.c.CopyObject(cctx, req, cp.retry.apply, cp.pools.timeout(timeout))
+	if err == nil && cp.retry.budget.Load() == budget {
+		cp.tuner.observeSingle(cp.src.Size, time.Since(sent))
+	}
 	if err != nil {
 		// OSS answers an error only for a copy it did not make: only a retry
 		// or a missing answer leaves one behind.
@@ -502,7 +551,7 @@ func (cp *copier) copyObject(ctx context.Context) (*Result, error) {
 	if storageClass == "" {
 		storageClass = cp.src.StorageClass
 	}
-	if res.HashCRC64 == nil || res.LastModified == nil || contentType == "" || storageClass == "" {
+	if res.HashCRC64 == nil || (p.Describe && (res.LastModified == nil || contentType == "" || storageClass == "")) {
 		// Only a HEAD tells what OSS made of what nothing tells.
 		return cp.verify(ctx, "CopyObject", w, res.HashCRC64, 0)
 	}
@@ -512,41 +561,31 @@ func (cp *copier) copyObject(ctx context.Context) (*Result, error) {
 	if err != nil {
 		return nil, err
 	}
-	return &Result{
-		ETag:      oss.ToString(res.ETag),
-		VersionID: versionID,
-		CRC64:     crc,
-		HasCRC64:  true,
-		Size:      cp.src.Size,
-		// HEAD's Last-Modified has whole seconds; the body's has milliseconds.
-		LastModified:         res.LastModified.Truncate(time.Second),
+	r := &Result{
+		ETag:                 oss.ToString(res.ETag),
+		VersionID:            versionID,
+		CRC64:                crc,
+		HasCRC64:             true,
+		Size:                 cp.src.Size,
 		ContentType:          contentType,
 		StorageClass:         storageClass,
 		ServerSideEncryption: oss.ToString(res.ServerSideEncryption),
 		KMSKeyID:             oss.ToString(res.ServerSideEncryptionKeyId),
-		Source:               cp.src.Source,
-	}, nil
+		Source:               *cp.src,
+	}
+	if res.LastModified != nil {
+		// HEAD's Last-Modified has whole seconds; the body's has milliseconds.
+		r.LastModified = res.LastModified.Truncate(time.Second)
+	}
+	return r, nil
 }
 
 // multipartCopy runs Initiate, the parts and Complete, and aborts the upload
 // on any failure before Complete.
 func (cp *copier) multipartCopy(ctx context.Context, parts []Part) (*Result, error) {
-	req, err := cp.initiateRequest(ctx)
-	if err != nil {
+	req := cp.initiateRequest()
+	if err := cp.initiateWithTags(ctx, req); err != nil {
 		return nil, err
-	}
-	// Initiate gets a budget of its own so that a retry shows.
-	initRetry := newRetryPolicy(maxAttempts)
-	sent := time.Now()
-	ictx, cancel := detached(ctx, commitTimeout)
-	res, err := cp.c.InitiateMultipartUpload(ictx, req, initRetry.apply)
-	cancel()
-	if err != nil {
-		return nil, cp.fail("InitiateMultipartUpload", err)
-	}
-	cp.uploadID = oss.ToString(res.UploadId)
-	if initRetry.budget.Load() < maxAttempts {
-		cp.abortStrays(ctx, sent, res.Headers)
 	}
 	fields := cp.fields()
 	fields["parts"], fields["part_size"], fields["parallelism"] = len(parts), parts[0].Size(), min(cp.p.Parallelism, len(parts))
@@ -567,9 +606,102 @@ func (cp *copier) multipartCopy(ctx context.Context, parts []Part) (*Result, err
 	return cp.complete(ctx, etags)
 }
 
-// initiateRequest carries everything the new object gets besides its bytes:
-// UploadPartCopy never copies the source's metadata or tags.
-func (cp *copier) initiateRequest(ctx context.Context) (*oss.InitiateMultipartUploadRequest, error) {
+// initiateWithTags initiates the upload with the tags the copy gets. Under
+// TaggingDirective COPY only GetObjectTagging tells the source's tags: HEAD's
+// x-oss-tagging-count cannot tell a source without tags from one whose tags
+// the requester may not read (OSS leaves the header out for both), and a
+// refusal must fail the copy rather than drop the tags. When the count says
+// there are tags, they are read first; otherwise the upload is initiated
+// while they are read, which saves a round trip in the common case of no
+// tags, and initiated again with the tags (the first upload aborted) when
+// there turn out to be some.
+func (cp *copier) initiateWithTags(ctx context.Context, req *oss.InitiateMultipartUploadRequest) error {
+	if cp.replaceTags() {
+		req.Tagging = optional(encodeTags(cp.p.Tags))
+		return cp.initiate(ctx, req)
+	}
+	if cp.src.TaggingCount > 0 {
+		tags, err := cp.sourceTags(ctx)
+		if err != nil {
+			return err
+		}
+		req.Tagging = optional(encodeTags(tags))
+		return cp.initiate(ctx, req)
+	}
+	type answer struct {
+		tags map[string]string
+		err  error
+	}
+	read := make(chan answer, 1)
+	go func() {
+		sent := time.Now()
+		tags, err := cp.sourceTags(ctx)
+		if err == nil {
+			cp.tuner.observeRoundTrip(time.Since(sent))
+		}
+		read <- answer{tags, err}
+	}()
+	initErr := cp.initiate(ctx, req)
+	got := <-read
+	switch {
+	case initErr != nil:
+		return initErr
+	case got.err != nil:
+		return cp.abortAfter(ctx, got.err)
+	case len(got.tags) == 0:
+		return nil
+	}
+	if err := cp.abort(ctx); err != nil {
+		return cp.fail("AbortMultipartUpload", fmt.Errorf("aborting the upload initiated without the source's tags: %w", err))
+	}
+	cp.uploadID = ""
+	req.Tagging = optional(encodeTags(got.tags))
+	return cp.initiate(ctx, req)
+}
+
+// sourceTags reads the tags of the source version.
+func (cp *copier) sourceTags(ctx context.Context) (map[string]string, error) {
+	res, err := cp.sc.GetObjectTagging(ctx, &oss.GetObjectTaggingRequest{
+		Bucket:    oss.Ptr(cp.src.Bucket),
+		Key:       oss.Ptr(cp.src.Key),
+		VersionId: optional(cp.src.VersionID),
+	}, cp.retry.apply)
+	if err != nil {
+		return nil, &Error{Op: "GetObjectTagging", Bucket: cp.src.Bucket, Key: cp.src.Key,
+			Err: fmt.Errorf("reading the source's tags, which tagging directive COPY copies: %w", err)}
+	}
+	tags := make(map[string]string, len(res.Tags))
+	for _, t := range res.Tags {
+		tags[oss.ToString(t.Key)] = oss.ToString(t.Value)
+	}
+	return tags, nil
+}
+
+// initiate sends InitiateMultipartUpload and records the upload ID.
+func (cp *copier) initiate(ctx context.Context, req *oss.InitiateMultipartUploadRequest) error {
+	// Initiate gets a budget of its own so that a retry shows.
+	initRetry := newRetryPolicy(maxAttempts)
+	sent := time.Now()
+	ictx, cancel := detached(ctx, commitTimeout)
+	res, err := cp.c.InitiateMultipartUpload(ictx, req, initRetry.apply)
+	cancel()
+	if err != nil {
+		return cp.fail("InitiateMultipartUpload", err)
+	}
+	if initRetry.budget.Load() == maxAttempts {
+		cp.tuner.observeRoundTrip(time.Since(sent))
+	}
+	cp.uploadID = oss.ToString(res.UploadId)
+	cp.initiated = res.Headers
+	if initRetry.budget.Load() < maxAttempts {
+		cp.abortStrays(ctx, sent, res.Headers)
+	}
+	return nil
+}
+
+// initiateRequest carries everything the new object gets besides its bytes
+// and tags: UploadPartCopy never copies the source's metadata.
+func (cp *copier) initiateRequest() *oss.InitiateMultipartUploadRequest {
 	p := cp.p
 	req := &oss.InitiateMultipartUploadRequest{
 		Bucket:                    oss.Ptr(p.Bucket),
@@ -589,41 +721,15 @@ func (cp *copier) initiateRequest(ctx context.Context) (*oss.InitiateMultipartUp
 	}
 	if cp.replaceMetadata() {
 		req.ContentType, req.CacheControl, req.ContentDisposition, req.ContentEncoding, req.Expires, req.Metadata = p.request()
-	} else {
-		h := cp.src.head
-		req.ContentType = h.ContentType
-		req.CacheControl = h.CacheControl
-		req.ContentDisposition = h.ContentDisposition
-		req.ContentEncoding = h.ContentEncoding
-		req.Expires = h.Expires
-		req.Metadata = h.Metadata
-		if lang := h.Headers.Get("Content-Language"); lang != "" {
-			req.Headers["Content-Language"] = lang
-		}
+		return req
 	}
-	if cp.replaceTags() {
-		req.Tagging = optional(encodeTags(p.Tags))
-	} else {
-		// HEAD's x-oss-tagging-count cannot tell a source without tags from
-		// one whose tags the requester may not read: OSS leaves the header
-		// out for both. Only GetObjectTagging tells, and a refusal fails the
-		// copy before anything is written, instead of dropping the tags.
-		res, err := cp.sc.GetObjectTagging(ctx, &oss.GetObjectTaggingRequest{
-			Bucket:    oss.Ptr(cp.src.Bucket),
-			Key:       oss.Ptr(cp.src.Key),
-			VersionId: optional(cp.src.VersionID),
-		}, cp.retry.apply)
-		if err != nil {
-			return nil, &Error{Op: "GetObjectTagging", Bucket: cp.src.Bucket, Key: cp.src.Key,
-				Err: fmt.Errorf("reading the source's tags, which tagging directive COPY copies: %w", err)}
-		}
-		tags := make(map[string]string, len(res.Tags))
-		for _, t := range res.Tags {
-			tags[oss.ToString(t.Key)] = oss.ToString(t.Value)
-		}
-		req.Tagging = optional(encodeTags(tags))
+	s := cp.src
+	req.ContentType, req.CacheControl, req.ContentDisposition = optional(s.ContentType), optional(s.CacheControl), optional(s.ContentDisposition)
+	req.ContentEncoding, req.Expires, req.Metadata = optional(s.ContentEncoding), optional(s.Expires), s.Metadata
+	if s.ContentLanguage != "" {
+		req.Headers["Content-Language"] = s.ContentLanguage
 	}
-	return req, nil
+	return req
 }
 
 // copyParts copies all parts with a pool of workers that each take the next
@@ -644,7 +750,9 @@ func (cp *copier) copyParts(ctx context.Context, parts []Part, timeout func(*oss
 	if cp.relayed() {
 		cp.partCRCs = make([]uint64, len(parts))
 	}
-	for range min(cp.p.Parallelism, len(parts)) {
+	workers := min(cp.p.Parallelism, len(parts))
+	samples := make([]partSample, len(parts))
+	for range workers {
 		wg.Go(func() {
 			for ctx.Err() == nil {
 				i := next.Add(1) - 1
@@ -658,7 +766,9 @@ func (cp *copier) copyParts(ctx context.Context, parts []Part, timeout func(*oss
 				if cp.relayed() {
 					etag, cp.partCRCs[i], err = cp.relayPart(ctx, parts[i])
 				} else {
+					sent := time.Now()
 					etag, err = cp.copyPart(ctx, parts[i], timeout)
+					samples[i] = partSample{size: parts[i].Size(), took: time.Since(sent)}
 				}
 				if err != nil {
 					errOnce.Do(func() { firstErr = err; cancel() })
@@ -673,6 +783,7 @@ func (cp *copier) copyParts(ctx context.Context, parts []Part, timeout func(*oss
 	if firstErr != nil {
 		return nil, firstErr
 	}
+	cp.tuner.observeParts(workers, samples, cp.retry.throttled.Load())
 	// Cancelled between two parts: no request failed, but the copy stopped.
 	if slices.Contains(etags, "") {
 		return nil, cp.fail("UploadPartCopy", ctx.Err())
@@ -724,7 +835,11 @@ func (cp *copier) complete(ctx context.Context, etags []string) (*Result, error)
 		Acl:                     oss.ObjectACLType(cp.p.ACL),
 	}, cp.retry.apply, cp.pools.timeout(timeout))
 	if err == nil {
-		return cp.verify(ctx, "CompleteMultipartUpload", written{oss.ToString(res.ETag), oss.ToString(res.VersionId)}, res.HashCRC64, len(etags))
+		w := written{oss.ToString(res.ETag), oss.ToString(res.VersionId)}
+		if cp.p.Describe || res.HashCRC64 == nil {
+			return cp.verify(ctx, "CompleteMultipartUpload", w, res.HashCRC64, len(etags))
+		}
+		return cp.completed(ctx, w, *res.HashCRC64, res.Headers, len(etags))
 	}
 	completeErr := cp.fail("CompleteMultipartUpload", err)
 	if code, _ := serviceCode(err); code != "NoSuchUpload" {

@@ -15,16 +15,13 @@ const (
 	MaxObjectSize = MaxParts * MaxPartSize
 )
 
-// Tuning, from the benchmark in cmd/copybench: a copy runs on the server, so
+// Static choices, for copies without a Tuner. A copy runs on the server, so
 // what the client controls is how many streams are busy and how many round
-// trips sit between the bytes.
+// trips sit between the bytes. OSS publishes neither the rate of one copy
+// stream nor what a bucket sustains, so these are starting points, not
+// derived from OSS's rates: a Tuner replaces them with what it measures.
 const (
-	// DefaultParallelism is the number of parts copied at once. OSS limits
-	// each UploadPartCopy stream (about 150 MiB/s) well below what a bucket
-	// sustains (about 2 GiB/s): 14 streams reach the aggregate rate, and two
-	// more make up for the round trip each part spends before it copies.
-	// Twice as many gained under 3% on 9 and 12 GiB in the benchmark, and
-	// lost a third on 20 to 64 MiB, where each request's own cost shows.
+	// DefaultParallelism is the number of parts copied at once.
 	DefaultParallelism = 16
 
 	// preferredMaxPartSize bounds automatic parts of large objects: beyond
@@ -35,12 +32,13 @@ const (
 
 	// singleCopyThreshold is the largest object copied with one CopyObject
 	// when the part size is automatic. A CopyObject runs on one stream; a
-	// multipart copy spends three more round trips (Initiate, Complete, and
-	// a HEAD for the result) to use many. Under the benchmark's model the
-	// two break even near 15 MiB. When Params leave the storage class to the
-	// bucket, CopyObject needs that HEAD too (its answer lacks the class),
-	// and the break-even falls to about 10 MiB.
+	// multipart copy spends two more round trips (Initiate, Complete) to use
+	// many, which pays off once the object takes longer to copy on one
+	// stream than two round trips.
 	singleCopyThreshold int64 = 16 * 1024 * 1024
+
+	// maxCopyObjectSize is the largest source one CopyObject copies.
+	maxCopyObjectSize int64 = 5 * 1024 * 1024 * 1024
 )
 
 // Part is one byte range of the source, copied by one UploadPartCopy.

@@ -9,9 +9,10 @@ import (
 	"github.com/ossprovider/terraform-provider-oss/internal/objectcopy"
 )
 
-// The result describes the new object completely (assertCopied checks it
-// against the destination), so a caller needs no HEAD of its own; the copy
-// reads the destination back only when its answers leave something open.
+// With Describe the result describes the new object completely (assertCopied
+// checks it against the destination), so a caller needs no HEAD of its own;
+// the copy reads the destination back only when its answers leave something
+// open. Without Describe it never does: Complete's CRC64 verifies the copy.
 func TestCopy_RequestsForResult(t *testing.T) {
 	t.Parallel()
 
@@ -38,19 +39,26 @@ func TestCopy_RequestsForResult(t *testing.T) {
 			want:   map[string]int{"HeadObject": 1, "CopyObject": 1},
 		},
 		"multipart, destination bucket's storage class": {
-			// Initiate without a class gives the bucket's, which the HEAD
-			// that verifies the completed object reports.
-			params: objectcopy.Params{PartSize: partSize},
+			// Initiate without a class gives the bucket's, which only a
+			// HEAD of the completed object reports.
+			params: objectcopy.Params{PartSize: partSize, Describe: true},
 			source: http.Header{"X-Oss-Storage-Class": {"IA"}},
 			want: map[string]int{
 				"HeadObject": 2, "GetObjectTagging": 1, "InitiateMultipartUpload": 1, "UploadPartCopy": 3, "CompleteMultipartUpload": 1,
 			},
 		},
-		"multipart": {
-			// The HEAD that verifies the completed object reports the rest.
-			params: objectcopy.Params{PartSize: partSize, StorageClass: "IA"},
+		"multipart, described": {
+			// The HEAD of the completed object reports the rest.
+			params: objectcopy.Params{PartSize: partSize, StorageClass: "IA", Describe: true},
 			want: map[string]int{
 				"HeadObject": 2, "GetObjectTagging": 1, "InitiateMultipartUpload": 1, "UploadPartCopy": 3, "CompleteMultipartUpload": 1,
+			},
+		},
+		"multipart": {
+			// The source's HEAD only: Complete answers the CRC64.
+			params: objectcopy.Params{PartSize: partSize, StorageClass: "IA"},
+			want: map[string]int{
+				"HeadObject": 1, "GetObjectTagging": 1, "InitiateMultipartUpload": 1, "UploadPartCopy": 3, "CompleteMultipartUpload": 1,
 			},
 		},
 	}

@@ -2,6 +2,7 @@ package objectcopy
 
 import (
 	"errors"
+	"net/http"
 	"sync/atomic"
 	"time"
 
@@ -34,6 +35,10 @@ var errRetryBudgetSpent = errors.New("objectcopy: retry budget spent")
 type retryPolicy struct {
 	std    *retry.Standard
 	budget atomic.Int64
+	// throttled is set once OSS answered 503 (Service Unavailable), which
+	// it answers when requests come faster than it serves them: Tuner
+	// lowers the parallelism.
+	throttled atomic.Bool
 }
 
 func newRetryPolicy(budget int64) *retryPolicy {
@@ -56,6 +61,10 @@ func (r *retryPolicy) MaxAttempts() int { return maxAttempts }
 // only when it is about to retry, so this is where a retry is charged to the
 // budget; an error tells the SDK to give up with the last attempt's error.
 func (r *retryPolicy) RetryDelay(attempt int, err error) (time.Duration, error) {
+	var se *oss.ServiceError
+	if errors.As(err, &se) && se.StatusCode == http.StatusServiceUnavailable {
+		r.throttled.Store(true)
+	}
 	if r.budget.Add(-1) < 0 {
 		return 0, errRetryBudgetSpent
 	}

@@ -1,8 +1,10 @@
 package objectcopy
 
 import (
+	"cmp"
 	"context"
 	"fmt"
+	"net/http"
 	"strconv"
 
 	"github.com/aliyun/alibabacloud-oss-go-sdk-v2/oss"
@@ -61,7 +63,7 @@ func (cp *copier) result(ctx context.Context, op string, head *oss.HeadObjectRes
 		ServerSideEncryption: oss.ToString(head.ServerSideEncryption),
 		KMSKeyID:             oss.ToString(head.ServerSideEncryptionKeyId),
 		Parts:                parts,
-		Source:               cp.src.Source,
+		Source:               *cp.src,
 	}
 	if head.LastModified != nil {
 		r.LastModified = *head.LastModified
@@ -69,6 +71,39 @@ func (cp *copier) result(ctx context.Context, op string, head *oss.HeadObjectRes
 	fields := cp.fields()
 	fields["etag"], fields["version_id"], fields["parts"] = r.ETag, r.VersionID, parts
 	cp.log.Debug("copy verified", fields)
+	return r, nil
+}
+
+// completed checks the CRC64 Complete answered and makes the Result from
+// what the copy knows without a HeadObject (see Params.Describe): the size
+// and content headers are the source's or the request's, the encryption is
+// what Complete or else Initiate answered.
+func (cp *copier) completed(ctx context.Context, w written, crcHeader string, h http.Header, parts int) (*Result, error) {
+	crc, err := cp.checkCRC(ctx, "CompleteMultipartUpload", w, crcHeader)
+	if err != nil {
+		return nil, err
+	}
+	contentType := cp.src.ContentType
+	if cp.replaceMetadata() {
+		contentType = cp.p.ContentType
+	}
+	sse := func(name string) string { return cmp.Or(h.Get(name), cp.initiated.Get(name)) }
+	r := &Result{
+		ETag:                 w.etag,
+		VersionID:            w.versionID,
+		CRC64:                crc,
+		HasCRC64:             true,
+		Size:                 cp.src.Size,
+		ContentType:          contentType,
+		Parts:                parts,
+		Source:               *cp.src,
+		StorageClass:         cp.p.StorageClass,
+		ServerSideEncryption: sse("x-oss-server-side-encryption"),
+		KMSKeyID:             sse("x-oss-server-side-encryption-key-id"),
+	}
+	fields := cp.fields()
+	fields["etag"], fields["version_id"], fields["parts"] = r.ETag, r.VersionID, parts
+	cp.log.Debug("copy verified by Complete's CRC64", fields)
 	return r, nil
 }
 

@@ -514,10 +514,13 @@ func (m objectCopyResourceModel) copyParams(ctx context.Context, src *objectcopy
 		versionID = m.SourceVersionID.ValueString()
 	}
 	return objectcopy.Params{
-		SourceBucket:      m.SourceBucket.ValueString(),
-		SourceKey:         m.SourceKey.ValueString(),
-		SourceVersionID:   versionID,
-		Source:            src,
+		SourceBucket:    m.SourceBucket.ValueString(),
+		SourceKey:       m.SourceKey.ValueString(),
+		SourceVersionID: versionID,
+		Source:          src,
+		// State records last_modified and storage_class, which only a HEAD
+		// of a multipart copy tells.
+		Describe:          true,
 		Bucket:            m.Bucket.ValueString(),
 		Key:               m.Key.ValueString(),
 		PartSize:          m.PartSize.ValueInt64(),

@@ -1,0 +1,112 @@
+package objectcopy
+
+import (
+	"testing"
+	"time"
+)
+
+const (
+	mib = 1 << 20
+	rtt = 100 * time.Millisecond
+)
+
+// parts returns n samples of parts of size bytes copied at rate bytes/s
+// after a round trip rtt.
+func parts(n int, size int64, rate float64) []partSample {
+	took := rtt + time.Duration(float64(size)/rate*float64(time.Second))
+	s := make([]partSample, n)
+	for i := range s {
+		s[i] = partSample{size: size, took: took}
+	}
+	return s
+}
+
+func copyTime(size int64, rate float64) time.Duration {
+	return time.Duration(float64(size) / rate * float64(time.Second))
+}
+
+func TestTuner_Decisions(t *testing.T) {
+	t.Parallel()
+	testCases := map[string]struct {
+		observe    func(*Tuner)
+		size       int64
+		wantSingle bool
+		wantPar    int
+	}{
+		"nothing measured: static threshold, cautious start": {
+			observe: func(*Tuner) {}, size: 64 * mib, wantPar: startParallelism,
+		},
+		"streams at full rate: parallelism grows": {
+			observe: func(tu *Tuner) {
+				tu.observeRoundTrip(rtt)
+				tu.observeParts(8, parts(8, 8*mib, 50*mib), false)
+			},
+			size: 1 << 30, wantPar: 8 * growth,
+		},
+		"streams slowed by a cap: parallelism settles at twice what it needs": {
+			observe: func(tu *Tuner) {
+				tu.observeRoundTrip(rtt)
+				tu.observeParts(8, parts(8, 8*mib, 50*mib), false)
+				// 32 streams share 800 MiB/s: 25 MiB/s each.
+				tu.observeParts(32, parts(32, 2*mib, 25*mib), false)
+			},
+			size: 1 << 30, wantPar: overprovision * 800 / 50,
+		},
+		"fast stream, long round trip: one CopyObject for 64 MiB": {
+			observe: func(tu *Tuner) {
+				tu.observeRoundTrip(rtt)
+				tu.observeSingle(64*mib, rtt+copyTime(64*mib, 600*mib))
+			},
+			size: 64 * mib, wantSingle: true, wantPar: startParallelism,
+		},
+		"slow stream: multipart for 64 MiB": {
+			observe: func(tu *Tuner) {
+				tu.observeRoundTrip(rtt)
+				tu.observeSingle(16*mib, rtt+copyTime(16*mib, 50*mib))
+			},
+			size: 64 * mib, wantPar: startParallelism,
+		},
+		"capped from the start: a stream alone may reach the cap, so CopyObject is tried": {
+			observe: func(tu *Tuner) {
+				tu.observeRoundTrip(rtt)
+				// 8 streams share 600 MiB/s, then 32 do.
+				tu.observeParts(8, parts(8, 8*mib, 75*mib), false)
+				tu.observeParts(32, parts(32, 2*mib, 600.0/32*mib), false)
+			},
+			size: 64 * mib, wantSingle: true, wantPar: overprovision * 8,
+		},
+		"throttled: parallelism halves": {
+			observe: func(tu *Tuner) {
+				tu.observeRoundTrip(rtt)
+				tu.observeParts(8, parts(8, 8*mib, 50*mib), false)
+				tu.observeParts(32, parts(32, 2*mib, 50*mib), true)
+			},
+			size: 1 << 30, wantPar: 16,
+		},
+	}
+	for name, tc := range testCases {
+		t.Run(name, func(t *testing.T) {
+			t.Parallel()
+			tu := NewTuner()
+			tc.observe(tu)
+			p := tu.plan(tc.size, 0, 0)
+			if p.single != tc.wantSingle || p.parallelism != tc.wantPar {
+				t.Errorf("plan %+v, want single %t and parallelism %d", p, tc.wantSingle, tc.wantPar)
+			}
+			if !p.single && p.partSize != tunedPartSize(tc.size, p.parallelism) {
+				t.Errorf("part size %d, want one round of %d parts", p.partSize, p.parallelism)
+			}
+		})
+	}
+}
+
+// The caller's part size and parallelism win over the Tuner's.
+func TestTuner_ExplicitParams(t *testing.T) {
+	t.Parallel()
+	tu := NewTuner()
+	tu.observeRoundTrip(rtt)
+	tu.observeSingle(64*mib, 200*time.Millisecond)
+	if p := tu.plan(64*mib, MinPartSize, 3); p.single || p.partSize != MinPartSize || p.parallelism != 3 {
+		t.Errorf("plan %+v, want multipart with the given part size and parallelism", p)
+	}
+}
