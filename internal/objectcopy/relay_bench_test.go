@@ -2,11 +2,13 @@ package objectcopy_test
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"io"
 	"net"
 	"os"
 	"runtime"
+	"slices"
 	"strconv"
 	"sync"
 	"sync/atomic"
@@ -26,8 +28,10 @@ import (
 //
 //   - loopback: io.Copy of the object's bytes, as the emulator generates
 //     them, over one loopback TCP connection into io.Discard: the rate at
-//     which this machine moves the bytes once, the bound a relay (which moves
-//     them twice: GetObject in, UploadPart out) is compared with;
+//     which this machine moves the bytes once;
+//   - loopback-2-hop: the same, forwarded over a second connection: a relay
+//     moves every byte twice (GetObject in, UploadPart out), so this is the
+//     most a relay could reach here with no HTTP, signing or hashing;
 //   - relay: objectcopy.Copy with a SourceClient, default part size and
 //     parallelism;
 //   - sdk: the OSS Go SDK v2's streaming download (Client.OpenFile with
@@ -72,7 +76,8 @@ func BenchmarkRelay(b *testing.B) {
 	b.Logf("%s, %d CPUs, GOMAXPROCS %d", formatSize(size), runtime.NumCPU(), runtime.GOMAXPROCS(0))
 
 	copies := map[string]func(b *testing.B, key string){
-		"loopback": func(b *testing.B, _ string) { loopbackCopy(b, srv) },
+		"loopback":       func(b *testing.B, _ string) { loopbackCopy(b, srv, 1) },
+		"loopback-2-hop": func(b *testing.B, _ string) { loopbackCopy(b, srv, 2) },
 		"relay": func(b *testing.B, key string) {
 			res, err := objectcopy.Copy(context.Background(), dst, objectcopy.Params{
 				SourceBucket: srcBucket, SourceKey: "src", Bucket: dstBucket, Key: key, SourceClient: srcClient,
@@ -100,7 +105,7 @@ func BenchmarkRelay(b *testing.B) {
 			}
 		},
 	}
-	for _, name := range []string{"loopback", "relay", "sdk"} {
+	for _, name := range []string{"loopback", "loopback-2-hop", "relay", "sdk"} {
 		b.Run(name, func(b *testing.B) {
 			for i := range b.N {
 				key := fmt.Sprintf("%s-%d", name, i)
@@ -122,43 +127,68 @@ func BenchmarkRelay(b *testing.B) {
 }
 
 // loopbackCopy sends the source object's bytes, read from the emulator's
-// store, over one loopback TCP connection into io.Discard.
-func loopbackCopy(b *testing.B, srv *ossemu.Server) {
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		b.Fatal(err)
-	}
-	defer ln.Close()
-	done := make(chan error, 1)
-	go func() {
-		conn, err := ln.Accept()
+// store, over loopback TCP into io.Discard. With hops 1 they cross one
+// connection: the rate at which this machine moves the bytes once. With hops
+// 2 a second connection forwards them with io.Copy, as a relay's bytes cross
+// loopback twice (GetObject in, UploadPart out): the rate a relay could reach
+// here with no HTTP, signing or hashing.
+func loopbackCopy(b *testing.B, srv *ossemu.Server, hops int) {
+	var (
+		w    io.WriteCloser = nopWriteCloser{io.Discard}
+		done []chan error
+	)
+	for range hops {
+		addr, d := forward(b, w)
+		done = append(done, d)
+		conn, err := net.Dial("tcp", addr)
 		if err != nil {
-			done <- err
-			return
+			b.Fatal(err)
 		}
-		defer conn.Close()
-		_, err = io.Copy(io.Discard, conn)
-		done <- err
-	}()
-	conn, err := net.Dial("tcp", ln.Addr().String())
-	if err != nil {
-		b.Fatal(err)
+		w = conn
 	}
 	rc, err := srv.OpenObject(srcBucket, "src", "")
 	if err != nil {
 		b.Fatal(err)
 	}
 	defer rc.Close()
-	if _, err := io.Copy(conn, rc); err != nil {
+	if _, err := io.Copy(w, rc); err != nil {
 		b.Fatal(err)
 	}
-	if err := conn.Close(); err != nil {
+	if err := w.Close(); err != nil {
 		b.Fatal(err)
 	}
-	if err := <-done; err != nil {
-		b.Fatal(err)
+	for _, d := range slices.Backward(done) {
+		if err := <-d; err != nil {
+			b.Fatal(err)
+		}
 	}
 }
+
+// forward accepts one loopback connection and copies what it brings into w,
+// which it closes at the end.
+func forward(b *testing.B, w io.WriteCloser) (string, chan error) {
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		b.Fatal(err)
+	}
+	done := make(chan error, 1)
+	go func() {
+		defer ln.Close()
+		conn, err := ln.Accept()
+		if err != nil {
+			done <- err
+			return
+		}
+		defer conn.Close()
+		_, err = io.Copy(w, conn)
+		done <- errors.Join(err, w.Close())
+	}()
+	return ln.Addr().String(), done
+}
+
+type nopWriteCloser struct{ io.Writer }
+
+func (nopWriteCloser) Close() error { return nil }
 
 // heapWatch samples the heap while a copy runs.
 type heapWatch struct {
