@@ -317,17 +317,30 @@ func Copy(ctx context.Context, c *oss.Client, p Params) (*Result, error) {
 		cp.tuner = nil
 	}
 
-	src, err := cp.readSource(ctx)
+	// One plan serves the whole copy. Whether a known source needs reading
+	// again depends on it, and a Tuner that other copies update meanwhile
+	// must not turn a copy planned as one CopyObject into a multipart copy
+	// of a source whose content headers were never read.
+	var pl plan
+	if known := p.Source; known != nil {
+		cp.tuner.observeRoundTrip(known.took)
+		pl = cp.plan(known.Size)
+	}
+	src, err := cp.readSource(ctx, pl.single)
 	if err != nil {
 		return nil, err
 	}
 	cp.src = src
-	cp.tuner.observeRoundTrip(src.took)
+	if src != p.Source {
+		cp.tuner.observeRoundTrip(src.took)
+	}
+	if p.Source == nil {
+		pl = cp.plan(src.Size)
+	}
 	if !src.HasCRC64 {
 		cp.log.Info("source has no CRC64; the copy cannot be verified", cp.fields())
 	}
 
-	pl := cp.plan(src.Size)
 	cp.p.Parallelism = pl.parallelism
 	if pl.single {
 		return cp.copyObject(ctx)
@@ -358,15 +371,15 @@ func (cp *copier) plan(size int64) plan {
 func (cp *copier) relayed() bool { return cp.p.SourceClient != nil }
 
 // readSource returns the source to copy: Params.Source when it has all a
-// copy needs (HeadSource made it, or one CopyObject will copy it), since
-// every copy request is pinned to its ETag; otherwise a HeadObject, pinned
-// to Params.Source's version and checked against its ETag when there is
-// one. Either way a source that OSS would not copy as asked (CheckCopyable)
+// copy needs (HeadSource made it, or single: one CopyObject will copy it),
+// since every copy request is pinned to its ETag; otherwise a HeadObject,
+// pinned to Params.Source's version and checked against its ETag when there
+// is one. Either way a source that OSS would not copy as asked (CheckCopyable)
 // fails the copy before anything is written.
-func (cp *copier) readSource(ctx context.Context) (*Source, error) {
+func (cp *copier) readSource(ctx context.Context, single bool) (*Source, error) {
 	p := cp.p
 	known := p.Source
-	if known != nil && (known.described || cp.replaceMetadata() || cp.plan(known.Size).single) {
+	if known != nil && (known.described || cp.replaceMetadata() || single) {
 		if err := known.CheckCopyable(); err != nil {
 			return nil, &Error{Op: "HeadObject", Bucket: p.SourceBucket, Key: p.SourceKey, Err: err}
 		}
