@@ -171,12 +171,25 @@ func (h ContentHeaders) isZero() bool {
 		h.Expires == "" && len(h.Metadata) == 0
 }
 
-// request returns h as the SDK's CopyObject and InitiateMultipartUpload
-// requests take it, in the order of ContentHeaders' fields; an empty
-// header is not sent.
-func (h ContentHeaders) request() (contentType, cacheControl, contentDisposition, contentEncoding, expires *string, metadata map[string]string) {
-	return optional(h.ContentType), optional(h.CacheControl), optional(h.ContentDisposition),
-		optional(h.ContentEncoding), optional(h.Expires), h.Metadata
+// setCopy puts h on a CopyObject request; an empty header is not sent.
+func (h ContentHeaders) setCopy(req *oss.CopyObjectRequest) {
+	req.ContentType = optional(h.ContentType)
+	req.CacheControl = optional(h.CacheControl)
+	req.ContentDisposition = optional(h.ContentDisposition)
+	req.ContentEncoding = optional(h.ContentEncoding)
+	req.Expires = optional(h.Expires)
+	req.Metadata = h.Metadata
+}
+
+// setInitiate puts h on an InitiateMultipartUpload request, whose content
+// headers become the new object's; an empty header is not sent.
+func (h ContentHeaders) setInitiate(req *oss.InitiateMultipartUploadRequest) {
+	req.ContentType = optional(h.ContentType)
+	req.CacheControl = optional(h.CacheControl)
+	req.ContentDisposition = optional(h.ContentDisposition)
+	req.ContentEncoding = optional(h.ContentEncoding)
+	req.Expires = optional(h.Expires)
+	req.Metadata = h.Metadata
 }
 
 // Source is the source object as HeadSource found it.
@@ -512,7 +525,7 @@ func (cp *copier) copyObject(ctx context.Context) (*Result, error) {
 	}
 	if cp.replaceMetadata() {
 		req.MetadataDirective = oss.Ptr(DirectiveReplace)
-		req.ContentType, req.CacheControl, req.ContentDisposition, req.ContentEncoding, req.Expires, req.Metadata = p.request()
+		p.setCopy(req)
 	}
 	if cp.replaceTags() {
 		req.TaggingDirective = oss.Ptr(DirectiveReplace)
@@ -601,7 +614,9 @@ func (cp *copier) multipartCopy(ctx context.Context, parts []Part) (*Result, err
 		return nil, err
 	}
 	fields := cp.fields()
-	fields["parts"], fields["part_size"], fields["parallelism"] = len(parts), parts[0].Size(), min(cp.p.Parallelism, len(parts))
+	fields["parts"] = len(parts)
+	fields["part_size"] = parts[0].Size()
+	fields["parallelism"] = min(cp.p.Parallelism, len(parts))
 	cp.log.Debug("multipart copy started", fields)
 
 	etags, err := cp.copyParts(ctx, parts, cp.pools.timeout(silence(parts[0].Size(), minCopyRate)))
@@ -733,12 +748,18 @@ func (cp *copier) initiateRequest() *oss.InitiateMultipartUploadRequest {
 		req.Headers["x-oss-object-acl"] = p.ACL
 	}
 	if cp.replaceMetadata() {
-		req.ContentType, req.CacheControl, req.ContentDisposition, req.ContentEncoding, req.Expires, req.Metadata = p.request()
+		p.setInitiate(req)
 		return req
 	}
 	s := cp.src
-	req.ContentType, req.CacheControl, req.ContentDisposition = optional(s.ContentType), optional(s.CacheControl), optional(s.ContentDisposition)
-	req.ContentEncoding, req.Expires, req.Metadata = optional(s.ContentEncoding), optional(s.Expires), s.Metadata
+	ContentHeaders{
+		ContentType:        s.ContentType,
+		CacheControl:       s.CacheControl,
+		ContentDisposition: s.ContentDisposition,
+		ContentEncoding:    s.ContentEncoding,
+		Expires:            s.Expires,
+		Metadata:           s.Metadata,
+	}.setInitiate(req)
 	if s.ContentLanguage != "" {
 		req.Headers["Content-Language"] = s.ContentLanguage
 	}

@@ -45,7 +45,9 @@ func (cp *copier) relayPart(ctx context.Context, part Part) (string, uint64, err
 			return "", 0, err
 		}
 		fields := cp.fields()
-		fields["part"], fields["attempt"], fields["error"] = part.Number, attempt, err.Error()
+		fields["part"] = part.Number
+		fields["attempt"] = attempt
+		fields["error"] = err.Error()
 		cp.log.Debug("relaying the part again", fields)
 		select {
 		case <-ctx.Done():

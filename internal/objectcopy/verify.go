@@ -69,7 +69,9 @@ func (cp *copier) result(ctx context.Context, op string, head *oss.HeadObjectRes
 		r.LastModified = *head.LastModified
 	}
 	fields := cp.fields()
-	fields["etag"], fields["version_id"], fields["parts"] = r.ETag, r.VersionID, parts
+	fields["etag"] = r.ETag
+	fields["version_id"] = r.VersionID
+	fields["parts"] = parts
 	cp.log.Debug("copy verified", fields)
 	return r, nil
 }
@@ -102,7 +104,9 @@ func (cp *copier) completed(ctx context.Context, w written, crcHeader string, h 
 		KMSKeyID:             sse("x-oss-server-side-encryption-key-id"),
 	}
 	fields := cp.fields()
-	fields["etag"], fields["version_id"], fields["parts"] = r.ETag, r.VersionID, parts
+	fields["etag"] = r.ETag
+	fields["version_id"] = r.VersionID
+	fields["parts"] = parts
 	cp.log.Debug("copy verified by Complete's CRC64", fields)
 	return r, nil
 }

@@ -289,7 +289,10 @@ func (s *Server) listObjectVersions(rq *request) error {
 			v.XMLName.Local = "DeleteMarker"
 		} else {
 			v.XMLName.Local = "Version"
-			v.ETag, v.Type, v.Size, v.StorageClass = o.etag, objectType(o), &o.size, o.header.Get("x-oss-storage-class")
+			v.ETag = o.etag
+			v.Type = objectType(o)
+			v.Size = &o.size
+			v.StorageClass = o.header.Get("x-oss-storage-class")
 		}
 		out.Rows = append(out.Rows, v)
 	}

@@ -217,8 +217,12 @@ func followSymlink(b *bucket, link *object) (*object, error) {
 	if t.symlink != "" {
 		return nil, newError("InvalidTargetType")
 	}
+	// A link reads as its target's bytes with its own name and headers.
 	v := *link
-	v.data, v.size, v.etag, v.crc = t.data, t.size, t.etag, t.crc
+	v.data = t.data
+	v.size = t.size
+	v.etag = t.etag
+	v.crc = t.crc
 	v.modified = maxTime(link.modified, t.modified)
 	v.header = link.header.Clone()
 	v.header.Set("x-oss-storage-class", t.header.Get("x-oss-storage-class"))

@@ -110,7 +110,9 @@ func (o *object) info(bucket string, now time.Time) ObjectInfo {
 	if o.deleteMarker {
 		return inf
 	}
-	inf.ObjectType, inf.SymlinkTarget, inf.Restore = objectType(o), o.symlink, o.restoreHeader(now)
+	inf.ObjectType = objectType(o)
+	inf.SymlinkTarget = o.symlink
+	inf.Restore = o.restoreHeader(now)
 	inf.ContentType = o.header.Get("Content-Type")
 	inf.StorageClass = o.header.Get("x-oss-storage-class")
 	for k, v := range o.header {

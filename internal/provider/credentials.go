@@ -152,7 +152,9 @@ func keyPairFromConfig(place credentialPlace, cfg credentialArgs) (*keyPair, dia
 	}
 	for i := range envAccessKey {
 		family := []string{envAccessKey[i], envSecretKey[i], envSecurityToken[i]}
-		id, secret, token := os.Getenv(family[0]), os.Getenv(family[1]), os.Getenv(family[2])
+		id := os.Getenv(envAccessKey[i])
+		secret := os.Getenv(envSecretKey[i])
+		token := os.Getenv(envSecurityToken[i])
 		if id == "" && secret == "" && token == "" {
 			continue
 		}

@@ -456,7 +456,8 @@ func (r *objectCopyResource) ImportState(ctx context.Context, req resource.Impor
 	}
 	// The source is read now, so the imported state records the version
 	// that the next plan's drift check compares with.
-	srcT, dst := target{bucket: id.SourceBucket, key: id.SourceKey}, target{bucket: id.Bucket, key: id.Key}
+	srcT := target{bucket: id.SourceBucket, key: id.SourceKey}
+	dst := target{bucket: id.Bucket, key: id.Key}
 	src, err := objectcopy.HeadSource(ctx, r.data.client, id.SourceBucket, id.SourceKey, id.SourceVersionID)
 	if err != nil {
 		resp.Diagnostics.Append(ossErrorDiag("Reading the source object to import the copy", r.data, srcT, err))

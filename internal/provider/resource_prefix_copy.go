@@ -360,8 +360,12 @@ func (r *prefixCopyResource) ModifyPlan(ctx context.Context, req resource.Modify
 
 	if state != nil && pending.Empty() {
 		// Only arguments that steer a future copy changed, or nothing did.
-		plan.ObjectCount, plan.TotalBytes, plan.ManifestDigest = state.ObjectCount, state.TotalBytes, state.ManifestDigest
-		plan.ObjectsToCopy, plan.BytesToCopy, plan.ObjectsToDelete = state.ObjectsToCopy, state.BytesToCopy, state.ObjectsToDelete
+		plan.ObjectCount = state.ObjectCount
+		plan.TotalBytes = state.TotalBytes
+		plan.ManifestDigest = state.ManifestDigest
+		plan.ObjectsToCopy = state.ObjectsToCopy
+		plan.BytesToCopy = state.BytesToCopy
+		plan.ObjectsToDelete = state.ObjectsToDelete
 		plan.Changes = state.Changes
 	} else {
 		plan.ObjectCount = types.Int64Value(pending.ObjectCount())
@@ -496,7 +500,9 @@ func (r *prefixCopyResource) Read(ctx context.Context, req resource.ReadRequest,
 		})
 	}
 	// The state describes what is copied; what is left to do is the plan's.
-	state.ObjectsToCopy, state.BytesToCopy, state.ObjectsToDelete = types.Int64Value(0), types.Int64Value(0), types.Int64Value(0)
+	state.ObjectsToCopy = types.Int64Value(0)
+	state.BytesToCopy = types.Int64Value(0)
+	state.ObjectsToDelete = types.Int64Value(0)
 	state.RelayBytes = types.Int64Value(0)
 	if state.CopyMethod.IsNull() {
 		// Copied before copy_method existed, when every copy was server side.
