@@ -6,50 +6,48 @@ import (
 	"strconv"
 	"sync"
 	"time"
+
+	"golang.org/x/time/rate"
 )
 
 // qpsLimiter keeps Performance.QPSLimit: one token bucket per account, each
 // refilled at limit tokens per scaled second and holding at most limit, so
 // that an account idle for a second may send a burst of limit requests.
 type qpsLimiter struct {
-	mu      sync.Mutex
-	limit   int
-	rate    float64 // tokens per real second
-	buckets map[string]*tokenBucket
-}
-
-type tokenBucket struct {
-	tokens float64
-	at     time.Time // when tokens was counted
+	mu       sync.Mutex
+	limit    int
+	rate     rate.Limit // tokens per real second
+	accounts map[string]*rate.Limiter
 }
 
 func (q *qpsLimiter) set(limit int, scale float64) {
 	q.mu.Lock()
 	defer q.mu.Unlock()
-	q.limit, q.rate = limit, float64(limit)/scale
-	q.buckets = map[string]*tokenBucket{}
+	q.limit = limit
+	q.rate = rate.Limit(float64(limit) / scale)
+	q.accounts = map[string]*rate.Limiter{}
 }
 
 // admit takes one of account's tokens at now. Without one it says how long
-// until the next.
+// until the next, and takes none: OSS refuses the request rather than
+// queueing it.
 func (q *qpsLimiter) admit(account string, now time.Time) (wait time.Duration, ok bool) {
 	q.mu.Lock()
 	defer q.mu.Unlock()
 	if q.limit <= 0 {
 		return 0, true
 	}
-	b := q.buckets[account]
-	if b == nil {
-		b = &tokenBucket{tokens: float64(q.limit), at: now}
-		q.buckets[account] = b
+	l := q.accounts[account]
+	if l == nil {
+		l = rate.NewLimiter(q.rate, q.limit)
+		q.accounts[account] = l
 	}
-	b.tokens = min(float64(q.limit), b.tokens+now.Sub(b.at).Seconds()*q.rate)
-	b.at = now
-	if b.tokens >= 1 {
-		b.tokens--
+	r := l.ReserveN(now, 1)
+	if wait = r.DelayFrom(now); wait == 0 {
 		return 0, true
 	}
-	return time.Duration((1 - b.tokens) / q.rate * float64(time.Second)), false
+	r.CancelAt(now)
+	return wait, false
 }
 
 // checkQPS refuses a request beyond its account's QPSLimit as OSS does.
