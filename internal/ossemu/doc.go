@@ -75,7 +75,8 @@
 // InitiateMultipartUpload, UploadPart, UploadPartCopy, CompleteMultipartUpload
 // (including x-oss-complete-all), AbortMultipartUpload, ListMultipartUploads,
 // ListParts, Put/Get/DeleteObjectTagging, Put/GetObjectAcl, RestoreObject,
-// PutSymlink, GetSymlink and AppendObject. Listings
+// CleanRestoredObject, PutSymlink, GetSymlink, AppendObject and
+// SealAppendObject. Listings
 // support prefix, delimiter, markers, continuation tokens, start-after,
 // max-keys and encoding-type=url.
 //
@@ -136,9 +137,12 @@
 // frozen again, with no x-oss-restore. A Tier other than Expedited, Standard
 // or Bulk is 400 InvalidArgument (every tier takes the same time here); a
 // RestoreObject of a Standard or IA object is 400 OperationNotSupported. A copy of a restored object
-// is frozen. The messages of these InvalidArgument errors and of
-// OperationNotSupported and RestoreAlreadyInProgress are the emulator's: OSS's
-// pages give none. SetClockSkew moves a test through the states without
+// is frozen. CleanRestoredObject freezes a restored object again at once;
+// while a restore runs it answers 409 ArchiveRestoreNotFinished, and for an
+// object with no restored state (never restored, expired, cleaned, or not
+// cold) 409 ArchiveRestoreFileStale, with OSS's messages and ECs. The messages
+// of these InvalidArgument errors and of OperationNotSupported are the
+// emulator's: OSS's pages give none. SetClockSkew moves a test through the states without
 // waiting, within the 15 minutes signatures allow.
 //
 // PutSymlink (x-oss-symlink-target, taken URL-encoded and stored as sent,
@@ -167,7 +171,9 @@
 // object's ETag changes with every append and is derived from its size and
 // CRC64 (OSS's is no MD5 of the bytes either). OSS's SDK guides say
 // appendable objects cannot be copied but name no error: CopyObject and
-// UploadPartCopy of one answer 400 OperationNotSupported.
+// UploadPartCopy of one answer 400 OperationNotSupported. SealAppendObject,
+// which OSS enables for an account on request, answers what OSS answers
+// without it: 400 OperationNotSupported "SealAppendable is not supported.".
 // The messages of NotSymlink, SymlinkTargetNotExist, InvalidTargetType,
 // ObjectNotAppendable and PositionNotEqualToLength are those OSS's older
 // references and SDK samples show; the UploadPartCopy one is the emulator's.
@@ -247,10 +253,11 @@
 // Authorization beyond the signature and Deny: any valid key pair may do
 // anything else;
 // bucket and object ACLs are stored and returned but not enforced, and there
-// are no bucket policies or RAM. SSE headers are stored and echoed, nothing is
-// encrypted and no KMS key ID is generated. Real-time access of Archive
+// are no bucket policies or RAM. SSE headers are stored and echoed and nothing
+// is encrypted; a KMS write that names no key is given one fixed key ID, as
+// OSS names its default key. Real-time access of Archive
 // objects (a bucket setting that makes them readable unrestored),
-// CleanRestoredObject, x-oss-object-restore-priority, ListObjects'
+// x-oss-object-restore-priority, ListObjects'
 // RestoreInfo and the time restores take by tier are not modelled. Not
 // implemented (the server answers 501 NotImplemented): PostObject, object-level retention and legal hold, lifecycle, CORS, referer,
 // logging, website, replication, inventory, encryption and tag configuration

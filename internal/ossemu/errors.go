@@ -48,6 +48,8 @@ type errorSpec struct {
 // was found, rather than invented.
 var errorSpecs = map[string]errorSpec{
 	"AccessDenied":              {403, "AccessDenied", ""},
+	"ArchiveRestoreFileStale":   {409, "The archive file or restore info stale", "0016-00000718"},
+	"ArchiveRestoreNotFinished": {409, "The archive file's restore is not finished.", "0016-00000719"},
 	"BucketAlreadyExists":       {409, "The requested bucket name is not available. The bucket namespace is shared by all users of the system. Please select a different name and try again.", "0015-00000104"},
 	"BucketNotEmpty":            {409, "The bucket has objects. Please delete them first.", "0015-00000301"},
 	"EntityTooLarge":            {400, "Your proposed upload exceeds the maximum allowed size.", ""},

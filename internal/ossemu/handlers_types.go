@@ -124,6 +124,36 @@ func (s *Server) restoreObject(rq *request) error {
 	return rq.writeEmpty(http.StatusAccepted)
 }
 
+// cleanRestoredObject ends a restored state early, freezing the object
+// again. Its refusals are those of OSS's CleanRestoredObject reference; an
+// object that is not cold has no restore info, so it is refused as one never
+// restored.
+func (s *Server) cleanRestoredObject(rq *request) error {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	b, o, err := s.versionTarget(rq)
+	if err != nil {
+		return err
+	}
+	writeVersionHeader(rq.w.Header(), b, o)
+	switch o.restoreStateAt(s.now()) {
+	case restoring:
+		return newError("ArchiveRestoreNotFinished")
+	case frozen:
+		return newError("ArchiveRestoreFileStale")
+	}
+	o.restoreReady = time.Time{}
+	o.restoreExpiry = time.Time{}
+	return rq.writeEmpty(http.StatusOK)
+}
+
+// sealAppendObject answers as OSS answers an account that has not asked for
+// SealAppendObject (OSS enables it on request): the refusal OSS gave the SDK
+// v2's integration tests.
+func (s *Server) sealAppendObject(*request) error {
+	return errorf("OperationNotSupported", "SealAppendable is not supported.").withEC("0016-00000513")
+}
+
 func maxTime(a, b time.Time) time.Time {
 	if a.After(b) {
 		return a

@@ -25,6 +25,7 @@ var servedSubResources = map[string]bool{
 	"wormExtend": true, "response-content-type": true, "response-content-language": true,
 	"response-expires": true, "response-cache-control": true, "response-content-disposition": true,
 	"response-content-encoding": true, "restore": true, "symlink": true, "append": true, "position": true,
+	"cleanRestoredObject": true, "seal": true,
 }
 
 // classify names the OSS operation of r the way the SDK's OpName does.
@@ -180,6 +181,10 @@ func classifyObject(m string, has func(string) bool, h http.Header) string {
 			return "RestoreObject"
 		case has("append"):
 			return "AppendObject"
+		case has("cleanRestoredObject"):
+			return "CleanRestoredObject"
+		case has("seal"):
+			return "SealAppendObject"
 		}
 	case http.MethodDelete:
 		switch {

@@ -194,6 +194,75 @@ func TestCopyObjectEncryption(t *testing.T) {
 	}
 }
 
+// TestDefaultKMSKey checks that a write asking for KMS without naming a key is
+// encrypted with the account's default key, which its answer and HEAD name,
+// as OSS does; a named key is kept, and other encryption names none.
+func TestDefaultKMSKey(t *testing.T) {
+	srv := ossemu.NewTestServer(t)
+	c := newClient(t, srv, oss.SignatureVersionV4)
+	if err := srv.CreateBucket("bkt", ""); err != nil {
+		t.Fatal(err)
+	}
+	must[*oss.PutObjectResult](t)(c.PutObject(ctx, &oss.PutObjectRequest{Bucket: oss.Ptr("bkt"), Key: oss.Ptr("src"),
+		Body: strings.NewReader("plain")}))
+	const keyIDHeader = "x-oss-server-side-encryption-key-id"
+	write := map[string]func(key, sse, kmsKey *string) (answered *string){
+		"PutObject": func(key, sse, kmsKey *string) *string {
+			res := must[*oss.PutObjectResult](t)(c.PutObject(ctx, &oss.PutObjectRequest{Bucket: oss.Ptr("bkt"), Key: key,
+				Body: strings.NewReader("x"), ServerSideEncryption: sse, ServerSideEncryptionKeyId: kmsKey}))
+			return oss.Ptr(res.Headers.Get(keyIDHeader))
+		},
+		"CopyObject": func(key, sse, kmsKey *string) *string {
+			return must[*oss.CopyObjectResult](t)(c.CopyObject(ctx, &oss.CopyObjectRequest{Bucket: oss.Ptr("bkt"), Key: key,
+				SourceKey: oss.Ptr("src"), ServerSideEncryption: sse, ServerSideEncryptionKeyId: kmsKey})).ServerSideEncryptionKeyId
+		},
+		"InitiateMultipartUpload": func(key, sse, kmsKey *string) *string {
+			init := must[*oss.InitiateMultipartUploadResult](t)(c.InitiateMultipartUpload(ctx, &oss.InitiateMultipartUploadRequest{
+				Bucket: oss.Ptr("bkt"), Key: key, ServerSideEncryption: sse, ServerSideEncryptionKeyId: kmsKey}))
+			must[*oss.CompleteMultipartUploadResult](t)(c.CompleteMultipartUpload(ctx, &oss.CompleteMultipartUploadRequest{
+				Bucket: oss.Ptr("bkt"), Key: key, UploadId: init.UploadId, CompleteAll: oss.Ptr("yes")}))
+			return nil // Complete does not repeat the encryption headers
+		},
+	}
+	var defaultKey string
+	for op, put := range write {
+		for _, tc := range []struct{ sse, key string }{{"KMS", ""}, {"KMS", "key-1"}, {"AES256", ""}} {
+			key := oss.Ptr(op + "-" + tc.sse + "-" + tc.key)
+			answered := put(key, oss.Ptr(tc.sse), optionalString(tc.key))
+			head := must[*oss.HeadObjectResult](t)(c.HeadObject(ctx, &oss.HeadObjectRequest{Bucket: oss.Ptr("bkt"), Key: key}))
+			got := oss.ToString(head.ServerSideEncryptionKeyId)
+			switch {
+			case tc.sse != "KMS":
+				if got != "" {
+					t.Errorf("%s with %s: KMS key %q, want none", op, tc.sse, got)
+				}
+			case tc.key != "":
+				if got != tc.key {
+					t.Errorf("%s with KMS key %s: HEAD names %q", op, tc.key, got)
+				}
+			default:
+				if got == "" {
+					t.Errorf("%s with KMS and no key: HEAD names no key", op)
+				}
+				if defaultKey != "" && got != defaultKey {
+					t.Errorf("%s with KMS and no key: key %q, another write got %q", op, got, defaultKey)
+				}
+				defaultKey = got
+			}
+			if answered != nil && oss.ToString(answered) != got {
+				t.Errorf("%s with %s %q: answered key %q, HEAD %q", op, tc.sse, tc.key, oss.ToString(answered), got)
+			}
+		}
+	}
+}
+
+func optionalString(s string) *string {
+	if s == "" {
+		return nil
+	}
+	return &s
+}
+
 // TestMultipartOperations covers the upload bookkeeping around UploadPartCopy.
 func TestMultipartOperations(t *testing.T) { forEachSignature(t, testMultipartOperations) }
 

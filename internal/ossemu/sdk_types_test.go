@@ -68,6 +68,11 @@ func (f *typesFixture) restore(c *oss.Client, key string, days int32, tier strin
 	return err
 }
 
+func (f *typesFixture) cleanRestored(c *oss.Client, key string) error {
+	_, err := c.CleanRestoredObject(ctx, &oss.CleanRestoredObjectRequest{Bucket: oss.Ptr("src"), Key: oss.Ptr(key)})
+	return err
+}
+
 func (f *typesFixture) get(c *oss.Client, key string) error {
 	res, err := c.GetObject(ctx, &oss.GetObjectRequest{Bucket: oss.Ptr("src"), Key: oss.Ptr(key)})
 	if err == nil {
@@ -129,6 +134,24 @@ func TestObjectTypeErrors(t *testing.T) {
 		{"RestoreObject of a missing object", func(c *oss.Client, f *typesFixture) error {
 			return f.restore(c, "missing", 0, "")
 		}, 404, "NoSuchKey", "0026-00000001", "The specified key does not exist."},
+		{"CleanRestoredObject of an object being restored", func(c *oss.Client, f *typesFixture) error {
+			f.srv.SetRestoreDuration(time.Hour)
+			if err := f.restore(c, "cold", 1, ""); err != nil {
+				return err
+			}
+			return f.cleanRestored(c, "cold")
+		}, 409, "ArchiveRestoreNotFinished", "0016-00000719", "The archive file's restore is not finished."},
+		{"CleanRestoredObject of an object never restored", func(c *oss.Client, f *typesFixture) error {
+			return f.cleanRestored(c, "deep")
+		}, 409, "ArchiveRestoreFileStale", "0016-00000718", "The archive file or restore info stale"},
+		{"CleanRestoredObject of a Standard object", func(c *oss.Client, f *typesFixture) error {
+			return f.cleanRestored(c, "standard")
+		}, 409, "ArchiveRestoreFileStale", "0016-00000718", "The archive file or restore info stale"},
+		{"SealAppendObject", func(c *oss.Client, f *typesFixture) error {
+			_, err := c.SealAppendObject(ctx, &oss.SealAppendObjectRequest{Bucket: oss.Ptr("src"), Key: oss.Ptr("appendable"),
+				Position: oss.Ptr(int64(len(f.data)))})
+			return err
+		}, 400, "OperationNotSupported", "0016-00000513", "SealAppendable is not supported."},
 		{"GetSymlink of an object that is no link", func(c *oss.Client, _ *typesFixture) error {
 			_, err := c.GetSymlink(ctx, &oss.GetSymlinkRequest{Bucket: oss.Ptr("src"), Key: oss.Ptr("standard")})
 			return err
@@ -246,6 +269,33 @@ func TestRestoreObject(t *testing.T) {
 			t.Errorf("x-oss-restore once expired %q, want none", got)
 		}
 		expectCode(t, f.get(c, "cold"), 403, "InvalidObjectState")
+		expectCode(t, f.cleanRestored(c, "cold"), 409, "ArchiveRestoreFileStale")
+	})
+}
+
+// TestCleanRestoredObject ends a restored state early: the object is frozen
+// again at once, shows no x-oss-restore, and a second clean finds nothing to
+// clean.
+func TestCleanRestoredObject(t *testing.T) {
+	forEachSignature(t, func(t *testing.T, version oss.SignatureVersionType) {
+		srv := ossemu.NewTestServer(t)
+		c := newClient(t, srv, version)
+		f := newTypesFixture(t, c, srv)
+		if err := f.restore(c, "cold", 3, ""); err != nil {
+			t.Fatal(err)
+		}
+		if err := f.get(c, "cold"); err != nil {
+			t.Fatalf("restored object unreadable: %v", err)
+		}
+		if err := f.cleanRestored(c, "cold"); err != nil {
+			t.Fatalf("CleanRestoredObject of a restored object: %v", err)
+		}
+		res := must[*oss.HeadObjectResult](t)(c.HeadObject(ctx, &oss.HeadObjectRequest{Bucket: oss.Ptr("src"), Key: oss.Ptr("cold")}))
+		if res.Restore != nil {
+			t.Errorf("x-oss-restore after CleanRestoredObject %q, want none", oss.ToString(res.Restore))
+		}
+		expectCode(t, f.get(c, "cold"), 403, "InvalidObjectState")
+		expectCode(t, f.cleanRestored(c, "cold"), 409, "ArchiveRestoreFileStale")
 	})
 }
 

@@ -393,6 +393,8 @@ var handlers = map[string]handlerFunc{
 	"PutObjectAcl":            (*Server).putObjectACL,
 	"GetObjectAcl":            (*Server).getObjectACL,
 	"RestoreObject":           (*Server).restoreObject,
+	"CleanRestoredObject":     (*Server).cleanRestoredObject,
+	"SealAppendObject":        (*Server).sealAppendObject,
 	"PutSymlink":              (*Server).putSymlink,
 	"GetSymlink":              (*Server).getSymlink,
 	"AppendObject":            (*Server).appendObject,

@@ -273,6 +273,12 @@ var sseHeaderNames = []string{
 	"x-oss-server-side-encryption", "x-oss-server-side-data-encryption", "x-oss-server-side-encryption-key-id",
 }
 
+// defaultKMSKeyID stands for the KMS key OSS manages for an account: a write
+// that asks for KMS without naming a key is encrypted with it, and the answer
+// and later HEADs name it in x-oss-server-side-encryption-key-id (the SDK
+// v2's integration tests, written against OSS, expect a key ID there).
+const defaultKMSKeyID = "0e5a2d4c-0f3b-4c1e-9a6d-5e0551d0c0de"
+
 // requestOwnedHeaderNames are the stored headers CopyObject always takes
 // from its request, whatever the metadata directive says.
 var requestOwnedHeaderNames = append([]string{"x-oss-storage-class"}, sseHeaderNames...)
@@ -310,6 +316,9 @@ func storedHeaders(h http.Header) (http.Header, error) {
 	if sse := out.Get("x-oss-server-side-encryption"); sse != "" && sse != "AES256" && sse != "KMS" && sse != "SM4" {
 		return nil, errorf("InvalidArgument", "The encryption method specified is not supported").
 			with("ArgumentName", "x-oss-server-side-encryption").with("ArgumentValue", sse)
+	}
+	if out.Get("x-oss-server-side-encryption") == "KMS" && out.Get("x-oss-server-side-encryption-key-id") == "" {
+		out.Set("x-oss-server-side-encryption-key-id", defaultKMSKeyID)
 	}
 	return out, nil
 }

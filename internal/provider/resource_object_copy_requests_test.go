@@ -1,6 +1,7 @@
 package provider
 
 import (
+	"cmp"
 	"context"
 	"testing"
 
@@ -40,6 +41,8 @@ func TestAccObjectCopy_CreateRequests(t *testing.T) {
 		extra  string
 		want   map[string]int
 		class  string
+		// kmsKey checks kms_key_id; nil means it must be null.
+		kmsKey knownvalue.Check
 	}{
 		"single request, source's storage class": {
 			// The plan's HeadObject of the source and CopyObject: the copy
@@ -51,10 +54,30 @@ func TestAccObjectCopy_CreateRequests(t *testing.T) {
 			class:  "IA",
 		},
 		"single request, storage class and encryption given": {
-			size:  1000,
-			extra: "storage_class = \"IA\"\n  server_side_encryption = \"KMS\"\n  kms_key_id = \"key-1\"",
-			want:  map[string]int{"HeadObject": 1, "CopyObject": 1},
-			class: "IA",
+			size:   1000,
+			extra:  "storage_class = \"IA\"\n  server_side_encryption = \"KMS\"\n  kms_key_id = \"key-1\"",
+			want:   map[string]int{"HeadObject": 1, "CopyObject": 1},
+			class:  "IA",
+			kmsKey: knownvalue.StringExact("key-1"),
+		},
+		"single request, KMS with OSS's default key": {
+			// CopyObject's answer names the key OSS chose, as a HeadObject
+			// would (the import step compares them).
+			size:   1000,
+			extra:  "server_side_encryption = \"KMS\"",
+			want:   map[string]int{"HeadObject": 1, "CopyObject": 1},
+			class:  "Standard",
+			kmsKey: knownvalue.NotNull(),
+		},
+		"multipart, KMS with OSS's default key": {
+			size:  16<<20 + 1,
+			extra: "server_side_encryption = \"KMS\"",
+			want: map[string]int{
+				"HeadObject": 1 + 1, "GetObjectTagging": 1, "InitiateMultipartUpload": 1,
+				"UploadPartCopy": objectcopy.DefaultParallelism, "CompleteMultipartUpload": 1,
+			},
+			class:  "Standard",
+			kmsKey: knownvalue.NotNull(),
 		},
 		"multipart": {
 			// The plan's HeadObject of the source carries the metadata
@@ -94,6 +117,7 @@ func TestAccObjectCopy_CreateRequests(t *testing.T) {
 						ConfigStateChecks: []statecheck.StateCheck{
 							statecheck.ExpectKnownValue(testResource, tfjsonpath.New("storage_class"), knownvalue.StringExact(tc.class)),
 							statecheck.ExpectKnownValue(testResource, tfjsonpath.New("size"), knownvalue.Int64Exact(tc.size)),
+							statecheck.ExpectKnownValue(testResource, tfjsonpath.New("kms_key_id"), cmp.Or[knownvalue.Check](tc.kmsKey, knownvalue.Null())),
 						},
 					},
 					{
