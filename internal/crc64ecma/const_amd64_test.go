@@ -24,8 +24,8 @@ func TestFoldConstants(t *testing.T) {
 	if bits.Reverse64(0x42F0E1EBA9EA3693) != 0xC96C5795D7870F42 {
 		t.Fatal("the normal-form polynomial is not crc64.ECMA reflected")
 	}
-	var want [4]uint64
-	for i, d := range []int{1024, 128} {
+	var want [8]uint64
+	for i, d := range []int{1024, 128, 2048, 512} {
 		want[2*i] = bits.Reverse64(xPowModP(d + 63))
 		want[2*i+1] = bits.Reverse64(xPowModP(d - 1))
 	}

@@ -1,29 +1,24 @@
 package crc64ecma
 
-import (
-	"hash/crc64"
-	"math/rand/v2"
-	"testing"
-)
+import "testing"
 
-func TestCLMULAvailable(t *testing.T) {
-	if !useCLMUL {
-		t.Skip("no PCLMULQDQ: the other tests checked only the table path")
-	}
-}
-
-// The table path serves CPUs without PCLMULQDQ, and tails everywhere;
-// force it for whole inputs.
-func TestFallback(t *testing.T) {
-	saved := useCLMUL
-	useCLMUL = false
-	t.Cleanup(func() { useCLMUL = saved })
-	r := rand.New(rand.NewPCG(11, 12))
-	for _, n := range []int{0, 1, 15, 127, 128, 4096, 1<<20 + 3} {
-		p := randomBytes(r, n)
-		crc := r.Uint64()
-		if got, want := Update(crc, p), crc64.Update(crc, ecma, p); got != want {
-			t.Errorf("%d bytes: Update = %#x, hash/crc64 %#x", n, got, want)
-		}
+// The other tests take the widest path the CPU has for each length; force
+// each narrower one through the same checks.
+func TestPaths(t *testing.T) {
+	t.Logf("PCLMULQDQ %v, AVX-512 VPCLMULQDQ %v", useCLMUL, useAVX512)
+	savedCLMUL, savedAVX512 := useCLMUL, useAVX512
+	t.Cleanup(func() { useCLMUL, useAVX512 = savedCLMUL, savedAVX512 })
+	for _, path := range []struct {
+		name          string
+		clmul, avx512 bool
+	}{
+		{"PCLMULQDQ", savedCLMUL, false},
+		{"table", false, false},
+	} {
+		t.Run(path.name, func(t *testing.T) {
+			useCLMUL, useAVX512 = path.clmul, path.avx512
+			TestUpdateLengthsAndOffsets(t)
+			TestUpdateLarge(t)
+		})
 	}
 }
