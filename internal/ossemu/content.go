@@ -3,10 +3,11 @@ package ossemu
 import (
 	"encoding/binary"
 	"fmt"
-	"hash/crc64"
 	"io"
 	"math/bits"
 	"sync"
+
+	"github.com/ossprovider/terraform-provider-oss/internal/crc64ecma"
 )
 
 // Object content is a list of extents. An extent is a window onto either a
@@ -144,7 +145,7 @@ func baseBlock(seed uint64) []byte {
 		binary.LittleEndian.PutUint64(b[i:], hi^lo)
 	}
 	seedCache.blocks[seed] = b
-	seedCache.crcs[seed] = crc64.Update(0, crcTable, b)
+	seedCache.crcs[seed] = crc64ecma.Checksum(b)
 	return b
 }
 

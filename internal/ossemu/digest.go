@@ -3,13 +3,12 @@ package ossemu
 import (
 	"crypto/md5"
 	"encoding/hex"
-	"hash/crc64"
 	"strconv"
 	"strings"
 	"sync"
-)
 
-var crcTable = crc64.MakeTable(crc64.ECMA)
+	"github.com/ossprovider/terraform-provider-oss/internal/crc64ecma"
+)
 
 // gf2 is a 64x64 matrix over GF(2); column i is the image of bit i.
 type gf2 [64]uint64
@@ -103,8 +102,8 @@ func crcCombine(crcA, crcB uint64, lenB int64) uint64 {
 // crc(header || zeros) is crc(header) advanced over the zeros (tailOp)
 // combined with crc(zeros).
 var (
-	crcZerosTail  = crc64.Update(0, crcTable, make([]byte, blockSize-headerLen))
-	crcZerosBlock = crc64.Update(0, crcTable, make([]byte, blockSize))
+	crcZerosTail  = crc64ecma.Checksum(make([]byte, blockSize-headerLen))
+	crcZerosBlock = crc64ecma.Checksum(make([]byte, blockSize))
 	tailOp        = shiftTable(blockSize - headerLen)
 	blockOp       = shiftTable(blockSize) // crcCombine over one whole block
 )
@@ -121,7 +120,7 @@ func baseCRC(seed uint64) uint64 {
 // generating it; base is baseCRC(seed).
 func blockCRC(seed, base uint64, k int64) uint64 {
 	h := blockHeader(seed, k)
-	hc := tailOp.times(crc64.Update(0, crcTable, h[:])) ^ crcZerosTail
+	hc := tailOp.times(crc64ecma.Checksum(h[:])) ^ crcZerosTail
 	return base ^ hc ^ crcZerosBlock
 }
 
@@ -129,7 +128,7 @@ func blockCRC(seed, base uint64, k int64) uint64 {
 // the partial blocks of e.
 func (e extent) extendCRC(crc uint64) uint64 {
 	if !e.generated() {
-		return crcCombine(crc, crc64.Update(0, crcTable, e.b.data[e.off:e.off+e.n]), e.n)
+		return crcCombine(crc, crc64ecma.Checksum(e.b.data[e.off:e.off+e.n]), e.n)
 	}
 	base := baseCRC(e.seed)
 	forEachBlock(e.off, e.n, func(k, start, stop int64) {
@@ -139,7 +138,7 @@ func (e extent) extendCRC(crc uint64) uint64 {
 		}
 		part := extent{seed: e.seed, off: k<<blockShift + start, n: stop - start}
 		var c uint64
-		part.forEachChunk(func(p []byte) { c = crc64.Update(c, crcTable, p) })
+		part.forEachChunk(func(p []byte) { c = crc64ecma.Update(c, p) })
 		crc = crcCombine(crc, c, stop-start)
 	})
 	return crc
