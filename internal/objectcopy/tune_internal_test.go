@@ -102,6 +102,15 @@ func TestTuner_Decisions(t *testing.T) {
 			},
 			size: 64 * mib, wantSingle: true, wantPar: overprovision * 8,
 		},
+		"capped from the start, 30 ms round trip: CopyObject is still worth trying at 64 MiB": {
+			observe: func(tu *Tuner) {
+				const rt = 30 * time.Millisecond
+				tu.observeRoundTrip(rt)
+				tu.observeParts(8, partsAfter(rt, 8, 8*mib, 600.0/8*mib), false)
+				tu.observeParts(64, partsAfter(rt, 64, 16*mib, 600.0/64*mib), false)
+			},
+			size: 64 * mib, wantSingle: true, wantPar: overprovision * 8,
+		},
 		"capped from the start, 1 GiB: a CopyObject at 75 MiB/s would lose too much to try": {
 			observe: func(tu *Tuner) {
 				tu.observeRoundTrip(rtt)
