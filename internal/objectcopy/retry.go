@@ -3,6 +3,7 @@ package objectcopy
 import (
 	"errors"
 	"net/http"
+	"strconv"
 	"sync/atomic"
 	"time"
 
@@ -60,15 +61,37 @@ func (r *retryPolicy) MaxAttempts() int { return maxAttempts }
 // RetryDelay is the backoff before the given attempt. The SDK asks for it
 // only when it is about to retry, so this is where a retry is charged to the
 // budget; an error tells the SDK to give up with the last attempt's error.
+//
+// A 503 that says how long to wait (x-oss-qos-delay-time: OSS throttled
+// the account, for QPS or bandwidth) is charged nothing: the copy sent too
+// much at once, which its Tuner corrects next time, and the service is not
+// failing. Its request waits at least what OSS asked, and still gets no
+// more than maxAttempts.
 func (r *retryPolicy) RetryDelay(attempt int, err error) (time.Duration, error) {
-	var se *oss.ServiceError
+	var (
+		se   *oss.ServiceError
+		wait time.Duration
+		qos  bool
+	)
 	if errors.As(err, &se) && se.StatusCode == http.StatusServiceUnavailable {
 		r.throttled.Store(true)
+		wait, qos = qosDelay(se)
 	}
-	if r.budget.Add(-1) < 0 {
+	if !qos && r.budget.Add(-1) < 0 {
 		return 0, errRetryBudgetSpent
 	}
-	return r.std.RetryDelay(attempt, err)
+	d, err := r.std.RetryDelay(attempt, err)
+	return max(d, wait), err
+}
+
+// qosDelay is the wait a throttling answer asks for, in milliseconds in
+// x-oss-qos-delay-time, at most retryMaxDelay; false when it asks none.
+func qosDelay(se *oss.ServiceError) (time.Duration, bool) {
+	ms, err := strconv.ParseInt(se.Headers.Get("x-oss-qos-delay-time"), 10, 64)
+	if err != nil || ms < 0 {
+		return 0, false
+	}
+	return min(time.Duration(ms)*time.Millisecond, retryMaxDelay), true
 }
 
 // apply installs the policy on one request. RetryMaxAttempts is set too

@@ -113,3 +113,31 @@ func TestCopy_RetriesAreBounded(t *testing.T) {
 	srv.ClearFaults()
 	assertNoUploads(t, srv)
 }
+
+// Throttling answers (503 with x-oss-qos-delay-time) are OSS asking the
+// copy to slow down, not a failing service: a copy that sends more parts
+// at once than the account's QPS allows finishes, however many of its
+// requests were throttled, where the retry budget would have run out.
+func TestCopy_ThrottlingSpendsNoBudget(t *testing.T) {
+	t.Parallel()
+	srv, c := newEnv(t)
+	const parts = 60
+	data := randomBytes(parts*partSize, 22)
+	putSource(t, srv, "k", data, nil)
+	// 10 requests at once, refilled at 100 a second.
+	srv.SetPerformance(ossemu.Performance{QPSLimit: 10, TimeScale: 0.1})
+
+	_, err := objectcopy.Copy(context.Background(), c, objectcopy.Params{
+		SourceBucket: srcBucket, SourceKey: "k", Bucket: dstBucket, Key: "k",
+		PartSize: partSize, Parallelism: parts,
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	// More throttled retries than the budget's 10 + 60/5.
+	if got := srv.RequestCount("UploadPartCopy"); got <= parts+22 {
+		t.Errorf("%d UploadPartCopy requests: the test throttled too few", got)
+	}
+	srv.SetPerformance(ossemu.Performance{})
+	assertNoUploads(t, srv)
+}

@@ -15,8 +15,11 @@ const (
 	// needs to know.
 	startParallelism = 8
 	// growth multiplies the parallelism after a copy whose streams all ran
-	// at the single-stream rate: the cap, if any, lies beyond.
-	growth = 4
+	// at the single-stream rate: the cap, if any, lies beyond. A cap far
+	// above one stream (2.5 GiB/s against 50 MiB/s needs 51 streams) is
+	// reached on the second copy from startParallelism, and overshooting
+	// costs little: the next copy measures the cap and settles below.
+	growth = 8
 	// overprovision is how many more streams than the cap needs a tuned
 	// copy runs: a part's stream is idle for the round trip before it
 	// copies, and a margin keeps the cap reached when the estimates are off.
@@ -31,6 +34,19 @@ const (
 	// minTunedParallelism keeps a few streams copying while others wait for
 	// their round trip.
 	minTunedParallelism = 4
+	// minPartRoundTrips is the least a tuned part copies, in round trips of
+	// one stream: all parts of a round wait for their round trip together,
+	// so once a part copies in less than a quarter of one, more parts save
+	// less than that quarter (a sixteenth of the four round trips every
+	// multipart copy takes) while each is one more request to send, to
+	// straggle and to be throttled for.
+	minPartRoundTrips = 0.25
+	// probeOdds bounds the gamble of a CopyObject that measures whether a
+	// stream alone reaches the cap: it is made when it may lose at most
+	// probeOdds times what it may win. It is made once, while what it
+	// finds serves every later copy: at 30 ms, 600 MiB/s streams and a
+	// 0.6 GiB/s cap, a 64 MiB CopyObject takes 0.7 of a multipart copy.
+	probeOdds = 16
 	// rttWeight is the weight of a new round-trip sample in the average.
 	rttWeight = 0.25
 )
@@ -96,7 +112,7 @@ func (t *Tuner) plan(size, partSize int64, parallelism int) plan {
 	p := plan{partSize: partSize, parallelism: cmp.Or(parallelism, min(t.next, t.limit))}
 	p.single = size == 0 || (partSize == 0 && size <= maxCopyObjectSize && t.singleFaster(size, p.parallelism))
 	if p.partSize == 0 {
-		p.partSize = tunedPartSize(size, p.parallelism)
+		p.partSize = tunedPartSize(size, p.parallelism, int64(minPartRoundTrips*t.rtt*t.stream))
 	}
 	return p
 }
@@ -106,27 +122,31 @@ func (t *Tuner) plan(size, partSize int64, parallelism int) plan {
 // Tuner has measured a round trip and a stream it copies small objects
 // with one request, as without a Tuner. When the stream rate was measured
 // only among streams that shared the cap, a stream alone may reach the
-// cap: the Tuner then expects that, and a CopyObject measures it.
+// cap: the Tuner then expects that, and a CopyObject measures it, unless
+// that copy could lose more than probeOdds times the two round trips it
+// may save.
 func (t *Tuner) singleFaster(size int64, parallelism int) bool {
 	if t.rtt == 0 || t.stream == 0 {
 		return size <= singleCopyThreshold
 	}
+	s := float64(size)
 	one, all := t.stream, float64(parallelism)*t.stream
 	if t.capacity > 0 {
-		if !t.streamAlone {
+		all = min(all, t.capacity)
+		if !t.streamAlone && s/t.stream-s/all-2*t.rtt <= probeOdds*2*t.rtt {
 			one = t.capacity
 		}
-		one, all = min(one, t.capacity), min(all, t.capacity)
+		one = min(one, t.capacity)
 	}
-	s := float64(size)
 	return t.rtt+s/one <= 3*t.rtt+s/all
 }
 
-// tunedPartSize cuts size bytes into one round of parallelism parts, within
-// OSS's limits and maxTunedPartSize.
-func tunedPartSize(size int64, parallelism int) int64 {
+// tunedPartSize cuts size bytes into one round of parallelism parts of at
+// least least bytes (fewer parts when they would be smaller), within OSS's
+// limits and maxTunedPartSize.
+func tunedPartSize(size int64, parallelism int, least int64) int64 {
 	part := ceilDiv(max(size, 1), int64(parallelism))
-	part = min(part, maxTunedPartSize)
+	part = min(max(part, least), maxTunedPartSize)
 	return min(max(part, ceilDiv(size, MaxParts), MinPartSize), MaxPartSize)
 }
 

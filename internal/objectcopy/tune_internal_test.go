@@ -1,6 +1,7 @@
 package objectcopy
 
 import (
+	"cmp"
 	"testing"
 	"time"
 )
@@ -12,8 +13,11 @@ const (
 
 // parts returns n samples of parts of size bytes copied at rate bytes/s
 // after a round trip rtt.
-func parts(n int, size int64, rate float64) []partSample {
-	took := rtt + time.Duration(float64(size)/rate*float64(time.Second))
+func parts(n int, size int64, rate float64) []partSample { return partsAfter(rtt, n, size, rate) }
+
+// partsAfter is parts after a round trip rt.
+func partsAfter(rt time.Duration, n int, size int64, rate float64) []partSample {
+	took := rt + time.Duration(float64(size)/rate*float64(time.Second))
 	s := make([]partSample, n)
 	for i := range s {
 		s[i] = partSample{size: size, took: took}
@@ -32,16 +36,39 @@ func TestTuner_Decisions(t *testing.T) {
 		size       int64
 		wantSingle bool
 		wantPar    int
+		// wantParts is how many parts the plan cuts; 0: one round of
+		// wantPar parts.
+		wantParts int64
 	}{
 		"nothing measured: static threshold, cautious start": {
 			observe: func(*Tuner) {}, size: 64 * mib, wantPar: startParallelism,
 		},
-		"streams at full rate: parallelism grows": {
+		"streams at full rate: parallelism grows past what a 2.5 GiB/s cap needs of 50 MiB/s streams": {
 			observe: func(tu *Tuner) {
 				tu.observeRoundTrip(rtt)
 				tu.observeParts(8, parts(8, 8*mib, 50*mib), false)
 			},
-			size: 1 << 30, wantPar: 8 * growth,
+			size: 1 << 30, wantPar: 64,
+		},
+		"many streams, 64 MiB: no part copies for less than a quarter round trip": {
+			observe: func(tu *Tuner) {
+				tu.observeRoundTrip(rtt)
+				tu.observeParts(8, parts(8, 8*mib, 50*mib), false)
+				// 64 streams share 2.5 GiB/s: 40 MiB/s each, not yet taken
+				// for a cap.
+				tu.observeParts(64, parts(64, 16*mib, 40*mib), false)
+			},
+			// Parts of 100 ms x 50 MiB/s / 4 = 1.25 MiB, not 100 of 0.64 MiB.
+			size: 64 * mib, wantPar: MaxParallelism, wantParts: 52,
+		},
+		"many streams, short round trip: one round of small parts": {
+			observe: func(tu *Tuner) {
+				const rt = 2 * time.Millisecond
+				tu.observeRoundTrip(rt)
+				tu.observeParts(8, partsAfter(rt, 8, 8*mib, 50*mib), false)
+				tu.observeParts(64, partsAfter(rt, 64, 16*mib, 40*mib), false)
+			},
+			size: 64 * mib, wantPar: MaxParallelism,
 		},
 		"streams slowed by a cap: parallelism settles at twice what it needs": {
 			observe: func(tu *Tuner) {
@@ -75,6 +102,23 @@ func TestTuner_Decisions(t *testing.T) {
 			},
 			size: 64 * mib, wantSingle: true, wantPar: overprovision * 8,
 		},
+		"capped from the start, 30 ms round trip: CopyObject is still worth trying at 64 MiB": {
+			observe: func(tu *Tuner) {
+				const rt = 30 * time.Millisecond
+				tu.observeRoundTrip(rt)
+				tu.observeParts(8, partsAfter(rt, 8, 8*mib, 600.0/8*mib), false)
+				tu.observeParts(64, partsAfter(rt, 64, 16*mib, 600.0/64*mib), false)
+			},
+			size: 64 * mib, wantSingle: true, wantPar: overprovision * 8,
+		},
+		"capped from the start, 1 GiB: a CopyObject at 75 MiB/s would lose too much to try": {
+			observe: func(tu *Tuner) {
+				tu.observeRoundTrip(rtt)
+				tu.observeParts(8, parts(8, 8*mib, 75*mib), false)
+				tu.observeParts(32, parts(32, 2*mib, 600.0/32*mib), false)
+			},
+			size: 1 << 30, wantPar: overprovision * 8,
+		},
 		"throttled: parallelism halves": {
 			observe: func(tu *Tuner) {
 				tu.observeRoundTrip(rtt)
@@ -93,8 +137,9 @@ func TestTuner_Decisions(t *testing.T) {
 			if p.single != tc.wantSingle || p.parallelism != tc.wantPar {
 				t.Errorf("plan %+v, want single %t and parallelism %d", p, tc.wantSingle, tc.wantPar)
 			}
-			if !p.single && p.partSize != tunedPartSize(tc.size, p.parallelism) {
-				t.Errorf("part size %d, want one round of %d parts", p.partSize, p.parallelism)
+			want := cmp.Or(tc.wantParts, int64(p.parallelism))
+			if got := ceilDiv(tc.size, p.partSize); !p.single && got != want {
+				t.Errorf("part size %d cuts %d parts, want %d", p.partSize, got, want)
 			}
 		})
 	}

@@ -25,6 +25,8 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
 	"github.com/hashicorp/terraform-plugin-framework/types"
 	"github.com/hashicorp/terraform-plugin-log/tflog"
+
+	"github.com/ossprovider/terraform-provider-oss/internal/objectcopy"
 )
 
 var (
@@ -108,6 +110,10 @@ type providerData struct {
 	settings    clientSettings
 	sources     sourceClients
 	credentials credentials.CredentialsProvider
+	// tuner learns OSS's round trip, stream rate and aggregate cap from
+	// every copy through client, so that a copy plans with what the copies
+	// before it measured rather than each starting blind.
+	tuner *objectcopy.Tuner
 }
 
 // clientSettings are what every client the provider makes shares with the
@@ -346,7 +352,7 @@ func (p *ossProvider) Configure(ctx context.Context, req provider.ConfigureReque
 	})
 
 	data := &providerData{client: client, httpClient: httpClient, region: region, endpoint: endpoint, settings: settings,
-		credentials: creds}
+		credentials: creds, tuner: objectcopy.NewTuner()}
 	resp.ResourceData = data
 	resp.DataSourceData = data
 }

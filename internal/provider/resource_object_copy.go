@@ -232,6 +232,11 @@ func (r *objectCopyResource) Create(ctx context.Context, req resource.CreateRequ
 	}
 	params.Logger = tflogLogger{ctx: ctx}
 	params.HTTPClient = r.data.httpClient
+	if plan.PartSize.IsNull() && plan.Parallelism.IsNull() {
+		// A copy shaped by hand would teach the shared Tuner the
+		// parallelism it was given, not the one it found.
+		params.Tuner = r.data.tuner
+	}
 	tflog.Debug(ctx, "copying object", map[string]any{
 		"source_bucket": params.SourceBucket, "source_key": params.SourceKey,
 		"source_version_id": params.SourceVersion(), "bucket": params.Bucket, "key": params.Key,

@@ -259,14 +259,17 @@ func objectCopySchema(ctx context.Context) schema.Schema {
 			},
 			"part_size": schema.Int64Attribute{
 				MarkdownDescription: fmt.Sprintf("Bytes per copied part, from `%d` (100 KiB) to `%d` (5 GiB). "+
-					"When not set it is chosen from the object size, large enough to stay within 10,000 "+
-					"parts. It changes how the copy runs, not what it produces: changing it updates state "+
+					"When neither it nor `parallelism` is set, the provider chooses both, and whether one request "+
+					"copies the object, from the round trips and copy rates its earlier copies measured; when "+
+					"only `parallelism` is set it is chosen from the object size, large enough to stay within "+
+					"10,000 parts. It changes how the copy runs, not what it produces: changing it updates state "+
 					"only and copies nothing.", objectcopy.MinPartSize, objectcopy.MaxPartSize),
 				Optional:   true,
 				Validators: []validator.Int64{int64validator.Between(objectcopy.MinPartSize, objectcopy.MaxPartSize)},
 			},
 			"parallelism": schema.Int64Attribute{
-				MarkdownDescription: fmt.Sprintf("Parts copied at once, from `1` to `%d`. Default value is `%d`. "+
+				MarkdownDescription: fmt.Sprintf("Parts copied at once, from `1` to `%d`. When neither it nor "+
+					"`part_size` is set it is chosen as `part_size` says; when only `part_size` is set it is `%d`. "+
 					"Changing it updates state only and copies nothing.", objectcopy.MaxParallelism, objectcopy.DefaultParallelism),
 				Optional:   true,
 				Validators: []validator.Int64{int64validator.Between(1, objectcopy.MaxParallelism)},

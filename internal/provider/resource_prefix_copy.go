@@ -597,7 +597,7 @@ func (r *prefixCopyResource) listAndDiff(ctx context.Context, m prefixCopyResour
 // copier is the prefix copier for m's source and destination. source is
 // the source client; a relay reads each object through it.
 func (r *prefixCopyResource) copier(ctx context.Context, m prefixCopyResourceModel, source *oss.Client) *prefixcopy.Copier {
-	tmpl := objectcopy.Params{HTTPClient: r.data.httpClient, Logger: tflogLogger{ctx: ctx}}
+	tmpl := objectcopy.Params{HTTPClient: r.data.httpClient, Logger: tflogLogger{ctx: ctx}, Tuner: r.data.tuner}
 	if m.CopyMethod.ValueString() == copyRelay {
 		tmpl.SourceClient = source
 	}

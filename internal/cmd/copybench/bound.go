@@ -13,9 +13,10 @@ import (
 const maxCopyObjectSize int64 = 5 << 30
 
 // boundText states lowerBound in the benchmark's output.
-const boundText = `bound: the fastest any copier can be under the model, unscaled: every strategy
-  first learns the size (one HEAD round trip: CopyObject takes at most 5 GiB, and parts
-  need ranges), then the faster of
+const boundText = `bound: the fastest any copier can be under the model, unscaled, where a round trip
+  is the model's round trip plus its server time (the median one under straggle; QPS
+  limits are not counted): every strategy first learns the size (one HEAD round trip:
+  CopyObject takes at most 5 GiB, and parts need ranges), then the faster of
     one CopyObject (size <= 5 GiB):  round trip + size / min(stream rate, aggregate cap)
     multipart:  Initiate + one round of k parts + Complete
                 = 3 round trips + size / min(k * stream rate, aggregate cap),
@@ -24,7 +25,7 @@ const boundText = `bound: the fastest any copier can be under the model, unscale
 
 // lowerBound is the model's floor for copying size bytes, before TimeScale.
 func lowerBound(p ossemu.Performance, size int64) time.Duration {
-	rt := p.RoundTrip.Seconds()
+	rt := (p.RoundTrip + p.ServerTime).Seconds()
 	s := float64(size)
 	rate := func(streams int64) float64 {
 		r := math.Inf(1)

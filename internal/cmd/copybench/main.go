@@ -12,7 +12,11 @@
 // It sweeps a grid of models (round trip x per-stream copy rate x aggregate
 // cap) and object sizes, and reports every copier's time as a ratio to the
 // model's lower bound (see lowerBound), which it computes from the model.
-// BENCH_QUICK=1 copies only 1 MiB, 64 MiB and 1 GiB.
+// BENCH_QUICK=1 copies only 1 MiB, 64 MiB and 1 GiB. -server-time,
+// -straggle, -seed and -qps-limit add the rest of the emulator's model to
+// every model of the grid. Unless -stress=false, a few stress models
+// follow: grid models with server time, stragglers and a QPS limit that
+// throttles the engine's parallelism (see stressModels).
 //
 // Each model and size runs at its own time scale, chosen so that the
 // bound takes about -target of real time: the scale shrinks every modeled
@@ -64,6 +68,23 @@ const (
 	targetRatio = 1.15
 )
 
+// stressModels are the models the stress rows copy under: one where the cap
+// needs many streams (51 of 50 MiB/s for 2.5 GiB/s), a middle one, and one
+// where a single stream reaches the cap.
+var stressModels = []cell{
+	{roundTrip: 2 * time.Millisecond, rate: 50 << 20, capB: 25 << 30 / 10},
+	{roundTrip: 30 * time.Millisecond, rate: 150 << 20, capB: 12 << 30 / 10},
+	{roundTrip: 100 * time.Millisecond, rate: 600 << 20, capB: 6 << 30 / 10},
+}
+
+// stressExtra is the rest of the stress rows' model: per-request server
+// time, stragglers among parts, and a QPS limit well above the tuned
+// Copier's 19 requests per copy but at the engine's parallelism where the
+// cap needs many streams (64 to 100 parts at once), so that OSS throttles
+// it. The limit's bucket holds one second of requests: a lower limit would
+// throttle every copier, as the copies follow each other without pause.
+var stressExtra = ossemu.Performance{ServerTime: 10 * time.Millisecond, Straggle: 0.5, Seed: 1, QPSLimit: 64}
+
 func main() {
 	if len(os.Args) == 2 && os.Args[1] == serveFlag {
 		if err := serve(); err != nil {
@@ -87,6 +108,10 @@ type config struct {
 	runs        int
 	seedRuns    int
 	target      time.Duration
+	// extra holds the model's server time, straggle, seed and QPS limit,
+	// the same for every model of the grid.
+	extra  ossemu.Performance
+	stress bool
 }
 
 func parseFlags(args []string) (*config, error) {
@@ -99,13 +124,22 @@ func parseFlags(args []string) (*config, error) {
 	runs := fs.Int("runs", 3, "timed copies per copier, model and size; the figures are their median")
 	seedRuns := fs.Int("seed-runs", 1, "timed copies of the seed's algorithm (slow; not a headline figure)")
 	target := fs.Duration("target", 100*time.Millisecond, "real time the bound takes at each model's and size's time scale (time scale at most 1)")
+	var extra ossemu.Performance
+	fs.DurationVar(&extra.ServerTime, "server-time", 0, "modeled OSS time per request after the round trip, e.g. 10ms (the median with -straggle), for every model")
+	fs.Float64Var(&extra.Straggle, "straggle", 0, "sigma of the lognormal spread (median 1) of server times and part copy times, e.g. 0.5, for every model")
+	fs.Uint64Var(&extra.Seed, "seed", 0, "seed of -straggle's draws")
+	fs.IntVar(&extra.QPSLimit, "qps-limit", 0, "requests per modeled second the account may send before OSS answers 503, for every model (0 = unlimited)")
+	stress := fs.Bool("stress", true, fmt.Sprintf("after the grid, copy under %d stress models with %s", len(stressModels), stressText()))
 	if err := fs.Parse(args); err != nil {
 		return nil, err
 	}
 	if *runs < 1 || *seedRuns < 1 || *target <= 0 {
 		return nil, errors.New("-runs and -seed-runs must be at least 1 and -target positive")
 	}
-	cfg := &config{runs: *runs, seedRuns: *seedRuns, target: *target}
+	if extra.ServerTime < 0 || extra.Straggle < 0 || extra.QPSLimit < 0 {
+		return nil, errors.New("-server-time, -straggle and -qps-limit must not be negative")
+	}
+	cfg := &config{runs: *runs, seedRuns: *seedRuns, target: *target, extra: extra, stress: *stress}
 	if os.Getenv("BENCH_QUICK") == "1" && !flagSet(fs, "sizes") {
 		*sizes = "1MiB,64MiB,1GiB"
 	}
@@ -286,18 +320,32 @@ func (m measurement) total() int {
 	return n
 }
 
-// cell is one model of the sweep.
+// cell is one model of the sweep: its round trip, stream rate and cap, and
+// in extra its server time, straggle, seed and QPS limit.
 type cell struct {
 	roundTrip  time.Duration
 	rate, capB int64
+	extra      ossemu.Performance
 }
 
 func (c cell) String() string {
-	return fmt.Sprintf("rt=%s rate=%s/s cap=%s/s", c.roundTrip, formatSize(c.rate), formatSize(c.capB))
+	s := fmt.Sprintf("rt=%s rate=%s/s cap=%s/s", c.roundTrip, formatSize(c.rate), formatSize(c.capB))
+	if e := c.extra; e.ServerTime != 0 || e.Straggle != 0 || e.QPSLimit != 0 {
+		s += fmt.Sprintf(" server=%s straggle=%g seed=%d qps=%d", e.ServerTime, e.Straggle, e.Seed, e.QPSLimit)
+	}
+	return s
 }
 
 func (c cell) perf(scale float64) ossemu.Performance {
-	return ossemu.Performance{RoundTrip: c.roundTrip, CopyRate: c.rate, AggregateCap: c.capB, TimeScale: scale}
+	p := c.extra
+	p.RoundTrip, p.CopyRate, p.AggregateCap, p.TimeScale = c.roundTrip, c.rate, c.capB, scale
+	return p
+}
+
+// stressText describes stressExtra for the flag's help and the report.
+func stressText() string {
+	e := stressExtra
+	return fmt.Sprintf("server time %s, straggle %g (seed %d), QPS limit %d", e.ServerTime, e.Straggle, e.Seed, e.QPSLimit)
 }
 
 // outcome is one copier's figures for one cell and size.
@@ -347,27 +395,53 @@ func run(args []string, out io.Writer) error {
 	if err := warmUp(emu, cfg); err != nil {
 		return err
 	}
-	var results []result
-	seed := uint64(1)
+	var grid []cell
 	for _, rt := range cfg.roundTrips {
 		for _, rate := range cfg.streamRates {
 			for _, capB := range cfg.caps {
-				c := cell{roundTrip: rt, rate: rate, capB: capB}
-				for _, size := range cfg.sizes {
-					seed++
-					r, err := measureCell(emu, cfg, c, size, seed, out)
-					if err != nil {
-						return err
-					}
-					results = append(results, r)
-				}
+				grid = append(grid, cell{roundTrip: rt, rate: rate, capB: capB, extra: cfg.extra})
 			}
 		}
 	}
+	seed := uint64(1)
+	results, err := measureCells(emu, cfg, grid, &seed, out)
+	if err != nil {
+		return err
+	}
 	fmt.Fprintln(out)
 	summarize(out, cfg, results)
+	if cfg.stress {
+		fmt.Fprintf(out, "\nstress: %s\n", stressText())
+		stress := make([]cell, len(stressModels))
+		for i, c := range stressModels {
+			c.extra = stressExtra
+			stress[i] = c
+		}
+		if results, err = measureCells(emu, cfg, stress, &seed, out); err != nil {
+			return err
+		}
+		fmt.Fprintln(out)
+		summarize(out, cfg, results)
+	}
 	fmt.Fprintf(out, "\nduration: %s\n", time.Since(start).Round(time.Second))
 	return nil
+}
+
+// measureCells measures every size under every model of cells; seed counts
+// the sources made so far.
+func measureCells(emu *emulator, cfg *config, cells []cell, seed *uint64, out io.Writer) ([]result, error) {
+	var results []result
+	for _, c := range cells {
+		for _, size := range cfg.sizes {
+			*seed++
+			r, err := measureCell(emu, cfg, c, size, *seed, out)
+			if err != nil {
+				return nil, err
+			}
+			results = append(results, r)
+		}
+	}
+	return results, nil
 }
 
 // measureCell copies one object of size bytes under cell's model with every

@@ -31,6 +31,12 @@ func TestLowerBound(t *testing.T) {
 			perf: ossemu.Performance{RoundTrip: 100 * time.Millisecond, CopyRate: 640 * mib, AggregateCap: 1280 * mib},
 			size: 64 * mib, want: 300 * time.Millisecond,
 		},
+		// Every request waits its server time after the round trip: 4 of
+		// them for multipart.
+		"server time": {
+			perf: ossemu.Performance{RoundTrip: 100 * time.Millisecond, ServerTime: 50 * time.Millisecond, CopyRate: 50 * mib, AggregateCap: 600 * mib},
+			size: 600 * mib, want: 1600 * time.Millisecond,
+		},
 		// Past 5 GiB only multipart remains.
 		"larger than one CopyObject takes": {
 			perf: ossemu.Performance{RoundTrip: 100 * time.Millisecond, CopyRate: 6 << 30, AggregateCap: 6 << 30},
@@ -61,5 +67,28 @@ func TestParseFlagsQuick(t *testing.T) {
 	}
 	if _, err := parseFlags([]string{"-copiers", "nope"}); err == nil {
 		t.Error("an unknown copier was accepted")
+	}
+	if !cfg.stress || len(stressModels) == 0 || stressExtra.QPSLimit == 0 {
+		t.Error("the default sweep has no throttled stress rows")
+	}
+}
+
+// The rest of the model applies to every model of the grid.
+func TestParseFlagsModel(t *testing.T) {
+	t.Parallel()
+	cfg, err := parseFlags([]string{"-server-time", "10ms", "-straggle", "0.5", "-seed", "7", "-qps-limit", "100", "-stress=false"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := ossemu.Performance{ServerTime: 10 * time.Millisecond, Straggle: 0.5, Seed: 7, QPSLimit: 100}
+	if cfg.extra != want || cfg.stress {
+		t.Errorf("model %+v, stress %t; want %+v and no stress rows", cfg.extra, cfg.stress, want)
+	}
+	c := cell{roundTrip: time.Millisecond, rate: 1, capB: 2, extra: cfg.extra}
+	if p := c.perf(0.5); p.ServerTime != want.ServerTime || p.Straggle != want.Straggle || p.Seed != 7 || p.QPSLimit != 100 || p.TimeScale != 0.5 {
+		t.Errorf("cell's performance %+v lacks the flags' model", p)
+	}
+	if _, err := parseFlags([]string{"-qps-limit", "-1"}); err == nil {
+		t.Error("a negative QPS limit was accepted")
 	}
 }
