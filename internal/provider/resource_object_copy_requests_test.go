@@ -74,7 +74,7 @@ func TestAccObjectCopy_CreateRequests(t *testing.T) {
 			extra: "server_side_encryption = \"KMS\"",
 			want: map[string]int{
 				"HeadObject": 1 + 1, "GetObjectTagging": 1, "InitiateMultipartUpload": 1,
-				"UploadPartCopy": objectcopy.DefaultParallelism, "CompleteMultipartUpload": 1,
+				"UploadPartCopy": 8, "CompleteMultipartUpload": 1,
 			},
 			class:  "Standard",
 			kmsKey: knownvalue.NotNull(),
