@@ -149,8 +149,7 @@ var sizeUnits = []struct {
 }
 
 // ParseSize reads a byte count such as 300MiB, 1.5GiB or 4096, the way the
-// emulator's and the copy benchmark's commands take sizes and the rates of
-// the performance model.
+// emulator's and the copy benchmark's commands take sizes.
 func ParseSize(s string) (int64, error) {
 	num, factor := strings.TrimSpace(s), 1.0
 	for _, u := range sizeUnits {
@@ -180,28 +179,34 @@ var bitUnits = []struct {
 }
 
 // ParseRate reads a rate in bytes per second: a size as ParseSize reads it
-// (150MiB) or a number of bits with a decimal unit Kbit, Mbit, Gbit or Tbit
-// (10Gbit), either with an optional "/s".
+// (150MiB, 0.6GiB) or a number of bits with a decimal unit Kbit, Mbit, Gbit
+// or Tbit (10Gbit), either with an optional "/s". A rate need not be a whole
+// number of bytes per second, so it is rounded to the nearest; one that
+// rounds to 0 without being 0 is refused, since 0 means unlimited.
 func ParseRate(s string) (int64, error) {
-	errRate := fmt.Errorf("rate %q: want a whole number of bytes per second, with an optional unit B, KiB, MiB, GiB, TiB, "+
+	errRate := fmt.Errorf("rate %q: want bytes per second (at least 1), with an optional unit B, KiB, MiB, GiB, TiB, "+
 		"Kbit, Mbit, Gbit or Tbit", s)
 	num := strings.TrimSuffix(strings.TrimSpace(s), "/s")
+	units := sizeUnits
 	for _, u := range bitUnits {
-		n, ok := strings.CutSuffix(num, u.suffix)
-		if !ok {
-			continue
+		if strings.HasSuffix(num, u.suffix) {
+			units = bitUnits
+			break
 		}
-		v, err := strconv.ParseFloat(strings.TrimSpace(n), 64)
-		if b := v * u.factor; err != nil || v < 0 || b > 1<<62 || b != math.Trunc(b) {
-			return 0, errRate
-		}
-		return int64(v * u.factor), nil
 	}
-	r, err := ParseSize(num)
-	if err != nil {
+	factor := 1.0
+	for _, u := range units {
+		if n, ok := strings.CutSuffix(num, u.suffix); ok {
+			num, factor = strings.TrimSpace(n), u.factor
+			break
+		}
+	}
+	v, err := strconv.ParseFloat(num, 64)
+	r := math.Round(v * factor)
+	if err != nil || v < 0 || r > 1<<62 || (r == 0 && v != 0) {
 		return 0, errRate
 	}
-	return r, nil
+	return int64(r), nil
 }
 
 // errServerClosing ends a modeled wait when the server closes under it.

@@ -41,7 +41,6 @@ import (
 	"runtime"
 	"runtime/metrics"
 	"slices"
-	"strconv"
 	"strings"
 	"sync/atomic"
 	"time"
@@ -181,33 +180,13 @@ func parseSizes(list string) ([]int64, error) {
 	return out, nil
 }
 
-// parseRates reads rates such as 150MiB or 0.6GiB (per second), rounded
-// to whole bytes.
+// parseRates reads a comma-separated list of rates as ossemu.ParseRate does.
 func parseRates(list string) ([]int64, error) {
 	var out []int64
 	for s := range strings.SplitSeq(list, ",") {
-		n, err := ossemu.ParseSize(s)
+		n, err := ossemu.ParseRate(s)
 		if err != nil {
-			num, unit, ok := strings.Cut(s, ".")
-			if !ok {
-				return nil, err
-			}
-			i := strings.IndexFunc(unit, func(r rune) bool { return r < '0' || r > '9' })
-			if i < 0 {
-				return nil, err
-			}
-			whole, werr := ossemu.ParseSize(num + unit[i:])
-			frac, ferr := strconv.ParseFloat("0."+unit[:i], 64)
-			if werr != nil || ferr != nil {
-				return nil, err
-			}
-			per := whole
-			if w, _ := strconv.ParseInt(num, 10, 64); w > 0 {
-				per = whole / w
-			} else if one, oerr := ossemu.ParseSize("1" + unit[i:]); oerr == nil {
-				per = one
-			}
-			n = whole + int64(math.Round(frac*float64(per)))
+			return nil, err
 		}
 		out = append(out, n)
 	}

@@ -62,6 +62,10 @@ func TestParseFlagsQuick(t *testing.T) {
 	if want := []int64{1 << 20, 64 << 20, 1 << 30}; !slices.Equal(cfg.sizes, want) {
 		t.Errorf("sizes %v, want %v", cfg.sizes, want)
 	}
+	// Fractions of a GiB per second, rounded to whole bytes.
+	if want := []int64{644_245_094, 1_288_490_189, 2_684_354_560}; !slices.Equal(cfg.caps, want) {
+		t.Errorf("aggregate caps %v, want %v", cfg.caps, want)
+	}
 	if n := len(cfg.roundTrips) * len(cfg.streamRates) * len(cfg.caps); n != 27 || cfg.runs != 3 {
 		t.Errorf("%d models and %d runs, want 27 and 3", n, cfg.runs)
 	}
