@@ -159,8 +159,9 @@ func (p Params) SourceVersion() string {
 	return p.SourceVersionID
 }
 
-// ContentHeaders are the content headers and user metadata that
-// MetadataDirective REPLACE gives the copy.
+// ContentHeaders are an object's content headers and user metadata: in
+// Params, what MetadataDirective REPLACE gives the copy; in Source, what the
+// source has.
 type ContentHeaders struct {
 	ContentType, CacheControl, ContentDisposition, ContentEncoding, Expires string
 	Metadata                                                                map[string]string // keys without the x-oss-meta- prefix
@@ -201,7 +202,6 @@ type Source struct {
 	// copies of it cannot be verified.
 	HasCRC64     bool
 	LastModified time.Time
-	ContentType  string
 	StorageClass string
 	// ObjectType is x-oss-object-type: Normal, Multipart, Appendable or
 	// Symlink ("" when OSS reported none).
@@ -211,11 +211,12 @@ type Source struct {
 	// ongoing-request="false", expiry-date="..." while it is restored.
 	Restore string
 
-	// The content headers and user metadata (keys without the x-oss-meta-
-	// prefix) that a multipart copy under MetadataDirective COPY gives the
-	// new object: UploadPartCopy does not carry them over.
-	CacheControl, ContentDisposition, ContentEncoding, ContentLanguage, Expires string
-	Metadata                                                                    map[string]string
+	// ContentHeaders and ContentLanguage are what a multipart copy under
+	// MetadataDirective COPY gives the new object: UploadPartCopy does not
+	// carry them over. Only ContentType is set in a Source not made by
+	// HeadSource.
+	ContentHeaders
+	ContentLanguage string
 	// TaggingCount is x-oss-tagging-count; 0 also when OSS withheld it from
 	// a requester that may not read the tags.
 	TaggingCount int
@@ -266,24 +267,26 @@ func headSource(ctx context.Context, c *oss.Client, bucket, key, versionID strin
 		return nil, &Error{Op: "HeadObject", Bucket: bucket, Key: key, Err: err}
 	}
 	s := &Source{
-		Bucket:             bucket,
-		Key:                key,
-		VersionID:          oss.ToString(res.VersionId),
-		ETag:               oss.ToString(res.ETag),
-		Size:               res.ContentLength,
-		ContentType:        oss.ToString(res.ContentType),
-		StorageClass:       oss.ToString(res.StorageClass),
-		ObjectType:         oss.ToString(res.ObjectType),
-		Restore:            oss.ToString(res.Restore),
-		CacheControl:       oss.ToString(res.CacheControl),
-		ContentDisposition: oss.ToString(res.ContentDisposition),
-		ContentEncoding:    oss.ToString(res.ContentEncoding),
-		ContentLanguage:    res.Headers.Get("Content-Language"),
-		Expires:            oss.ToString(res.Expires),
-		Metadata:           res.Metadata,
-		TaggingCount:       int(res.TaggingCount),
-		described:          true,
-		took:               took,
+		Bucket:       bucket,
+		Key:          key,
+		VersionID:    oss.ToString(res.VersionId),
+		ETag:         oss.ToString(res.ETag),
+		Size:         res.ContentLength,
+		StorageClass: oss.ToString(res.StorageClass),
+		ObjectType:   oss.ToString(res.ObjectType),
+		Restore:      oss.ToString(res.Restore),
+		ContentHeaders: ContentHeaders{
+			ContentType:        oss.ToString(res.ContentType),
+			CacheControl:       oss.ToString(res.CacheControl),
+			ContentDisposition: oss.ToString(res.ContentDisposition),
+			ContentEncoding:    oss.ToString(res.ContentEncoding),
+			Expires:            oss.ToString(res.Expires),
+			Metadata:           res.Metadata,
+		},
+		ContentLanguage: res.Headers.Get("Content-Language"),
+		TaggingCount:    int(res.TaggingCount),
+		described:       true,
+		took:            took,
 	}
 	if s.VersionID == "" {
 		s.VersionID = versionID
@@ -751,17 +754,9 @@ func (cp *copier) initiateRequest() *oss.InitiateMultipartUploadRequest {
 		p.setInitiate(req)
 		return req
 	}
-	s := cp.src
-	ContentHeaders{
-		ContentType:        s.ContentType,
-		CacheControl:       s.CacheControl,
-		ContentDisposition: s.ContentDisposition,
-		ContentEncoding:    s.ContentEncoding,
-		Expires:            s.Expires,
-		Metadata:           s.Metadata,
-	}.setInitiate(req)
-	if s.ContentLanguage != "" {
-		req.Headers["Content-Language"] = s.ContentLanguage
+	cp.src.setInitiate(req)
+	if cp.src.ContentLanguage != "" {
+		req.Headers["Content-Language"] = cp.src.ContentLanguage
 	}
 	return req
 }

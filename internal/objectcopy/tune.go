@@ -100,17 +100,18 @@ type plan struct {
 
 // plan chooses how to copy size bytes; partSize and parallelism are
 // Params', 0 when automatic. Without a Tuner (t nil) the choice is static:
-// see AutoPartSize and singleCopyThreshold.
+// see AutoPartSize and singleCopyThreshold. copier.plan adds what holds
+// for any Tuner (a 0-byte object is one CopyObject).
 func (t *Tuner) plan(size, partSize int64, parallelism int) plan {
 	if t == nil {
 		p := plan{partSize: partSize, parallelism: cmp.Or(parallelism, DefaultParallelism)}
-		p.single = size == 0 || (partSize == 0 && size <= singleCopyThreshold)
+		p.single = partSize == 0 && size <= singleCopyThreshold
 		return p
 	}
 	t.mu.Lock()
 	defer t.mu.Unlock()
 	p := plan{partSize: partSize, parallelism: cmp.Or(parallelism, min(t.next, t.limit))}
-	p.single = size == 0 || (partSize == 0 && size <= maxCopyObjectSize && t.singleFaster(size, p.parallelism))
+	p.single = partSize == 0 && size <= maxCopyObjectSize && t.singleFaster(size, p.parallelism)
 	if p.partSize == 0 {
 		p.partSize = tunedPartSize(size, p.parallelism, int64(minPartRoundTrips*t.rtt*t.stream))
 	}

@@ -68,11 +68,7 @@ func (cp *copier) result(ctx context.Context, op string, head *oss.HeadObjectRes
 	if head.LastModified != nil {
 		r.LastModified = *head.LastModified
 	}
-	fields := cp.fields()
-	fields["etag"] = r.ETag
-	fields["version_id"] = r.VersionID
-	fields["parts"] = parts
-	cp.log.Debug("copy verified", fields)
+	cp.logResult("copy verified", r)
 	return r, nil
 }
 
@@ -103,12 +99,16 @@ func (cp *copier) completed(ctx context.Context, w written, crcHeader string, h 
 		ServerSideEncryption: sse("x-oss-server-side-encryption"),
 		KMSKeyID:             sse("x-oss-server-side-encryption-key-id"),
 	}
+	cp.logResult("copy verified by Complete's CRC64", r)
+	return r, nil
+}
+
+func (cp *copier) logResult(msg string, r *Result) {
 	fields := cp.fields()
 	fields["etag"] = r.ETag
 	fields["version_id"] = r.VersionID
-	fields["parts"] = parts
-	cp.log.Debug("copy verified by Complete's CRC64", fields)
-	return r, nil
+	fields["parts"] = r.Parts
+	cp.log.Debug(msg, fields)
 }
 
 // checkCRC parses the copy's CRC64 and compares it with the source's; an
