@@ -66,8 +66,8 @@ func TestParseFlagsQuick(t *testing.T) {
 	if want := []int64{644_245_094, 1_288_490_189, 2_684_354_560}; !slices.Equal(cfg.caps, want) {
 		t.Errorf("aggregate caps %v, want %v", cfg.caps, want)
 	}
-	if n := len(cfg.roundTrips) * len(cfg.streamRates) * len(cfg.caps); n != 27 || cfg.runs != 3 {
-		t.Errorf("%d models and %d runs, want 27 and 3", n, cfg.runs)
+	if n := len(cfg.roundTrips) * len(cfg.streamRates) * len(cfg.caps); n != 27 || cfg.runs != 5 || cfg.learn != 3 || cfg.largeTarget != time.Second {
+		t.Errorf("%d models, %d runs, %d learning copies, large target %s; want 27, 5, 3, 1s", n, cfg.runs, cfg.learn, cfg.largeTarget)
 	}
 	if _, err := parseFlags([]string{"-copiers", "nope"}); err == nil {
 		t.Error("an unknown copier was accepted")
@@ -94,5 +94,50 @@ func TestParseFlagsModel(t *testing.T) {
 	}
 	if _, err := parseFlags([]string{"-qps-limit", "-1"}); err == nil {
 		t.Error("a negative QPS limit was accepted")
+	}
+}
+
+// outcomeOf is an outcome of copies whose ratios are given.
+func outcomeOf(ratios ...float64) outcome {
+	o := outcome{ratios: slices.Sorted(slices.Values(ratios))}
+	for _, r := range ratios {
+		o.runs = append(o.runs, measurement{wall: time.Duration(r * float64(time.Second)), verified: true})
+	}
+	return o
+}
+
+func TestSlowerBeyondSpread(t *testing.T) {
+	t.Parallel()
+	testCases := map[string]struct {
+		copier, tuned, engine outcome
+		want                  bool
+	}{
+		"faster":                         {outcomeOf(3, 3.1, 3.2), outcomeOf(1.05, 1.06, 1.1), outcomeOf(1.02, 1.04, 1.2), false},
+		"slower within the tuned spread": {outcomeOf(3, 3.1, 3.2), outcomeOf(1.05, 1.06, 1.1), outcomeOf(1.07, 1.08, 1.09), false},
+		"slower beyond the tuned spread": {outcomeOf(3, 3.1, 3.2), outcomeOf(1.05, 1.06, 1.1), outcomeOf(1.0, 1.11, 1.12), true},
+		// The better Copier by median decides, not the one with the widest spread.
+		"the default Copier is better": {outcomeOf(1.02, 1.03, 1.03), outcomeOf(1.05, 1.06, 1.5), outcomeOf(1.04, 1.04, 1.04), true},
+	}
+	for name, tc := range testCases {
+		t.Run(name, func(t *testing.T) {
+			t.Parallel()
+			r := result{outcomes: map[string]outcome{"copier": tc.copier, "tuned": tc.tuned, "engine": tc.engine}}
+			if got := slowerBeyondSpread(r); got != tc.want {
+				t.Errorf("slower beyond the spread: %t, want %t", got, tc.want)
+			}
+		})
+	}
+}
+
+func TestFarBehind(t *testing.T) {
+	t.Parallel()
+	r := result{scale: 1, outcomes: map[string]outcome{
+		"copier": outcomeOf(2.5), "tuned": outcomeOf(1.2), "engine": outcomeOf(1.1), "seed": {failed: "not run"},
+	}}
+	ratio := func(_ string, m measurement) float64 { return m.wall.Seconds() }
+	for name, want := range map[string]bool{"copier": true, "tuned": false, "engine": false, "seed": true} {
+		if got := farBehind(r, ratio, name); got != want {
+			t.Errorf("%s far behind: %t, want %t", name, got, want)
+		}
 	}
 }
