@@ -4,6 +4,7 @@ import (
 	"errors"
 	"net/http"
 	"strconv"
+	"sync"
 	"sync/atomic"
 	"time"
 
@@ -40,6 +41,11 @@ type retryPolicy struct {
 	// it answers when requests come faster than it serves them: Tuner
 	// lowers the parallelism.
 	throttled atomic.Bool
+	// paced is when the last throttled request was told to come back, and
+	// spacing the longest wait OSS asked for: see pace.
+	mu      sync.Mutex
+	paced   time.Time
+	spacing time.Duration
 }
 
 func newRetryPolicy(budget int64) *retryPolicy {
@@ -65,23 +71,41 @@ func (r *retryPolicy) MaxAttempts() int { return maxAttempts }
 // A 503 that says how long to wait (x-oss-qos-delay-time: OSS throttled
 // the account, for QPS or bandwidth) is charged nothing: the copy sent too
 // much at once, which its Tuner corrects next time, and the service is not
-// failing. Its request waits at least what OSS asked, and still gets no
-// more than maxAttempts.
+// failing. Its request comes back when pace says, and still gets no more
+// than maxAttempts.
 func (r *retryPolicy) RetryDelay(attempt int, err error) (time.Duration, error) {
-	var (
-		se   *oss.ServiceError
-		wait time.Duration
-		qos  bool
-	)
+	var se *oss.ServiceError
 	if errors.As(err, &se) && se.StatusCode == http.StatusServiceUnavailable {
 		r.throttled.Store(true)
-		wait, qos = qosDelay(se)
+		if wait, ok := qosDelay(se); ok {
+			return r.pace(time.Now(), wait), nil
+		}
 	}
-	if !qos && r.budget.Add(-1) < 0 {
+	if r.budget.Add(-1) < 0 {
 		return 0, errRetryBudgetSpent
 	}
-	d, err := r.std.RetryDelay(attempt, err)
-	return max(d, wait), err
+	return r.std.RetryDelay(attempt, err)
+}
+
+// pace is the delay, from now, after which a request that OSS throttled
+// asking it to wait comes back: no earlier than asked, and spaced from the
+// throttled request before it by the longest wait OSS asked for, which is
+// about how often it lets one more request in. OSS asks every request it
+// throttles at once to wait until its next free slot, one; were they all
+// to come back then, all but one would be throttled again, until the parts
+// that lost most often ran out of attempts and failed the copy (100 parts
+// at once against a QPS limit of 64 did). Spaced, they come back about as
+// fast as OSS lets them in.
+func (r *retryPolicy) pace(now time.Time, wait time.Duration) time.Duration {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	at := now.Add(wait)
+	if next := r.paced.Add(r.spacing); next.After(at) {
+		at = next
+	}
+	r.paced = at
+	r.spacing = max(r.spacing, wait)
+	return at.Sub(now)
 }
 
 // qosDelay is the wait a throttling answer asks for, in milliseconds in
