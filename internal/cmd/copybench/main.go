@@ -97,8 +97,8 @@ var stressModels = []cell{
 // time, stragglers among parts, and a QPS limit well above the tuned
 // Copier's 19 requests per copy but at the engine's parallelism where the
 // cap needs many streams (64 to 100 parts at once), so that OSS throttles
-// it. The limit's bucket holds one second of requests: a lower limit would
-// throttle every copier, as the copies follow each other without pause.
+// it. The limit's bucket holds one second of requests, and every copy
+// starts with it full (see copyAt).
 var stressExtra = ossemu.Performance{ServerTime: 10 * time.Millisecond, Straggle: 0.5, Seed: 1, QPSLimit: 64}
 
 func main() {
@@ -484,8 +484,8 @@ func measureCell(emu *emulator, cfg *config, c cell, size int64, seed uint64, ou
 	scaled := bound.Seconds() * r.scale
 	tuner := objectcopy.NewTuner()
 	if slices.Contains(cfg.copiers, "engine") {
-		for range cfg.learn {
-			m, err := copyOnce(emu, "engine", src, srcKey, tuner)
+		for i := range cfg.learn {
+			m, err := copyAt(emu, c, r, cfg.runs+i, "engine", src, srcKey, tuner)
 			if err != nil || !m.ok() {
 				return r, errors.Join(err, m.err, fmt.Errorf("the engine's untimed copy of %s under %s failed", formatSize(size), c))
 			}
@@ -506,7 +506,7 @@ func measureCell(emu *emulator, cfg *config, c cell, size int64, seed uint64, ou
 			if i > 0 && farBehind(r, ratio, name) {
 				continue
 			}
-			m, err := copyAt(emu, c, r, name, src, srcKey, tuner)
+			m, err := copyAt(emu, c, r, i, name, src, srcKey, tuner)
 			if err != nil {
 				return r, err
 			}
@@ -557,17 +557,18 @@ func (r result) scaleOf(copier string) float64 {
 	return r.scale
 }
 
-// copyAt is copyOnce at the copier's time scale.
-func copyAt(emu *emulator, c cell, r result, name string, src Object, srcKey string, t *objectcopy.Tuner) (measurement, error) {
-	s := r.scaleOf(name)
-	if s == r.scale {
-		return copyOnce(emu, name, src, srcKey, t)
-	}
-	if err := emu.setPerformance(c.perf(s)); err != nil {
+// copyAt is copyOnce at the copier's time scale, with the run's straggle
+// draws (the same for every copier's run-th copy) and the account's QPS
+// bucket full, as after an idle second: each copy is throttled for its own
+// burst, not for the copies before it, which follow each other without
+// pause here.
+func copyAt(emu *emulator, c cell, r result, run int, name string, src Object, srcKey string, t *objectcopy.Tuner) (measurement, error) {
+	p := c.perf(r.scaleOf(name))
+	p.Seed += uint64(run)
+	if err := emu.setPerformance(p); err != nil {
 		return measurement{}, err
 	}
-	m, err := copyOnce(emu, name, src, srcKey, t)
-	return m, errors.Join(err, emu.setPerformance(c.perf(r.scale)))
+	return copyOnce(emu, name, src, srcKey, t)
 }
 
 func failure(m measurement) string {
