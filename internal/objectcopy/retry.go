@@ -17,6 +17,10 @@ const (
 	// the SDK's 3 because a copy of many parts meets many transient faults,
 	// and one part that runs out of attempts fails the whole copy.
 	maxAttempts = 6
+	// maxThrottledAttempts is how often a request that OSS keeps
+	// throttling, asking it to wait, is sent at most: it is paced (see
+	// pace), but still competes with the requests sent for the first time.
+	maxThrottledAttempts = 30
 	// retryBaseDelay and retryMaxDelay shape the full-jitter backoff.
 	retryBaseDelay = 100 * time.Millisecond
 	retryMaxDelay  = 5 * time.Second
@@ -27,7 +31,10 @@ const (
 	partsPerRetry  = 5
 )
 
-var errRetryBudgetSpent = errors.New("objectcopy: retry budget spent")
+var (
+	errRetryBudgetSpent = errors.New("objectcopy: retry budget spent")
+	errRetriesSpent     = errors.New("objectcopy: attempts spent")
+)
 
 // retryPolicy is the SDK retryer the engine passes to every request it sends.
 // It keeps the SDK's classification (5xx, 408, 429, connection errors and
@@ -61,8 +68,9 @@ func newRetryPolicy(budget int64) *retryPolicy {
 // IsErrorRetryable reports whether err is transient.
 func (r *retryPolicy) IsErrorRetryable(err error) bool { return r.std.IsErrorRetryable(err) }
 
-// MaxAttempts is the number of attempts per request.
-func (r *retryPolicy) MaxAttempts() int { return maxAttempts }
+// MaxAttempts is the number of attempts per request that OSS throttles;
+// RetryDelay ends the others after maxAttempts.
+func (r *retryPolicy) MaxAttempts() int { return maxThrottledAttempts }
 
 // RetryDelay is the backoff before the given attempt. The SDK asks for it
 // only when it is about to retry, so this is where a retry is charged to the
@@ -71,8 +79,9 @@ func (r *retryPolicy) MaxAttempts() int { return maxAttempts }
 // A 503 that says how long to wait (x-oss-qos-delay-time: OSS throttled
 // the account, for QPS or bandwidth) is charged nothing: the copy sent too
 // much at once, which its Tuner corrects next time, and the service is not
-// failing. Its request comes back when pace says, and still gets no more
-// than maxAttempts.
+// failing. Its request comes back when pace says, up to
+// maxThrottledAttempts; a request that failed otherwise gets no more than
+// maxAttempts, throttled attempts included.
 func (r *retryPolicy) RetryDelay(attempt int, err error) (time.Duration, error) {
 	var se *oss.ServiceError
 	if errors.As(err, &se) && se.StatusCode == http.StatusServiceUnavailable {
@@ -80,6 +89,9 @@ func (r *retryPolicy) RetryDelay(attempt int, err error) (time.Duration, error) 
 		if wait, ok := qosDelay(se); ok {
 			return r.pace(time.Now(), wait), nil
 		}
+	}
+	if attempt > maxAttempts {
+		return 0, errRetriesSpent
 	}
 	if r.budget.Add(-1) < 0 {
 		return 0, errRetryBudgetSpent
@@ -123,5 +135,5 @@ func qosDelay(se *oss.ServiceError) (time.Duration, bool) {
 // the policy's.
 func (r *retryPolicy) apply(o *oss.Options) {
 	o.Retryer = r
-	o.RetryMaxAttempts = oss.Ptr(maxAttempts)
+	o.RetryMaxAttempts = oss.Ptr(maxThrottledAttempts)
 }

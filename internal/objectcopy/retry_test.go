@@ -114,6 +114,30 @@ func TestCopy_RetriesAreBounded(t *testing.T) {
 	assertNoUploads(t, srv)
 }
 
+// A request that fails with anything but throttling gets its 6 attempts
+// and no more, though throttled requests may get more: the copy's budget
+// (10 retries) would allow 11.
+func TestCopy_FailingRequestGetsSixAttempts(t *testing.T) {
+	t.Parallel()
+	srv, c := newEnv(t)
+	putSource(t, srv, "k", randomBytes(partSize, 23), nil)
+	srv.AddFault(ossemu.Fault{Op: "UploadPartCopy", Status: 500, Code: "InternalError"})
+
+	_, err := objectcopy.Copy(context.Background(), c, objectcopy.Params{
+		SourceBucket: srcBucket, SourceKey: "k", Bucket: dstBucket, Key: "k",
+		PartSize: partSize, Parallelism: 1,
+	})
+	var se *oss.ServiceError
+	if !errors.As(err, &se) || se.Code != "InternalError" {
+		t.Fatalf("error %v, want the InternalError", err)
+	}
+	if got := srv.RequestCount("UploadPartCopy"); got != 6 {
+		t.Errorf("%d UploadPartCopy requests, want 6", got)
+	}
+	srv.ClearFaults()
+	assertNoUploads(t, srv)
+}
+
 // Throttling answers (503 with x-oss-qos-delay-time) are OSS asking the
 // copy to slow down, not a failing service: a copy that sends more parts
 // at once than the account's QPS allows finishes, however many of its
@@ -124,8 +148,9 @@ func TestCopy_ThrottlingSpendsNoBudget(t *testing.T) {
 	const parts = 60
 	data := randomBytes(parts*partSize, 22)
 	putSource(t, srv, "k", data, nil)
-	// 10 requests at once, refilled at 100 a second.
-	srv.SetPerformance(ossemu.Performance{QPSLimit: 10, TimeScale: 0.1})
+	// 5 requests at once, refilled at 25 a second: however slowly the
+	// workers start (under -race), most of the 60 parts are throttled.
+	srv.SetPerformance(ossemu.Performance{QPSLimit: 5, TimeScale: 0.2})
 
 	_, err := objectcopy.Copy(context.Background(), c, objectcopy.Params{
 		SourceBucket: srcBucket, SourceKey: "k", Bucket: dstBucket, Key: "k",

@@ -259,7 +259,9 @@ func (p *ossProvider) Schema(_ context.Context, _ provider.SchemaRequest, resp *
 					"error (5xx, throttling, a dropped connection, a skewed clock) is retried, with "+
 					"jittered exponential backoff. Errors such as 403, 404 and 409 are never retried. "+
 					"Defaults to `%d`. The part copies of `oss_object_copy` are retried by its copy "+
-					"engine instead, up to 6 attempts per request within a retry budget per copy.", defaultMaxRetries),
+					"engine instead, up to 6 attempts per request within a retry budget per copy; a request "+
+					"that OSS throttles, asking it to wait, comes back when asked, spaced from the others, "+
+					"up to 30 times and outside the budget.", defaultMaxRetries),
 				Optional:   true,
 				Validators: []validator.Int64{int64validator.Between(0, 20)},
 			},
