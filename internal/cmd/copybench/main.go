@@ -483,7 +483,9 @@ func measureCell(emu *emulator, cfg *config, c cell, size int64, seed uint64, ou
 	if err != nil {
 		return r, err
 	}
-	scaled := bound.Seconds() * r.scale
+	ratio := func(name string, m measurement) float64 {
+		return m.wall.Seconds() / (bound.Seconds() * r.scaleOf(name))
+	}
 	tuner := objectcopy.NewTuner()
 	if slices.Contains(cfg.copiers, "engine") {
 		for i := range cfg.learn {
@@ -491,11 +493,8 @@ func measureCell(emu *emulator, cfg *config, c cell, size int64, seed uint64, ou
 			if err != nil || !m.ok() {
 				return r, errors.Join(err, m.err, fmt.Errorf("the engine's untimed copy of %s under %s failed", formatSize(size), c))
 			}
-			r.learning = append(r.learning, m.wall.Seconds()/scaled)
+			r.learning = append(r.learning, ratio("engine", m))
 		}
-	}
-	ratio := func(name string, m measurement) float64 {
-		return m.wall.Seconds() / (bound.Seconds() * r.scaleOf(name))
 	}
 	for i := range cfg.runs {
 		for _, name := range cfg.copiers {
