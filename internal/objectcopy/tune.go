@@ -20,10 +20,23 @@ const (
 	// reached on the second copy from startParallelism, and overshooting
 	// costs little: the next copy measures the cap and settles below.
 	growth = 8
-	// overprovision is how many more streams than the cap needs a tuned
-	// copy runs: a part's stream is idle for the round trip before it
-	// copies, and a margin keeps the cap reached when the estimates are off.
+	// overprovision is how many times the streams the cap needs a tuned
+	// copy runs while parts straggle: a straggler holds its share of the
+	// cap, and speeds up to the single-stream rate once the others are
+	// done, so the more streams share the cap the less it delays the copy.
 	overprovision = 2
+	// steadyOverprovision replaces overprovision while no part of the last
+	// multipart copy straggled: a margin that keeps the cap reached when
+	// the estimates are off, without the requests of twice the streams.
+	steadyOverprovision = 1.25
+	// straggleSpread is the ratio of the median part's rate to the slowest
+	// part's from which a copy's parts are taken to straggle.
+	straggleSpread = 1.1
+	// capRiseTolerance is how far above the measured cap streams must copy
+	// together before the cap is taken to have risen: at
+	// steadyOverprovision each stream runs at 0.8 of its rate, above
+	// cappedBelow, and measuring noise must not discard the cap.
+	capRiseTolerance = 1.1
 	// cappedBelow is the share of the single-stream rate under which the
 	// streams of a copy are taken to have shared an aggregate cap.
 	cappedBelow = 0.7
@@ -59,7 +72,8 @@ const (
 // stream, and the aggregate rate at which parallel streams start to slow
 // each other down. It starts with startParallelism, grows the parallelism
 // while the streams keep their single-stream rate, settles at overprovision
-// times what the aggregate cap needs, and halves it when OSS throttles
+// (steadyOverprovision while no part straggles) times what the aggregate
+// cap needs, and halves it when OSS throttles
 // (503). A copy is made with one CopyObject when, at the measured rates,
 // that takes no longer than Initiate, one round of parts and Complete.
 // Params.PartSize and Params.Parallelism, when set, override it.
@@ -82,8 +96,10 @@ type Tuner struct {
 	// capacity is the aggregate rate, bytes per second, at which streams
 	// were seen to slow each other down; 0 until then.
 	capacity float64
-	next     int // parallelism of the next multipart copy
-	limit    int // highest parallelism since OSS last throttled
+	// steady is whether the last multipart copy measured no straggling part.
+	steady bool
+	next   int // parallelism of the next multipart copy
+	limit  int // highest parallelism since OSS last throttled
 }
 
 // NewTuner returns a Tuner that has measured nothing yet.
@@ -215,27 +231,40 @@ func (t *Tuner) observeParts(workers int, parts []partSample, throttled bool) {
 	}
 	slices.Sort(rates)
 	m := rates[len(rates)/2]
+	t.steady = m <= straggleSpread*rates[0]
 	if workers > 1 && t.stream > 0 && m < cappedBelow*t.stream {
 		t.capacity = float64(workers) * m
 		if t.streamWorkers > 1 && float64(t.streamWorkers)*t.stream >= cappedBelow*t.capacity {
 			// The streams that measured t.stream were capped as well.
 			t.streamAlone = false
 		}
-		// Less a hundredth, so that measuring noise does not add a stream.
-		t.next = clampParallelism(int(math.Ceil(overprovision*t.capacity/t.stream - 0.01)))
+		t.next = t.cappedParallelism()
 		return
 	}
 	if m > t.stream || workers == 1 {
 		// Taken for a stream alone until a cap shows that it was not.
 		t.stream, t.streamAlone, t.streamWorkers = m, true, workers
 	}
-	if t.capacity > 0 && float64(workers)*m > t.capacity {
+	if t.capacity > 0 && float64(workers)*m > capRiseTolerance*t.capacity {
 		// More streams than the cap allowed ran at full rate: it rose.
 		t.capacity = 0
 	}
 	if t.capacity == 0 {
 		t.next = clampParallelism(workers * growth)
+		return
 	}
+	t.next = t.cappedParallelism()
+}
+
+// cappedParallelism is the parallelism that reaches the measured cap with
+// the margin that the last copy's stragglers call for.
+func (t *Tuner) cappedParallelism() int {
+	f := float64(overprovision)
+	if t.steady {
+		f = steadyOverprovision
+	}
+	// Less a hundredth, so that measuring noise does not add a stream.
+	return clampParallelism(int(math.Ceil(f*t.capacity/t.stream - 0.01)))
 }
 
 // adjustLimit halves the parallelism OSS throttled, and lets it grow back

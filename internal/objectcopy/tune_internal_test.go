@@ -70,14 +70,44 @@ func TestTuner_Decisions(t *testing.T) {
 			},
 			size: 64 * mib, wantPar: MaxParallelism,
 		},
-		"streams slowed by a cap: parallelism settles at twice what it needs": {
+		"streams slowed by a cap, none straggling: parallelism settles a quarter above what it needs": {
 			observe: func(tu *Tuner) {
 				tu.observeRoundTrip(rtt)
 				tu.observeParts(8, parts(8, 8*mib, 50*mib), false)
 				// 32 streams share 800 MiB/s: 25 MiB/s each.
 				tu.observeParts(32, parts(32, 2*mib, 25*mib), false)
 			},
+			size: 1 << 30, wantPar: 800 / 50 * 5 / 4,
+		},
+		"streams slowed by a cap, one straggling: parallelism settles at twice what it needs": {
+			observe: func(tu *Tuner) {
+				tu.observeRoundTrip(rtt)
+				tu.observeParts(8, parts(8, 8*mib, 50*mib), false)
+				p := parts(32, 2*mib, 25*mib)
+				p[7] = parts(1, 2*mib, 20*mib)[0]
+				tu.observeParts(32, p, false)
+			},
 			size: 1 << 30, wantPar: overprovision * 800 / 50,
+		},
+		"settled under a cap: streams at 0.84 of their rate keep the cap": {
+			observe: func(tu *Tuner) {
+				tu.observeRoundTrip(rtt)
+				tu.observeParts(8, parts(8, 8*mib, 50*mib), false)
+				tu.observeParts(32, parts(32, 2*mib, 25*mib), false)
+				// 20 streams measure 840 MiB/s together, within the noise
+				// of an 800 MiB/s cap.
+				tu.observeParts(20, parts(20, 2*mib, 42*mib), false)
+			},
+			size: 1 << 30, wantPar: 20,
+		},
+		"settled under a cap: streams at full rate show that it rose": {
+			observe: func(tu *Tuner) {
+				tu.observeRoundTrip(rtt)
+				tu.observeParts(8, parts(8, 8*mib, 50*mib), false)
+				tu.observeParts(32, parts(32, 2*mib, 25*mib), false)
+				tu.observeParts(20, parts(20, 2*mib, 50*mib), false)
+			},
+			size: 1 << 30, wantPar: MaxParallelism,
 		},
 		"fast stream, long round trip: one CopyObject for 64 MiB": {
 			observe: func(tu *Tuner) {
@@ -100,7 +130,7 @@ func TestTuner_Decisions(t *testing.T) {
 				tu.observeParts(8, parts(8, 8*mib, 75*mib), false)
 				tu.observeParts(32, parts(32, 2*mib, 600.0/32*mib), false)
 			},
-			size: 64 * mib, wantSingle: true, wantPar: overprovision * 8,
+			size: 64 * mib, wantSingle: true, wantPar: 8 * 5 / 4,
 		},
 		"capped from the start, 30 ms round trip: CopyObject is still worth trying at 64 MiB": {
 			observe: func(tu *Tuner) {
@@ -109,7 +139,7 @@ func TestTuner_Decisions(t *testing.T) {
 				tu.observeParts(8, partsAfter(rt, 8, 8*mib, 600.0/8*mib), false)
 				tu.observeParts(64, partsAfter(rt, 64, 16*mib, 600.0/64*mib), false)
 			},
-			size: 64 * mib, wantSingle: true, wantPar: overprovision * 8,
+			size: 64 * mib, wantSingle: true, wantPar: 8 * 5 / 4,
 		},
 		"capped from the start, 1 GiB: a CopyObject at 75 MiB/s would lose too much to try": {
 			observe: func(tu *Tuner) {
@@ -117,7 +147,7 @@ func TestTuner_Decisions(t *testing.T) {
 				tu.observeParts(8, parts(8, 8*mib, 75*mib), false)
 				tu.observeParts(32, parts(32, 2*mib, 600.0/32*mib), false)
 			},
-			size: 1 << 30, wantPar: overprovision * 8,
+			size: 1 << 30, wantPar: 8 * 5 / 4,
 		},
 		"throttled: parallelism halves": {
 			observe: func(tu *Tuner) {
